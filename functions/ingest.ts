@@ -1,0 +1,23 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type ArticleInput, parseJsonArticles, parseWireCopy } from '../lib/articles';
+import { withHttpBoundary } from '../lib/http/boundary';
+import { bodyText, header, parseJson, requireMediaType } from '../lib/http/request';
+import { json } from '../lib/http/response';
+import { wiring } from '../lib/wiring';
+
+function parseArticles(event: APIGatewayProxyEventV2): ArticleInput[] {
+  const type = requireMediaType(event, ['text/plain', 'application/json']);
+  const text = bodyText(event);
+  if (type === 'text/plain') return [parseWireCopy(text)];
+  return parseJsonArticles(parseJson(text));
+}
+
+/** POST /articles: authenticate, parse wire copy or JSON, store each story once. */
+export const ingest = async (event: APIGatewayProxyEventV2) => {
+  (await wiring.verifyIngestKey())(header(event, 'authorization')?.replace(/^Bearer\s+/i, ''));
+  const results = await wiring.ingestArticles()(parseArticles(event));
+  const anyStored = results.some((r) => r.status === 'stored');
+  return json(anyStored ? 201 : 200, { articles: results });
+};
+
+export const handler = withHttpBoundary(ingest);

@@ -1,0 +1,36 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { NotFoundError } from '../lib/errors';
+import { withHttpBoundary } from '../lib/http/boundary';
+import { queryParam } from '../lib/http/request';
+import { page } from '../lib/http/response';
+import { articlePage } from '../lib/pages/article-page';
+import { subscribePage } from '../lib/pages/subscribe-page';
+import { confirmPage, unsubscribePage } from '../lib/pages/token-pages';
+import { wiring } from '../lib/wiring';
+
+/** GET pages. Token pages check the link is genuine but change nothing: only their form's POST does. */
+export const pages = async (event: APIGatewayProxyEventV2) => {
+  switch (event.routeKey) {
+    case 'GET /':
+      return page(200, subscribePage());
+    case 'GET /confirm': {
+      const token = queryParam(event, 'token');
+      (await wiring.verifyToken()).verify(token, 'confirm', new Date());
+      return page(200, confirmPage(token ?? ''));
+    }
+    case 'GET /unsubscribe': {
+      const token = queryParam(event, 'token');
+      (await wiring.verifyToken()).verify(token, 'unsubscribe', new Date());
+      return page(200, unsubscribePage(token ?? ''));
+    }
+    case 'GET /articles/{id}': {
+      const article = await wiring.articles().get(event.pathParameters?.id ?? '');
+      if (!article) throw new NotFoundError('There is no article with that id.');
+      return page(200, articlePage(article));
+    }
+    default:
+      throw new NotFoundError(`No page at ${event.rawPath}.`);
+  }
+};
+
+export const handler = withHttpBoundary(pages);

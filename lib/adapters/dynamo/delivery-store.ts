@@ -1,0 +1,172 @@
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
+import { isConditionFailure } from './errors';
+import { keys } from './keys';
+
+/** Held digest matches that no digest ever collects (e.g. a subscriber who left) expire after this. */
+const HELD_MATCH_TTL_SECONDS = 35 * 24 * 3600;
+
+async function ignoreConditionFailure(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export function makeDynamoDeliveryStore(db: DynamoDBDocumentClient, tableName: string): DeliveryStore {
+  const setStatus = (
+    subscriberId: string,
+    key: string,
+    expression: string,
+    values: Record<string, unknown>,
+    condition?: string,
+  ) =>
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.delivery(subscriberId, key),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+
+  return {
+    queueAlert(delivery, at) {
+      return ignoreConditionFailure(
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keys.delivery(delivery.subscriberId, delivery.key),
+              entity: 'delivery',
+              status: 'queued',
+              createdAt: at.toISOString(),
+              attempts: 0,
+              ...delivery,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    },
+
+    async holdForDigest(subscriberId, period, entry, at) {
+      await ignoreConditionFailure(
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keys.pendingDigestItem(subscriberId, period, entry.articleId),
+              entity: 'held-match',
+              heldAt: at.toISOString(),
+              expiresAt: Math.floor(at.getTime() / 1000) + HELD_MATCH_TTL_SECONDS,
+              ...entry,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    },
+
+    async queueDigest(subscriberId, period, periodKey, limit, at) {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.profile(subscriberId).pk,
+            ':prefix': keys.pendingDigestPrefix(period),
+          },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      );
+      if (Items.length === 0) return undefined;
+      const delivery: DigestDelivery = {
+        kind: 'digest',
+        subscriberId,
+        key: `DIGEST#${period}#${periodKey}`,
+        period,
+        periodKey,
+        entries: Items.map((item) => ({ articleId: item.articleId, topics: item.topics }) as DigestEntry),
+      };
+      // One transaction moves the held matches into the delivery: none is lost, none is sent twice.
+      const moved = await ignoreConditionFailure(
+        db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.delivery(subscriberId, delivery.key),
+                    entity: 'delivery',
+                    status: 'queued',
+                    createdAt: at.toISOString(),
+                    attempts: 0,
+                    ...delivery,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              ...Items.map((item) => ({
+                Delete: {
+                  TableName: tableName,
+                  Key: { pk: item.pk, sk: item.sk },
+                  ConditionExpression: 'attribute_exists(pk)',
+                },
+              })),
+            ],
+          }),
+        ),
+      );
+      return moved ? delivery : undefined;
+    },
+
+    claim(subscriberId, key, at) {
+      return ignoreConditionFailure(
+        setStatus(
+          subscriberId,
+          key,
+          'SET #status = :sending, claimedAt = :at ADD attempts :one',
+          { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString(), ':one': 1 },
+          '#status = :queued',
+        ),
+      );
+    },
+
+    async markSent(subscriberId, key, messageId, at) {
+      await setStatus(subscriberId, key, 'SET #status = :sent, messageId = :id, sentAt = :at', {
+        ':sent': 'sent',
+        ':id': messageId,
+        ':at': at.toISOString(),
+      });
+    },
+
+    async markSkipped(subscriberId, key, reason, at) {
+      await setStatus(subscriberId, key, 'SET #status = :skipped, skipReason = :reason, skippedAt = :at', {
+        ':skipped': 'skipped',
+        ':reason': reason,
+        ':at': at.toISOString(),
+      });
+    },
+
+    async release(subscriberId, key, error) {
+      await setStatus(subscriberId, key, 'SET #status = :queued, lastError = :error', {
+        ':queued': 'queued',
+        ':error': error.slice(0, 1000),
+      });
+    },
+  };
+}

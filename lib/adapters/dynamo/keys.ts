@@ -1,0 +1,48 @@
+/**
+ * Every item key and access pattern of the single table, in one place. Entities carry an `entity`
+ * attribute so stream filters (see `lib/manifest.ts`) can pick the records a function cares about.
+ */
+
+/** Active topics and digest subscribers are spread over this many GSI partitions so no one key gets hot. */
+export const SHARDS = 8;
+
+export function shardOf(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(h) % SHARDS;
+}
+
+export const keys = {
+  article: (id: string) => ({ pk: `ARTICLE#${id}`, sk: 'ARTICLE' }),
+  articleByDay: (day: string, publishedAt: string, id: string) => ({
+    gsi1pk: `DAY#${day}`,
+    gsi1sk: `${publishedAt}#${id}`,
+  }),
+  email: (normalisedEmail: string) => ({ pk: `EMAIL#${normalisedEmail}`, sk: 'EMAIL' }),
+  profile: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'PROFILE' }),
+  topic: (subscriberId: string, topicId: string) => ({ pk: `SUB#${subscriberId}`, sk: `TOPIC#${topicId}` }),
+  topicPrefix: 'TOPIC#',
+  activeTopicShard: (shard: number) => `TOPICS#${shard}`,
+  activeTopicIndex: (subscriberId: string, topicId: string) => ({
+    gsi1pk: `TOPICS#${shardOf(subscriberId)}`,
+    gsi1sk: `${subscriberId}#${topicId}`,
+  }),
+  digestShard: (shard: number) => `DIGESTS#${shard}`,
+  digestIndex: (subscriberId: string) => ({
+    gsi1pk: `DIGESTS#${shardOf(subscriberId)}`,
+    gsi1sk: subscriberId,
+  }),
+  delivery: (subscriberId: string, deliveryKey: string) => ({
+    pk: `SUB#${subscriberId}`,
+    sk: `DELIVERY#${deliveryKey}`,
+  }),
+  pendingDigestItem: (subscriberId: string, period: string, articleId: string) => ({
+    pk: `SUB#${subscriberId}`,
+    sk: `PENDING#${period}#${articleId}`,
+  }),
+  pendingDigestPrefix: (period: string) => `PENDING#${period}#`,
+  /** Bumped on every change to the set of active topics so matchers know their cached index is stale. */
+  topicsVersion: () => ({ pk: 'META', sk: 'TOPICS_VERSION' }),
+} as const;
+
+export const GSI1 = 'gsi1';

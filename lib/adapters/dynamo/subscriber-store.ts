@@ -1,0 +1,240 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ActiveTopic, SubscriberStore } from '../../ports';
+import type { Subscriber, Topic } from '../../subscriptions/model';
+import { isConditionFailure } from './errors';
+import { GSI1, keys, SHARDS } from './keys';
+import { queryAll } from './paginate';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB allows 100 actions in one transaction; leave room for the profile and version items. */
+const TOPICS_PER_TRANSACTION = 90;
+
+function toSubscriber(item: Record<string, unknown>): Subscriber {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
+  return rest as unknown as Subscriber;
+}
+
+export function makeDynamoSubscriberStore(db: DynamoDBDocumentClient, tableName: string): SubscriberStore {
+  const bumpVersion = (): TransactItem => ({
+    Update: {
+      TableName: tableName,
+      Key: keys.topicsVersion(),
+      UpdateExpression: 'ADD version :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  });
+
+  const topicsOf = (subscriberId: string) =>
+    queryAll(db, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': keys.topicPrefix },
+      ConsistentRead: true,
+    }) as AsyncGenerator<Topic & Record<string, unknown>>;
+
+  const store: SubscriberStore = {
+    async findByEmail(email) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.email(email), ConsistentRead: true }),
+      );
+      return Item ? store.get(Item.subscriberId as string) : undefined;
+    },
+
+    async create(subscriber) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.email(subscriber.email), entity: 'email', subscriberId: subscriber.id },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.profile(subscriber.id), entity: 'subscriber', ...subscriber },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return 'created';
+      } catch (error) {
+        if (isConditionFailure(error)) return 'exists';
+        throw error;
+      }
+    },
+
+    async addTopics(topics) {
+      for (let i = 0; i < topics.length; i += TOPICS_PER_TRANSACTION) {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: topics.slice(i, i + TOPICS_PER_TRANSACTION).map((topic) => ({
+              Put: {
+                TableName: tableName,
+                Item: { ...keys.topic(topic.subscriberId, topic.id), entity: 'topic', ...topic },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+          }),
+        );
+      }
+    },
+
+    async get(subscriberId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.profile(subscriberId), ConsistentRead: true }),
+      );
+      return Item ? toSubscriber(Item) : undefined;
+    },
+
+    async confirm(subscriberId, requestId, at) {
+      const profile = await store.get(subscriberId);
+      if (!profile) return 0;
+      const toActivate: Topic[] = [];
+      let hasDigestTopic = false;
+      for await (const topic of topicsOf(subscriberId)) {
+        if (topic.requestId === requestId && topic.status === 'pending') toActivate.push(topic);
+        if (topic.frequency !== 'instant' && (topic.status === 'active' || topic.requestId === requestId)) {
+          hasDigestTopic = true;
+        }
+      }
+      if (toActivate.length === 0 && profile.status !== 'pending') return 0;
+      const profileUpdate: TransactItem = {
+        Update: {
+          TableName: tableName,
+          Key: keys.profile(subscriberId),
+          UpdateExpression: hasDigestTopic
+            ? 'SET #status = :active, confirmedAt = :at, gsi1pk = :gpk, gsi1sk = :gsk REMOVE unsubscribedAt'
+            : 'SET #status = :active, confirmedAt = :at REMOVE unsubscribedAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':active': 'active',
+            ':at': at.toISOString(),
+            ...(hasDigestTopic
+              ? {
+                  ':gpk': keys.digestIndex(subscriberId).gsi1pk,
+                  ':gsk': keys.digestIndex(subscriberId).gsi1sk,
+                }
+              : {}),
+          },
+        },
+      };
+      const topicUpdates: TransactItem[] = toActivate.map((topic) => {
+        const index = keys.activeTopicIndex(subscriberId, topic.id);
+        return {
+          Update: {
+            TableName: tableName,
+            Key: keys.topic(subscriberId, topic.id),
+            UpdateExpression: 'SET #status = :active, gsi1pk = :gpk, gsi1sk = :gsk',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':active': 'active',
+              ':pending': 'pending',
+              ':gpk': index.gsi1pk,
+              ':gsk': index.gsi1sk,
+            },
+          },
+        };
+      });
+      try {
+        await writeInChunks([profileUpdate, bumpVersion()], topicUpdates);
+      } catch (error) {
+        // A concurrent confirmation of the same link got there first; the outcome is the same.
+        if (isConditionFailure(error)) return 0;
+        throw error;
+      }
+      return toActivate.length;
+    },
+
+    async unsubscribe(subscriberId, at) {
+      const profile = await store.get(subscriberId);
+      if (!profile || profile.status === 'unsubscribed') return false;
+      const topicUpdates: TransactItem[] = [];
+      for await (const topic of topicsOf(subscriberId)) {
+        if (topic.status === 'inactive') continue;
+        topicUpdates.push({
+          Update: {
+            TableName: tableName,
+            Key: keys.topic(subscriberId, topic.id),
+            UpdateExpression: 'SET #status = :inactive REMOVE gsi1pk, gsi1sk',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':inactive': 'inactive' },
+          },
+        });
+      }
+      const profileUpdate: TransactItem = {
+        Update: {
+          TableName: tableName,
+          Key: keys.profile(subscriberId),
+          UpdateExpression: 'SET #status = :unsubscribed, unsubscribedAt = :at REMOVE gsi1pk, gsi1sk',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':unsubscribed': 'unsubscribed', ':at': at.toISOString() },
+        },
+      };
+      await writeInChunks([profileUpdate, bumpVersion()], topicUpdates);
+      return true;
+    },
+
+    async *listActiveTopics(): AsyncIterable<ActiveTopic> {
+      for (let shard = 0; shard < SHARDS; shard++) {
+        const items = queryAll(db, {
+          TableName: tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.activeTopicShard(shard) },
+        });
+        for await (const item of items) {
+          yield {
+            subscriberId: item.subscriberId as string,
+            topicId: item.id as string,
+            query: item.query as string,
+            frequency: item.frequency as ActiveTopic['frequency'],
+          };
+        }
+      }
+    },
+
+    async topicsVersion() {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.topicsVersion(), ConsistentRead: true }),
+      );
+      return typeof Item?.version === 'number' ? Item.version : 0;
+    },
+
+    async *listDigestSubscribers() {
+      for (let shard = 0; shard < SHARDS; shard++) {
+        const items = queryAll(db, {
+          TableName: tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.digestShard(shard) },
+        });
+        for await (const item of items) yield toSubscriber(item);
+      }
+    },
+  };
+
+  /** The first chunk carries `head` (profile and version) so they change with the first topics. */
+  async function writeInChunks(head: TransactItem[], rest: TransactItem[]): Promise<void> {
+    let first = true;
+    for (let i = 0; first || i < rest.length; i += TOPICS_PER_TRANSACTION) {
+      const chunk = rest.slice(i, i + TOPICS_PER_TRANSACTION);
+      await db.send(new TransactWriteCommand({ TransactItems: first ? [...head, ...chunk] : chunk }));
+      first = false;
+    }
+  }
+
+  return store;
+}

@@ -1,0 +1,69 @@
+import { ValidationError } from '../errors';
+import { cleanText, collapseSpaces, splitParagraphs } from './clean-text';
+import { toIsoTimestamp } from './dates';
+import { articleIdFromFingerprint, canonicalBody, fingerprintBody } from './fingerprint';
+import { deriveHeadline } from './headline';
+import { assertBodyWithinLimits } from './limits';
+import { cutAtWordBoundary } from './text-cut';
+import type { Article, ArticleInput } from './types';
+
+/**
+ * Turns parsed input into the stored article: paragraphs, fingerprint and id, a title (derived from the lead
+ * sentence when none was given), ISO timestamps (publishedAt falls back to `now`, the ingest time), and the
+ * source, which falls back to the photo credit of wire copy. Optional fields are omitted, never undefined.
+ */
+export function normaliseArticle(input: ArticleInput, now: Date): Article {
+  const paragraphs = splitParagraphs(input.text);
+  const [lead] = paragraphs;
+  if (lead === undefined) throw new ValidationError('empty_article', 'The article text is empty.');
+  const body = paragraphs.join('\n\n');
+  assertBodyWithinLimits(paragraphs, body);
+  if (canonicalBody(body) === '') {
+    throw new ValidationError('invalid_article', 'The article text has no letters or digits.');
+  }
+
+  const fingerprint = fingerprintBody(body);
+  const givenTitle = optionalText(input.title);
+  const url = optionalText(input.url);
+  const credit = optionalText(input.credit);
+  const source = optionalText(input.source) ?? credit;
+  const lang = optionalText(input.lang)?.toLowerCase();
+  const caption = optionalText(input.caption);
+  const ingestedAt = now.toISOString();
+  return {
+    id: articleIdFromFingerprint(fingerprint),
+    fingerprint,
+    title: givenTitle ?? deriveHeadline(lead),
+    titleDerived: givenTitle === undefined,
+    ...(url !== undefined && { url }),
+    ...(source !== undefined && { source }),
+    ...(lang !== undefined && { lang }),
+    ...(caption !== undefined && { caption }),
+    ...(credit !== undefined && { credit }),
+    paragraphs,
+    publishedAt: input.publishedAt ? toIsoTimestamp(input.publishedAt, 'publishedAt') : ingestedAt,
+    ...(input.updatedAt && { updatedAt: toIsoTimestamp(input.updatedAt, 'updatedAt') }),
+    ingestedAt,
+  };
+}
+
+function optionalText(value: string | undefined): string | undefined {
+  const text = value === undefined ? '' : collapseSpaces(cleanText(value));
+  return text === '' ? undefined : text;
+}
+
+/** The body as plain text: paragraphs separated by blank lines. */
+export function articleText(article: Article): string {
+  return article.paragraphs.join('\n\n');
+}
+
+/** The article's opening text, at most `maxChars` long, cut at a word boundary with an ellipsis when longer. */
+export function snippet(article: Article, maxChars: number): string {
+  // Joining only as many paragraphs as can show keeps this cheap for a 200,000-character body.
+  let lead = '';
+  for (const paragraph of article.paragraphs) {
+    if (lead.length > 2 * maxChars) break;
+    lead = lead === '' ? paragraph : `${lead} ${paragraph}`;
+  }
+  return cutAtWordBoundary(lead, maxChars);
+}

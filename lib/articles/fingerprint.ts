@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { cleanText } from './clean-text';
+
+// 80 bits of the hash: collisions are negligible at any realistic article count, and the id stays short in URLs.
+const ID_HEX_CHARS = 20;
+
+/**
+ * The body as compared for duplicates: NFKC (full-width and ligature forms fold to plain letters), lower case,
+ * and every run of punctuation, symbols and whitespace collapsed to one space. Re-pasting the same story with
+ * curly instead of straight quotes, different dashes, spacing or paragraph breaks gives the same text.
+ */
+export function canonicalBody(text: string): string {
+  return cleanText(text)
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ')
+    .trim();
+}
+
+/** sha256 hex of the canonical body. */
+export function fingerprintBody(text: string): string {
+  return createHash('sha256').update(canonicalBody(text)).digest('hex');
+}
+
+/** A short, URL-safe article id: the fingerprint's prefix, so the same story always gets the same id. */
+export function articleIdFromFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, ID_HEX_CHARS);
+}

@@ -1,0 +1,115 @@
+import { ValidationError } from '../errors';
+import { cleanText, collapseSpaces, countChars } from './clean-text';
+import { toIsoTimestamp } from './dates';
+import type { ArticleInput } from './types';
+
+export const MAX_TITLE_CHARS = 300;
+export const MAX_SOURCE_CHARS = 100;
+export const MAX_URL_CHARS = 2_048;
+
+// A primary language subtag of 2–3 letters, optionally followed by BCP 47 subtags (en-GB, zh-Hant-TW).
+const LANGUAGE_TAG = /^([a-z]{2,3})(?:-[a-z0-9]{2,8})*$/i;
+
+/**
+ * Validates a JSON article body `{ text, title?, url?, publishedAt?, source?, lang? }`. Unknown fields are
+ * ignored, so senders can include their own metadata; known fields of the wrong type are rejected. An
+ * optional field that is null or blank counts as absent (form posts and serialisers send those).
+ * `lang` keeps only its primary language ("en-GB" → "en"): topics filter by language, not region.
+ */
+export function parseJsonArticle(body: unknown): ArticleInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid(`The article must be a JSON object such as {"text": "…"}, not ${describe(body)}.`);
+  }
+  const record = body as Record<string, unknown>;
+
+  const text = record.text;
+  if (typeof text !== 'string' || cleanText(text).trim() === '') {
+    throw invalid('"text" must be a non-empty string.');
+  }
+
+  const title = optionalString(record, 'title');
+  const url = optionalString(record, 'url');
+  const publishedAt = optionalString(record, 'publishedAt');
+  const source = optionalString(record, 'source');
+  const lang = optionalString(record, 'lang');
+  return {
+    text: text.trim(),
+    ...(title !== undefined && { title: boundedText(title, 'title', MAX_TITLE_CHARS) }),
+    ...(url !== undefined && { url: httpUrl(url) }),
+    ...(publishedAt !== undefined && { publishedAt: toIsoTimestamp(publishedAt, 'publishedAt') }),
+    ...(source !== undefined && { source: boundedText(source, 'source', MAX_SOURCE_CHARS) }),
+    ...(lang !== undefined && { lang: languageCode(lang) }),
+  };
+}
+
+function optionalString(record: Record<string, unknown>, field: string): string | undefined {
+  const value = record[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(`"${field}" must be a string, not ${describe(value)}.`);
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function boundedText(value: string, field: string, maxChars: number): string {
+  const text = collapseSpaces(cleanText(value));
+  const chars = countChars(text);
+  if (chars > maxChars) throw invalid(`"${field}" must be at most ${maxChars} characters; it has ${chars}.`);
+  return text;
+}
+
+function httpUrl(value: string): string {
+  if (value.length > MAX_URL_CHARS) throw invalid(`"url" must be at most ${MAX_URL_CHARS} characters.`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid('"url" must be an absolute http(s) URL such as "https://example.com/news/1".');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalid(`"url" must be an http(s) URL; "${url.protocol}" links are not accepted.`);
+  }
+  // The URL is put into emails; a user name or password in it is a paste mistake that would leak.
+  if (url.username !== '' || url.password !== '')
+    throw invalid('"url" must not contain a user name or password.');
+  return url.href;
+}
+
+function languageCode(value: string): string {
+  const match = LANGUAGE_TAG.exec(value);
+  if (!match?.[1]) throw invalid('"lang" must be a 2–3 letter language code such as "en" or "ar".');
+  return match[1].toLowerCase();
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function invalid(message: string): ValidationError {
+  return new ValidationError('invalid_article', message);
+}
+
+/** One request may carry a list of articles; it is accepted whole or not at all. */
+export const MAX_ARTICLES_PER_REQUEST = 100;
+
+/** A JSON body holding one article or a list of them; errors name the item that failed. */
+export function parseJsonArticles(body: unknown): ArticleInput[] {
+  if (!Array.isArray(body)) return [parseJsonArticle(body)];
+  if (body.length === 0) throw new ValidationError('empty_article', 'The list of articles is empty.');
+  if (body.length > MAX_ARTICLES_PER_REQUEST) {
+    throw new ValidationError(
+      'too_many_articles',
+      `Send at most ${MAX_ARTICLES_PER_REQUEST} articles in one request; this one has ${body.length}.`,
+    );
+  }
+  return body.map((item, i) => {
+    try {
+      return parseJsonArticle(item);
+    } catch (error) {
+      if (error instanceof ValidationError)
+        throw new ValidationError(error.code, `Article ${i + 1}: ${error.message}`);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,85 @@
+import { ConfigError } from './errors';
+
+/**
+ * Every setting Tidings reads, read and validated in one place. Variable names are set by the CDK
+ * construct (`lib/stack/`) on AWS and by the local runner (`bin/local.ts`) on one machine.
+ */
+export type SecretRef =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'arn'; readonly arn: string };
+
+export interface Config {
+  readonly tableName: string;
+  readonly region: string;
+  /** Base URL for every link in emails and pages, without a trailing slash. */
+  readonly publicUrl: string;
+  readonly mailFrom: string;
+  /** Set locally: DynamoDB Local. Unset on AWS. */
+  readonly dynamodbEndpoint: string | undefined;
+  /** Set locally: aws-ses-v2-local. Unset on AWS. */
+  readonly sesEndpoint: string | undefined;
+  /** Locally every raw message is also written here, because the SES emulator drops custom headers. */
+  readonly outboxDir: string | undefined;
+  /** Only the functions granted a secret get its variable; using an absent one is a deployment fault. */
+  readonly ingestKey: SecretRef | undefined;
+  readonly tokenSecret: SecretRef | undefined;
+  /** SES configuration set for feedback events; unset locally. */
+  readonly sesConfigurationSet: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`Environment variable ${name} is required.`);
+  return value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function secret(env: Env, valueName: string, arnName: string): SecretRef | undefined {
+  const arn = optional(env, arnName);
+  if (arn) return { kind: 'arn', arn };
+  const value = optional(env, valueName);
+  return value ? { kind: 'value', value } : undefined;
+}
+
+/** The secret a use case needs, or a ConfigError naming the variables that would provide it. */
+export function requireSecret(ref: SecretRef | undefined, name: 'ingest key' | 'token secret'): SecretRef {
+  if (ref) return ref;
+  const vars =
+    name === 'ingest key'
+      ? 'INGEST_KEY_SECRET_ARN or TIDINGS_INGEST_KEY'
+      : 'TOKEN_SECRET_ARN or TIDINGS_TOKEN_SECRET';
+  throw new ConfigError(
+    `This function has no ${name}: set ${vars} (the stack grants it to the functions that need it).`,
+  );
+}
+
+function url(env: Env, name: string): string {
+  const value = required(env, name);
+  try {
+    new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got "${value}".`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    tableName: required(env, 'TABLE_NAME'),
+    region: optional(env, 'AWS_REGION') ?? 'us-east-1',
+    publicUrl: url(env, 'TIDINGS_PUBLIC_URL'),
+    mailFrom: required(env, 'MAIL_FROM'),
+    dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
+    sesEndpoint: optional(env, 'SES_ENDPOINT'),
+    outboxDir: optional(env, 'TIDINGS_OUTBOX'),
+    ingestKey: secret(env, 'TIDINGS_INGEST_KEY', 'INGEST_KEY_SECRET_ARN'),
+    tokenSecret: secret(env, 'TIDINGS_TOKEN_SECRET', 'TOKEN_SECRET_ARN'),
+    sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
+  };
+}

@@ -1,0 +1,48 @@
+/** What the sending code passes to the render functions. */
+
+export type Frequency = 'instant' | 'daily' | 'weekly';
+export type DigestPeriod = 'daily' | 'weekly';
+
+export interface ConfirmationEmailData {
+  /** Absolute http(s) link that confirms the subscription. */
+  readonly confirmUrl: string;
+  readonly topics: readonly string[];
+  readonly frequency: Frequency;
+}
+
+/** One matched article, as shown in an alert or a digest. */
+export interface MatchedArticle {
+  readonly headline: string;
+  readonly articleUrl: string;
+  /** ISO 8601. */
+  readonly publishedAt: string;
+  readonly source?: string;
+  readonly snippet: string;
+  /** The subscriber's topic that matched. */
+  readonly topic: string;
+  /** The terms of the topic found in the article, highlighted in the snippet; at least one. */
+  readonly matchedTerms: readonly string[];
+}
+
+export interface AlertEmailData extends MatchedArticle {
+  readonly unsubscribeUrl: string;
+  /** IANA zone for dates, e.g. Europe/London; UTC when absent. */
+  readonly timeZone?: string;
+}
+
+export interface DigestEmailData {
+  readonly period: DigestPeriod;
+  /** Shown in the subject and heading, e.g. "27 Nov 2026" or "21–27 Nov 2026". */
+  readonly periodLabel: string;
+  /** At least one: an empty digest is not sent. */
+  readonly items: readonly MatchedArticle[];
+  readonly unsubscribeUrl: string;
+  /** IANA zone for dates, e.g. Europe/London; UTC when absent. */
+  readonly timeZone?: string;
+}
+
+export interface RenderedEmail {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}

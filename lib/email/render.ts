@@ -1,0 +1,113 @@
+import Mustache from 'mustache';
+import { compiledTemplates } from '../../templates/dist/compiled';
+import {
+  httpUrl,
+  isoDate,
+  nonEmptyList,
+  oneOf,
+  optionalText,
+  requiredText,
+  timeZone,
+} from './check-email-data';
+import type { CompiledLocale, EmailKind } from './compiled-templates';
+import type {
+  AlertEmailData,
+  ConfirmationEmailData,
+  DigestEmailData,
+  MatchedArticle,
+  RenderedEmail,
+} from './email-data';
+import { escapeHtml } from './escape-html';
+import { formatDateTime, formatList, preview } from './format';
+import { highlightTerms, type TextSegment } from './highlight';
+
+// The only copy so far; another locale is a new templates/copy/<locale>.json and a way to choose it here.
+const locale: CompiledLocale = compiledTemplates.en;
+
+export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
+  const topics = nonEmptyList('topics', data.topics).map((topic, index) =>
+    requiredText(`topics[${index}]`, topic),
+  );
+  const frequency = oneOf('frequency', data.frequency, ['instant', 'daily', 'weekly']);
+  return render('confirm', {
+    confirmUrl: httpUrl('confirmUrl', data.confirmUrl),
+    topics,
+    topicsText: formatList(topics, locale.dateLocale),
+    instant: frequency === 'instant',
+    daily: frequency === 'daily',
+    weekly: frequency === 'weekly',
+  });
+}
+
+export function renderAlert(data: AlertEmailData): RenderedEmail {
+  const article = articleView(data, 'alert', timeZone(data.timeZone));
+  return render('alert', {
+    ...article,
+    snippetPreview: preview(article.snippet),
+    unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
+  });
+}
+
+export function renderDigest(data: DigestEmailData): RenderedEmail {
+  const period = oneOf('period', data.period, ['daily', 'weekly']);
+  const zone = timeZone(data.timeZone);
+  const items = nonEmptyList('items', data.items).map((item, index) =>
+    articleView(item, `items[${index}]`, zone),
+  );
+  const topics = [...new Set(items.map((item) => item.topic))];
+  return render('digest', {
+    daily: period === 'daily',
+    weekly: period === 'weekly',
+    periodLabel: requiredText('periodLabel', data.periodLabel),
+    count: items.length,
+    one: items.length === 1,
+    items,
+    topicsText: formatList(topics, locale.dateLocale),
+    firstHeadline: items[0]?.headline,
+    more: items.length - 1,
+    unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
+  });
+}
+
+interface ArticleView {
+  readonly headline: string;
+  readonly articleUrl: string;
+  readonly publishedLabel: string;
+  // Always present, even empty, so that inside {{#items}} Mustache does not look it up in the outer view.
+  readonly source: string;
+  readonly snippet: string;
+  readonly snippetParts: readonly TextSegment[];
+  readonly topic: string;
+  readonly matchedTermsText: string;
+}
+
+function articleView(article: MatchedArticle, field: string, zone: string): ArticleView {
+  const terms = nonEmptyList(`${field}.matchedTerms`, article.matchedTerms).map((term, index) =>
+    requiredText(`${field}.matchedTerms[${index}]`, term),
+  );
+  const snippet = optionalText(`${field}.snippet`, article.snippet);
+  return {
+    headline: requiredText(`${field}.headline`, article.headline),
+    articleUrl: httpUrl(`${field}.articleUrl`, article.articleUrl),
+    publishedLabel: formatDateTime(
+      isoDate(`${field}.publishedAt`, article.publishedAt),
+      locale.dateLocale,
+      zone,
+    ),
+    source: optionalText(`${field}.source`, article.source),
+    snippet,
+    snippetParts: highlightTerms(snippet, terms),
+    topic: requiredText(`${field}.topic`, article.topic),
+    matchedTermsText: formatList(terms, locale.dateLocale),
+  };
+}
+
+function render(kind: EmailKind, view: object): RenderedEmail {
+  const email = locale.emails[kind];
+  const plain = (value: unknown) => String(value);
+  return {
+    subject: Mustache.render(email.subject, view, undefined, { escape: plain }).replace(/\s+/g, ' ').trim(),
+    html: Mustache.render(email.html, view, undefined, { escape: escapeHtml }),
+    text: Mustache.render(email.text, view, undefined, { escape: plain }),
+  };
+}

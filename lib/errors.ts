@@ -1,0 +1,65 @@
+/**
+ * Errors a user can act on carry a stable code and an HTTP status; the HTTP boundary shows their message.
+ * Anything else is an internal fault: logged with a correlation id and answered with a generic 500.
+ */
+export class UserFacingError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends UserFacingError {
+  constructor(code: string, message: string) {
+    super(400, code, message);
+  }
+}
+
+export class UnauthorizedError extends UserFacingError {
+  constructor(message = 'A valid ingest key is required: send "Authorization: Bearer <key>".') {
+    super(401, 'unauthorized', message);
+  }
+}
+
+export class NotFoundError extends UserFacingError {
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+
+export class MethodNotAllowedError extends UserFacingError {
+  constructor(message: string) {
+    super(405, 'method_not_allowed', message);
+  }
+}
+
+export class PayloadTooLargeError extends UserFacingError {
+  constructor(limitBytes: number) {
+    super(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends UserFacingError {
+  constructor(received: string | undefined, accepted: readonly string[]) {
+    super(
+      415,
+      'unsupported_media_type',
+      `Content-Type ${received ? `"${received}"` : '(none)'} is not accepted here; send one of: ${accepted.join(', ')}.`,
+    );
+  }
+}
+
+export class InvalidTokenError extends UserFacingError {
+  constructor(message = 'This link is invalid or has expired.') {
+    super(400, 'invalid_token', message);
+  }
+}
+
+/** Raised when configuration is missing or malformed: a deployment fault, never shown to users. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -1,0 +1,72 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+/** The media type without parameters, lowercased: `text/plain; charset=utf-8` → `text/plain`. */
+export function mediaType(event: APIGatewayProxyEventV2): string | undefined {
+  return header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase() || undefined;
+}
+
+export function bodyText(event: APIGatewayProxyEventV2): string {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  return bytes.toString('utf8');
+}
+
+export function requireMediaType(event: APIGatewayProxyEventV2, accepted: readonly string[]): string {
+  const type = mediaType(event);
+  if (!type || !accepted.includes(type))
+    throw new UnsupportedMediaTypeError(header(event, 'content-type'), accepted);
+  return type;
+}
+
+export function parseJson(text: string): unknown {
+  if (text.trim() === '') throw new ValidationError('empty_body', 'The request body is empty.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError('invalid_json', `The body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Form fields; a field sent more than once (several topics) becomes a list. */
+export function parseForm(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const existing = fields[key];
+    fields[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return fields;
+}
+
+/** Reads a JSON object or a form post into one record, so both paths share one validator. */
+export function parseFields(event: APIGatewayProxyEventV2): Record<string, unknown> {
+  const type = requireMediaType(event, ['application/json', 'application/x-www-form-urlencoded']);
+  const text = bodyText(event);
+  if (type === 'application/x-www-form-urlencoded') return parseForm(text);
+  const value = parseJson(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError('invalid_body', 'The body must be a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}
+
+export function wantsHtml(event: APIGatewayProxyEventV2): boolean {
+  const accept = header(event, 'accept') ?? '';
+  return accept.includes('text/html') || mediaType(event) === 'application/x-www-form-urlencoded';
+}
+
+export function queryParam(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return event.queryStringParameters?.[name];
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The local stack's settings, read from the same variables by `npm start` and by the CLI, so the CLI
+ * finds the stack that `npm start` runs. Each has a default that works on a fresh clone.
+ */
+export interface LocalSettings {
+  readonly port: number;
+  readonly dynamodbPort: number;
+  readonly sesPort: number;
+  readonly dataDir: string;
+  readonly outboxDir: string;
+  readonly publicUrl: string;
+  readonly ingestKey: string;
+  readonly tableName: string;
+  readonly mailFrom: string;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name} must be a port number from 0 to 65535, got "${raw}".`);
+  }
+  return value;
+}
+
+export function readLocalSettings(env: NodeJS.ProcessEnv, projectRoot: string): LocalSettings {
+  const portValue = port(env, 'PORT', 3000);
+  const dataDir = env.TIDINGS_DATA_DIR || join(projectRoot, '.tidings');
+  return {
+    port: portValue,
+    dynamodbPort: port(env, 'DYNAMODB_PORT', 8000),
+    sesPort: port(env, 'SES_PORT', 8005),
+    dataDir,
+    outboxDir: env.TIDINGS_OUTBOX || join(dataDir, 'outbox'),
+    publicUrl: env.TIDINGS_PUBLIC_URL || `http://localhost:${portValue}`,
+    ingestKey: env.TIDINGS_INGEST_KEY || 'local-dev-key',
+    tableName: env.TABLE_NAME || 'tidings',
+    mailFrom: env.MAIL_FROM || 'Tidings <alerts@tidings.local>',
+  };
+}
+
+/**
+ * Links in emails are signed with this secret; keeping it in the data folder means links sent before a
+ * restart still work after it (and `--fresh` retires them with the data).
+ */
+export function localTokenSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
+  if (env.TIDINGS_TOKEN_SECRET) return env.TIDINGS_TOKEN_SECRET;
+  const file = join(dataDir, 'token-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** The variables `lib/config.ts` reads, pointing at the local emulators. */
+export function functionEnvironment(
+  settings: LocalSettings,
+  endpoints: { dynamodb: string; ses: string },
+  tokenSecret: string,
+): Record<string, string> {
+  return {
+    TABLE_NAME: settings.tableName,
+    AWS_REGION: 'us-east-1',
+    TIDINGS_PUBLIC_URL: settings.publicUrl,
+    MAIL_FROM: settings.mailFrom,
+    DYNAMODB_ENDPOINT: endpoints.dynamodb,
+    SES_ENDPOINT: endpoints.ses,
+    TIDINGS_OUTBOX: settings.outboxDir,
+    TIDINGS_INGEST_KEY: settings.ingestKey,
+    TIDINGS_TOKEN_SECRET: tokenSecret,
+  };
+}

@@ -1,0 +1,163 @@
+import { appendFile, mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import {
+  type FunctionName,
+  functions,
+  type ScheduleTrigger,
+  type StreamTrigger,
+  type Trigger,
+} from '../manifest';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { type HttpLambda, startHttpServer } from './http-server';
+import { functionEnvironment, type LocalSettings, localTokenSecret } from './local-env';
+import { startSesLocal } from './ses-local';
+import { type StreamLambda, type StreamPoller, startStreamPoller } from './stream-poller';
+import { ensureTable } from './table-setup';
+
+export interface LocalStackOptions {
+  readonly projectRoot: string;
+  readonly settings: LocalSettings;
+  /** Keep DynamoDB data and stream positions in `settings.dataDir`; tests run in memory. */
+  readonly persist: boolean;
+  /** Fire schedule triggers on timers (off in tests, which run schedules by hand). */
+  readonly schedules: boolean;
+  readonly log?: (line: string) => void;
+}
+
+type AnyHandler = (event: unknown) => Promise<unknown>;
+
+/** Mirrors the stack's retry attempts for stream event sources. */
+const STREAM_RETRY_ATTEMPTS = 5;
+
+async function loadHandlers(projectRoot: string): Promise<Map<FunctionName, AnyHandler>> {
+  const loaded = new Map<FunctionName, AnyHandler>();
+  for (const [name, fn] of Object.entries(functions)) {
+    const module = (await import(resolve(projectRoot, fn.entry))) as { handler?: AnyHandler };
+    if (typeof module.handler !== 'function') throw new Error(`${fn.entry} does not export a handler.`);
+    loaded.set(name as FunctionName, module.handler);
+  }
+  return loaded;
+}
+
+function triggersOf<K extends Trigger['kind']>(kind: K) {
+  return Object.entries(functions).flatMap(([name, fn]) =>
+    (fn.triggers as readonly Trigger[])
+      .filter((t): t is Extract<Trigger, { kind: K }> => t.kind === kind)
+      .map((trigger) => ({ name: name as FunctionName, trigger })),
+  );
+}
+
+/**
+ * Runs Tidings on one machine: DynamoDB Local, the SES endpoint, the HTTP API and the event plumbing (stream
+ * → function, schedule → function), all read from the one manifest the CDK stack reads.
+ */
+export async function startLocalStack(options: LocalStackOptions) {
+  const { settings, projectRoot } = options;
+  const log = options.log ?? (() => {});
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+  try {
+    await mkdir(settings.dataDir, { recursive: true });
+    const dynamodb = await startDynamoDbLocal({
+      projectRoot,
+      port: settings.dynamodbPort,
+      dbPath: options.persist ? join(settings.dataDir, 'dynamodb') : undefined,
+    });
+    stops.push(() => dynamodb.stop());
+    const ses = await startSesLocal({ port: settings.sesPort });
+    stops.push(() => ses.stop());
+
+    const env = functionEnvironment(
+      settings,
+      { dynamodb: dynamodb.endpoint, ses: ses.endpoint },
+      localTokenSecret(process.env, settings.dataDir),
+    );
+    // The handlers read their configuration from the environment, exactly as in Lambda.
+    Object.assign(process.env, env);
+
+    const clientConfig = {
+      region: env.AWS_REGION,
+      endpoint: dynamodb.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
+    const streamArn = await ensureTable(new DynamoDBClient(clientConfig), settings.tableName);
+    const handlers = await loadHandlers(projectRoot);
+
+    const http = await startHttpServer(handlers as Map<string, HttpLambda>, settings.port);
+    stops.push(() => http.stop());
+
+    const streams = new DynamoDBStreamsClient(clientConfig);
+    const deadLetters = join(settings.dataDir, 'dead-letters.jsonl');
+    const pollers: StreamPoller[] = triggersOf('stream').map(({ name, trigger }) =>
+      startStreamPoller({
+        name,
+        client: streams,
+        streamArn,
+        trigger: trigger as StreamTrigger,
+        handler: handlers.get(name) as StreamLambda,
+        checkpointFile: options.persist ? join(settings.dataDir, 'streams', `${name}.json`) : undefined,
+        retryAttempts: STREAM_RETRY_ATTEMPTS,
+        onDeadLetter: async (fn, record, reason) => {
+          log(`[${fn}] gave up on record ${record.dynamodb?.SequenceNumber}: ${reason} (see ${deadLetters})`);
+          await appendFile(deadLetters, `${JSON.stringify({ function: fn, reason, record })}\n`);
+        },
+      }),
+    );
+    for (const poller of pollers) {
+      await poller.start();
+      stops.push(() => poller.stop());
+    }
+
+    if (options.schedules) {
+      for (const { name, trigger } of triggersOf('schedule')) {
+        const every = (trigger as ScheduleTrigger).everyMinutes * 60_000;
+        const timer = setInterval(() => {
+          handlers
+            .get(name)?.({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' })
+            .catch((error: Error) => log(`[${name}] scheduled run failed: ${error.message}`));
+        }, every);
+        timer.unref();
+        stops.push(async () => clearInterval(timer));
+      }
+    }
+
+    return {
+      apiUrl: `http://localhost:${http.port}`,
+      apiPort: http.port,
+      sesUrl: ses.endpoint,
+      dynamodbUrl: dynamodb.endpoint,
+      outboxDir: settings.outboxDir,
+      env,
+      /** Resolves once every stream consumer has made a full pass that found nothing new. */
+      async whenIdle(timeoutMs = 20_000): Promise<void> {
+        const deadline = Date.now() + timeoutMs;
+        let quietPasses = 0;
+        while (quietPasses < 3) {
+          if (Date.now() > deadline) throw new Error('The local event plumbing did not settle in time.');
+          await new Promise((r) => setTimeout(r, 150));
+          quietPasses = pollers.every((p) => p.idle) ? quietPasses + 1 : 0;
+        }
+      },
+      invoke: (name: FunctionName, event: unknown) => {
+        const handler = handlers.get(name);
+        if (!handler) throw new Error(`No function named ${name}.`);
+        return handler(event);
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+
+/** `npm start -- --fresh`: forget every table, stream position and sent message. */
+export async function wipeData(dataDir: string): Promise<void> {
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,108 @@
+/**
+ * The small interfaces the use cases need from the outside world. Adapters in `lib/adapters/` implement
+ * them against DynamoDB and SES; nothing here knows about AWS.
+ */
+import type { Article } from './articles';
+import type { DigestPeriod, Subscriber, Topic } from './subscriptions/model';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  newId(): string;
+}
+
+export interface OutgoingMail {
+  readonly from: string;
+  readonly to: string;
+  readonly raw: Buffer;
+}
+
+export interface Mailer {
+  /** Returns the provider's message id. */
+  send(mail: OutgoingMail): Promise<string>;
+  checkReachable(): Promise<void>;
+}
+
+export interface ArticleStore {
+  /** Stores the article unless one with the same id exists. */
+  putIfAbsent(article: Article): Promise<'stored' | 'duplicate'>;
+  get(id: string): Promise<Article | undefined>;
+  checkReachable(): Promise<void>;
+}
+
+export interface ActiveTopic {
+  readonly subscriberId: string;
+  readonly topicId: string;
+  readonly query: string;
+  readonly frequency: Topic['frequency'];
+}
+
+export interface SubscriberStore {
+  findByEmail(email: string): Promise<Subscriber | undefined>;
+  /** Creates the subscriber and its email claim; 'exists' when the address is already claimed. */
+  create(subscriber: Subscriber): Promise<'created' | 'exists'>;
+  addTopics(topics: readonly Topic[]): Promise<void>;
+  get(subscriberId: string): Promise<Subscriber | undefined>;
+  /** Activates the subscriber and the topics of one request; returns how many topics became active. */
+  confirm(subscriberId: string, requestId: string, at: Date): Promise<number>;
+  unsubscribe(subscriberId: string, at: Date): Promise<boolean>;
+  listActiveTopics(): AsyncIterable<ActiveTopic>;
+  topicsVersion(): Promise<number>;
+  listDigestSubscribers(): AsyncIterable<Subscriber>;
+}
+
+export interface MatchedTopic {
+  readonly topicId: string;
+  readonly query: string;
+  readonly terms: readonly string[];
+}
+
+export interface AlertDelivery {
+  readonly kind: 'alert';
+  readonly subscriberId: string;
+  readonly key: string;
+  readonly articleId: string;
+  readonly topics: readonly MatchedTopic[];
+}
+
+export interface DigestEntry {
+  readonly articleId: string;
+  readonly topics: readonly MatchedTopic[];
+}
+
+export interface DigestDelivery {
+  readonly kind: 'digest';
+  readonly subscriberId: string;
+  readonly key: string;
+  readonly period: DigestPeriod;
+  readonly periodKey: string;
+  readonly entries: readonly DigestEntry[];
+}
+
+export type Delivery = AlertDelivery | DigestDelivery;
+
+export interface DeliveryStore {
+  /** The ledger entry's conditional creation is what makes an alert happen once. */
+  queueAlert(delivery: AlertDelivery, at: Date): Promise<boolean>;
+  /** Holds a digest match until the subscriber's next digest; idempotent per article and period. */
+  holdForDigest(subscriberId: string, period: DigestPeriod, entry: DigestEntry, at: Date): Promise<void>;
+  /**
+   * Atomically moves up to `limit` held matches into one queued digest delivery for `periodKey`;
+   * undefined when nothing is held or that period's digest already exists.
+   */
+  queueDigest(
+    subscriberId: string,
+    period: DigestPeriod,
+    periodKey: string,
+    limit: number,
+    at: Date,
+  ): Promise<DigestDelivery | undefined>;
+  /** Moves a queued delivery to 'sending'; false when another worker already took it. */
+  claim(subscriberId: string, key: string, at: Date): Promise<boolean>;
+  markSent(subscriberId: string, key: string, messageId: string, at: Date): Promise<void>;
+  markSkipped(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;
+  /** Puts a claimed delivery back in the queue after a failure that is worth retrying. */
+  release(subscriberId: string, key: string, error: string): Promise<void>;
+}

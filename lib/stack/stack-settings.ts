@@ -1,0 +1,58 @@
+import type { Node } from 'constructs';
+import { ConfigError } from '../errors';
+
+/** Deployment settings an operator chooses, read from CDK context (`cdk.json` or `cdk synth -c key=value`). */
+export interface StackSettings {
+  /** Domain verified in SES as the sending identity. */
+  readonly mailDomain: string;
+  /** From header of every message, e.g. `Tidings <alerts@example.com>`; its address must be on `mailDomain`. */
+  readonly mailFrom: string;
+  /** Base URL for links in emails; when absent the stack uses the HTTP API's own URL. */
+  readonly publicUrl: string | undefined;
+}
+
+export const contextKeys = {
+  mailDomain: 'tidings:mailDomain',
+  mailFrom: 'tidings:mailFrom',
+  publicUrl: 'tidings:publicUrl',
+} as const;
+
+function text(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string')
+    throw new ConfigError(`Context ${key} must be a string, got ${JSON.stringify(value)}.`);
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function required(node: Node, key: string): string {
+  const value = text(node, key);
+  if (!value) throw new ConfigError(`Context ${key} is required: set it in cdk.json or pass -c ${key}=...`);
+  return value;
+}
+
+/** The address inside `Name <address>` or a bare address. */
+function addressOf(mailFrom: string): string {
+  const angled = /<([^<>]+)>\s*$/.exec(mailFrom);
+  return (angled?.[1] ?? mailFrom).trim();
+}
+
+export function readStackSettings(node: Node): StackSettings {
+  const mailDomain = required(node, contextKeys.mailDomain).toLowerCase();
+  const mailFrom = required(node, contextKeys.mailFrom);
+  const address = addressOf(mailFrom);
+  const at = address.lastIndexOf('@');
+  if (at < 1) throw new ConfigError(`Context ${contextKeys.mailFrom} has no email address: "${mailFrom}".`);
+  // SES only sends from addresses its identity covers; a mismatch would surface as a runtime send failure.
+  if (address.slice(at + 1).toLowerCase() !== mailDomain) {
+    throw new ConfigError(
+      `Context ${contextKeys.mailFrom} sends from "${address}", which is not on the mail domain "${mailDomain}".`,
+    );
+  }
+  const publicUrl = text(node, contextKeys.publicUrl);
+  if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
+    throw new ConfigError(`Context ${contextKeys.publicUrl} must be an absolute URL, got "${publicUrl}".`);
+  }
+  return { mailDomain, mailFrom, publicUrl: publicUrl?.replace(/\/+$/, '') };
+}

@@ -1,0 +1,148 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { FunctionDeclaration } from '../manifest';
+import type { TableAccess } from './table-access';
+import type { TidingsMail } from './tidings-mail';
+import type { TidingsTable } from './tidings-table';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const readActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const writeActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+const tableActions: Record<TableAccess, readonly string[]> = {
+  read: readActions,
+  readwrite: [...readActions, ...writeActions],
+};
+
+export interface TidingsFunctionProps {
+  readonly declaration: FunctionDeclaration;
+  /** Defaults to one month: long enough to investigate an incident, short enough to bound stored addresses. */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * Every Tidings Lambda function: Node.js 22 on arm64, bundled locally by esbuild as ESM, with its own log
+ * group and role. The `bind*` methods set an environment variable together with the permission it needs,
+ * so a function can never hold a name it may not read, nor a permission it has no name for.
+ */
+export class TidingsFunction extends NodejsFunction {
+  readonly executionRole: Role;
+
+  constructor(scope: Construct, id: string, props: TidingsFunctionProps) {
+    const { declaration } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    // An own role instead of the default AWSLambdaBasicExecutionRole, which may write to every log group.
+    const executionRole = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the Tidings ${id} function.`,
+    });
+    logGroup.grantWrite(executionRole);
+
+    super(scope, id, {
+      entry: join(projectRoot, declaration.entry),
+      handler: 'handler',
+      description: declaration.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: declaration.memoryMb,
+      timeout: Duration.seconds(declaration.timeoutSeconds),
+      role: executionRole,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.ACTIVE,
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      environment: {
+        // Stack traces point into the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        // Error classes set `name` from the class; minification would otherwise rename them in logs.
+        keepNames: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        // Some bundled CommonJS dependencies call `require`, which ESM output lacks.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // The Node.js 22 runtime ships AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    this.executionRole = executionRole;
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned deliberately: it is an LTS runtime Lambda supports and the bundle targets node22; ' +
+        'moving to nodejs24.x is a separate, tested change, not something a CDK upgrade should do silently.',
+    });
+    Validations.of(executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+        'resource-level permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_service-with-iam.html).',
+    });
+  }
+
+  /** Sets TABLE_NAME and grants exactly the item actions `access` allows on the table and its indexes. */
+  bindTable(table: TidingsTable, access: TableAccess): void {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...tableActions[access]], resources: table.resourceArns }),
+    );
+  }
+
+  /** Sets `envName` to the secret's ARN and grants reading that one secret. */
+  bindSecret(secret: ISecret, envName: string): void {
+    this.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this);
+  }
+
+  /**
+   * Sets SES_CONFIGURATION_SET and grants sending through the mail identity with that configuration set,
+   * plus reading the account's send quota (the mail service's reachability probe).
+   */
+  /** 'send' may send through the identity and configuration set; both may read the account's send quota. */
+  bindMail(mail: TidingsMail, access: 'send' | 'probe'): void {
+    if (access === 'send') {
+      this.addEnvironment('SES_CONFIGURATION_SET', mail.configurationSet.configurationSetName);
+      mail.grantSend(this);
+    }
+    // A policy of its own, so its one unavoidable wildcard is acknowledged apart from the X-Ray one.
+    const quota = new Policy(this, 'SendQuotaPolicy', {
+      statements: [new PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] })],
+      roles: [this.executionRole],
+    });
+    Validations.of(quota).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ses:GetSendQuota reads an account-wide value and supports no resource-level permissions ' +
+        '(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonses.html).',
+    });
+  }
+}

@@ -1,0 +1,223 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ConfigError } from '../errors';
+import {
+  type FunctionDeclaration,
+  type FunctionName,
+  functions,
+  type StreamTrigger,
+  type Trigger,
+} from '../manifest';
+import { streamFilterPattern } from '../stream/filter-pattern';
+import { InvokeFunctionTarget } from './invoke-function-target';
+import { openRouteReason } from './route-authorization';
+import type { StackSettings } from './stack-settings';
+import { tableAccessFor } from './table-access';
+import { TidingsFunction } from './tidings-function';
+import { TidingsMail } from './tidings-mail';
+import { TidingsTable } from './tidings-table';
+
+export type SecretName = FunctionDeclaration['secrets'][number];
+
+/** The environment variable through which `lib/config.ts` finds each secret. */
+export const secretEnvironment: Record<SecretName, string> = {
+  ingestKey: 'INGEST_KEY_SECRET_ARN',
+  tokenSecret: 'TOKEN_SECRET_ARN',
+};
+
+/** A failing stream batch is split in half and retried up to this often before its records go to the queue. */
+const streamRetryAttempts = 5;
+
+/** Protects the functions and the SES reputation from request floods on the public endpoints. */
+const apiThrottle = { rateLimit: 50, burstLimit: 100 };
+
+export interface TidingsStackProps extends StackProps {
+  readonly settings: StackSettings;
+}
+
+function constructId(name: FunctionName): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+export class TidingsStack extends Stack {
+  readonly table: TidingsTable;
+  readonly mail: TidingsMail;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly secrets: Record<SecretName, Secret>;
+  readonly functions: Record<FunctionName, TidingsFunction>;
+
+  constructor(scope: Construct, id: string, props: TidingsStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.table = new TidingsTable(this, 'Data');
+    this.mail = new TidingsMail(this, 'Mail', { mailDomain: settings.mailDomain });
+    this.secrets = this.createSecrets();
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Tidings: subscribe pages, subscriptions and article ingest.',
+      // Created below instead, because the default stage cannot be given access logs or throttling.
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: apiThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // `$context.path` carries no query string, so confirm and unsubscribe tokens never reach the logs.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            route: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const publicUrl = settings.publicUrl ?? this.stage.url;
+
+    const created: Partial<Record<FunctionName, TidingsFunction>> = {};
+    for (const [name, declaration] of Object.entries(functions) as [FunctionName, FunctionDeclaration][]) {
+      const fn = new TidingsFunction(this, constructId(name), { declaration });
+      // lib/config.ts requires both of every function; neither grants anything.
+      fn.addEnvironment('TIDINGS_PUBLIC_URL', publicUrl);
+      fn.addEnvironment('MAIL_FROM', settings.mailFrom);
+      fn.bindTable(this.table, tableAccessFor(declaration));
+      for (const secret of declaration.secrets) {
+        fn.bindSecret(this.secrets[secret], secretEnvironment[secret]);
+      }
+      if (declaration.mail !== 'none') fn.bindMail(this.mail, declaration.mail);
+      this.addTriggers(name, declaration, fn);
+      created[name] = fn;
+    }
+    this.functions = created as Record<FunctionName, TidingsFunction>;
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API.' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'IngestKeySecretArn', {
+      value: this.secrets.ingestKey.secretArn,
+      description: 'Holds the Bearer key the publisher sends to POST /articles.',
+    });
+  }
+
+  private createSecrets(): Record<SecretName, Secret> {
+    const ingestKey = new Secret(this, 'IngestKey', {
+      description: 'Tidings: Bearer key the publishing system sends with POST /articles.',
+      // Punctuation would need escaping in shells and HTTP clients; 48 alphanumerics are ample entropy.
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(ingestKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The ingest key is a shared Bearer key the publishing system keeps a copy of; an automatic rotation ' +
+        'would silently lock the publisher out, so it is rotated by hand together with the publisher.',
+    });
+    const tokenSecret = new Secret(this, 'TokenSecret', {
+      description: 'Tidings: HMAC key signing confirm and unsubscribe links.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Kept like the table: its subscribers' links stay valid only while the key that signed them exists.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(tokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The token secret signs the unsubscribe links already sitting in the mailboxes of readers; rotating it ' +
+        'would break every one of them, and unsubscribing must keep working.',
+    });
+    return { ingestKey, tokenSecret };
+  }
+
+  private addTriggers(name: FunctionName, declaration: FunctionDeclaration, fn: TidingsFunction): void {
+    const id = constructId(name);
+    let integration: HttpLambdaIntegration | undefined;
+    const triggers: readonly Trigger[] = declaration.triggers;
+    triggers.forEach((trigger, index) => {
+      if (trigger.kind === 'http') {
+        integration ??= new HttpLambdaIntegration(`${id}Integration`, fn);
+        const routes = this.api.addRoutes({
+          path: trigger.path,
+          methods: [HttpMethod[trigger.method]],
+          integration,
+        });
+        for (const route of routes) {
+          Validations.of(route).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: openRouteReason(name, declaration, trigger),
+          });
+        }
+      } else if (trigger.kind === 'schedule') {
+        new Schedule(this, `${id}Schedule${index}`, {
+          description: `Runs the Tidings ${name} function every ${trigger.everyMinutes} minutes.`,
+          schedule: ScheduleExpression.rate(Duration.minutes(trigger.everyMinutes)),
+          target: new InvokeFunctionTarget(fn),
+        });
+      }
+    });
+    const streamTriggers = triggers.filter((t): t is StreamTrigger => t.kind === 'stream');
+    if (streamTriggers.length > 0) this.addStreamMapping(id, name, fn, streamTriggers);
+  }
+
+  /**
+   * Lambda allows one mapping per function and stream, so several stream triggers of one function become
+   * one mapping whose filters are alternatives (a record matching any of them is delivered).
+   */
+  private addStreamMapping(
+    id: string,
+    name: FunctionName,
+    fn: TidingsFunction,
+    triggers: StreamTrigger[],
+  ): void {
+    const batchSizes = new Set(triggers.map((t) => t.batchSize));
+    const [batchSize] = batchSizes;
+    if (batchSizes.size !== 1 || batchSize === undefined) {
+      throw new ConfigError(
+        `The stream triggers of the ${name} function ask for different batch sizes (${[...batchSizes].join(', ')}); one mapping can only have one.`,
+      );
+    }
+    fn.addEventSource(
+      new DynamoEventSource(this.table.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize,
+        bisectBatchOnError: true,
+        retryAttempts: streamRetryAttempts,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.createFailureQueue(id, name)),
+        filters: triggers.map((trigger) => FilterCriteria.filter(streamFilterPattern(trigger))),
+      }),
+    );
+  }
+
+  private createFailureQueue(id: string, name: FunctionName): Queue {
+    const queue = new Queue(this, `${id}StreamFailures`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: time to notice, fix the function and replay.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        `This queue is itself the failure destination of the ${name} stream mapping; it holds pointers to ` +
+        'stream records that failed every retry, for an operator to inspect and replay, and has no consumer ' +
+        'whose failures would need a further dead-letter queue.',
+    });
+    return queue;
+  }
+}

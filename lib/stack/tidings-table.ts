@@ -1,0 +1,45 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { tableSchema } from '../table';
+
+/**
+ * The stateful heart of Tidings: one table shaped by `tableSchema`. Kept in its own construct so the
+ * stateless parts of the stack can be refactored without ever touching the table's logical id.
+ */
+export class TidingsTable extends Construct {
+  readonly table: TableV2;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: tableSchema.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableSchema.sortKey, type: AttributeType.STRING },
+      globalSecondaryIndexes: tableSchema.indexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      })),
+      timeToLiveAttribute: tableSchema.ttlAttribute,
+      // Old images cost nothing extra for Lambda triggers, while changing the view type later replaces the
+      // stream and restarts every mapping from TRIM_HORIZON (re-sending up to a day of records). MODIFY
+      // triggers need the old image to match status transitions rather than every rewrite of an item.
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+  }
+
+  get tableName(): string {
+    return this.table.tableName;
+  }
+
+  /** The table and each named index, so grants need no `index/*` wildcard. */
+  get resourceArns(): string[] {
+    const tableArn = this.table.tableArn;
+    return [tableArn, ...tableSchema.indexes.map((index) => `${tableArn}/index/${index.name}`)];
+  }
+}

@@ -1,0 +1,111 @@
+import { type Article, snippet } from '../articles';
+import { buildRawMessage, renderAlert, renderDigest } from '../email';
+import type {
+  ArticleStore,
+  Clock,
+  Delivery,
+  DeliveryStore,
+  Mailer,
+  MatchedTopic,
+  SubscriberStore,
+} from '../ports';
+import { periodLabel } from '../subscriptions/digest-schedule';
+import type { Links } from './links';
+
+export type SendOutcome = 'sent' | 'skipped' | 'already-taken';
+
+const SNIPPET_CHARS = 280;
+
+/** "Why you got this": every topic that matched and the words that made it match. */
+function describe(topics: readonly MatchedTopic[]) {
+  return {
+    topic: topics.map((t) => t.query).join('; '),
+    matchedTerms: [...new Set(topics.flatMap((t) => t.terms))],
+  };
+}
+
+function articleData(article: Article, topics: readonly MatchedTopic[], links: Links) {
+  return {
+    headline: article.title,
+    articleUrl: links.article(article),
+    publishedAt: article.publishedAt,
+    source: article.source,
+    snippet: snippet(article, SNIPPET_CHARS),
+    ...describe(topics),
+  };
+}
+
+/**
+ * 1. claim the queued delivery (only one worker may send it)
+ * 2. skip it if the subscriber is no longer active
+ * 3. render from the compiled templates and send with one-click unsubscribe headers
+ * 4. record the provider's message id in the ledger; on failure put it back in the queue and rethrow
+ */
+export function makeSendDelivery(deps: {
+  subscribers: SubscriberStore;
+  articles: ArticleStore;
+  deliveries: DeliveryStore;
+  mailer: Mailer;
+  clock: Clock;
+  links: Links;
+  mailFrom: string;
+}) {
+  async function render(delivery: Delivery, unsubscribeUrl: string, timeZone: string) {
+    if (delivery.kind === 'alert') {
+      const article = await deps.articles.get(delivery.articleId);
+      if (!article) return undefined;
+      return renderAlert({ ...articleData(article, delivery.topics, deps.links), unsubscribeUrl, timeZone });
+    }
+    const items = [];
+    for (const entry of delivery.entries) {
+      const article = await deps.articles.get(entry.articleId);
+      if (article) items.push(articleData(article, entry.topics, deps.links));
+    }
+    if (items.length === 0) return undefined;
+    return renderDigest({
+      period: delivery.period,
+      periodLabel: periodLabel(delivery.period, delivery.periodKey),
+      items,
+      unsubscribeUrl,
+      timeZone,
+    });
+  }
+
+  return async function sendDelivery(delivery: Delivery): Promise<SendOutcome> {
+    const { subscriberId, key } = delivery;
+    if (!(await deps.deliveries.claim(subscriberId, key, deps.clock.now()))) return 'already-taken';
+    try {
+      const subscriber = await deps.subscribers.get(subscriberId);
+      if (subscriber?.status !== 'active') {
+        await deps.deliveries.markSkipped(subscriberId, key, 'subscriber is not active', deps.clock.now());
+        return 'skipped';
+      }
+      const unsubscribeUrl = deps.links.unsubscribe(subscriberId);
+      const email = await render(delivery, unsubscribeUrl, subscriber.timezone);
+      if (!email) {
+        await deps.deliveries.markSkipped(subscriberId, key, 'its articles are gone', deps.clock.now());
+        return 'skipped';
+      }
+      const raw = await buildRawMessage({
+        from: deps.mailFrom,
+        to: subscriber.email,
+        ...email,
+        date: deps.clock.now(),
+        headers: {
+          'List-Unsubscribe': `<${unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+      });
+      const messageId = await deps.mailer.send({ from: deps.mailFrom, to: subscriber.email, raw });
+      await deps.deliveries.markSent(subscriberId, key, messageId, deps.clock.now());
+      return 'sent';
+    } catch (error) {
+      await deps.deliveries.release(
+        subscriberId,
+        key,
+        error instanceof Error ? error.message : String(error),
+      );
+      throw error;
+    }
+  };
+}

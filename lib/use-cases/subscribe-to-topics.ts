@@ -1,0 +1,59 @@
+import { buildRawMessage, renderConfirmation } from '../email';
+import type { Clock, Ids, Mailer, SubscriberStore } from '../ports';
+import type { Topic } from '../subscriptions/model';
+import type { SubscriptionRequest } from '../subscriptions/subscription-request';
+import { CONFIRM_TOKEN_TTL_SECONDS } from '../subscriptions/tokens';
+import type { Links } from './links';
+
+/**
+ * 1. find or create the subscriber for the address (pending until confirmed)
+ * 2. record the requested topics as pending, tagged with this request
+ * 3. email a confirmation link for this request
+ * The caller answers 202 whatever happened, so the response never reveals whether an address is known.
+ */
+export function makeSubscribeToTopics(deps: {
+  subscribers: SubscriberStore;
+  mailer: Mailer;
+  clock: Clock;
+  ids: Ids;
+  links: Links;
+  mailFrom: string;
+}) {
+  return async function subscribeToTopics(request: SubscriptionRequest): Promise<void> {
+    const now = deps.clock.now();
+    let subscriber = await deps.subscribers.findByEmail(request.email);
+    if (!subscriber) {
+      const candidate = {
+        id: deps.ids.newId(),
+        email: request.email,
+        status: 'pending' as const,
+        timezone: request.timezone,
+        digestHour: request.digestHour,
+        createdAt: now.toISOString(),
+      };
+      const outcome = await deps.subscribers.create(candidate);
+      // A concurrent request may have claimed the address between the read and the write.
+      subscriber = outcome === 'created' ? candidate : await deps.subscribers.findByEmail(request.email);
+      if (!subscriber) throw new Error('The address was claimed but its subscriber cannot be read.');
+    }
+    const requestId = deps.ids.newId();
+    const topics: Topic[] = request.topics.map((query) => ({
+      subscriberId: subscriber.id,
+      id: deps.ids.newId(),
+      query,
+      frequency: request.frequency,
+      status: 'pending',
+      requestId,
+      createdAt: now.toISOString(),
+    }));
+    await deps.subscribers.addTopics(topics);
+    const exp = Math.floor(now.getTime() / 1000) + CONFIRM_TOKEN_TTL_SECONDS;
+    const email = renderConfirmation({
+      confirmUrl: deps.links.confirm(subscriber.id, requestId, exp),
+      topics: [...request.topics],
+      frequency: request.frequency,
+    });
+    const raw = await buildRawMessage({ from: deps.mailFrom, to: subscriber.email, ...email, date: now });
+    await deps.mailer.send({ from: deps.mailFrom, to: subscriber.email, raw });
+  };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, requireSecret } from '../../lib/config';
+import { ConfigError } from '../../lib/errors';
+
+const base = { TABLE_NAME: 't', TIDINGS_PUBLIC_URL: 'https://news.example.com/', MAIL_FROM: 'a@example.com' };
+
+describe('configuration', () => {
+  it('reads what a function without secrets is given on AWS', () => {
+    const config = loadConfig(base);
+    expect(config.publicUrl).toBe('https://news.example.com');
+    expect(config.ingestKey).toBeUndefined();
+    expect(() => requireSecret(config.tokenSecret, 'token secret')).toThrow(/TOKEN_SECRET_ARN/);
+  });
+
+  it('prefers a secret ARN over a local value', () => {
+    const config = loadConfig({
+      ...base,
+      INGEST_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x',
+      TIDINGS_INGEST_KEY: 'k',
+    });
+    expect(config.ingestKey).toEqual({ kind: 'arn', arn: 'arn:aws:secretsmanager:x' });
+  });
+
+  it.each([
+    [{ ...base, TABLE_NAME: '' }, /TABLE_NAME/],
+    [{ ...base, TIDINGS_PUBLIC_URL: 'news.example.com' }, /absolute URL/],
+    [{ ...base, MAIL_FROM: undefined }, /MAIL_FROM/],
+  ])('refuses a broken environment %#', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

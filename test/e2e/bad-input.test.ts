@@ -1,0 +1,197 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox, startTestStack, type TestStack } from '../support/local-stack';
+
+let stack: TestStack;
+let db: DynamoDBClient;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  db = new DynamoDBClient({
+    endpoint: stack.dynamodbUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+
+afterAll(async () => {
+  db?.destroy();
+  await stack?.close();
+});
+
+async function itemCount(): Promise<number> {
+  const { Count } = await db.send(new ScanCommand({ TableName: stack.env.TABLE_NAME, Select: 'COUNT' }));
+  return Count ?? 0;
+}
+
+async function expectRejected(
+  request: { path: string; body?: string; headers?: Record<string, string>; method?: string },
+  status: number,
+  code: string,
+  message: RegExp,
+) {
+  const before = await itemCount();
+  const response = await fetch(`${stack.apiUrl}${request.path}`, {
+    method: request.method ?? 'POST',
+    body: request.body,
+    headers: request.headers,
+  });
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toMatch(message);
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+  expect(await itemCount()).toBe(before);
+  expect(await outbox(stack.outboxDir)).toHaveLength(0);
+}
+
+const article = JSON.stringify({ title: 'A headline', text: 'Iran and Iraq agreed on water.' });
+
+describe('bad input gets its own clear error and writes nothing', () => {
+  it('rejects ingest without the key', async () => {
+    await expectRejected(
+      { path: '/articles', body: article, headers: { 'content-type': 'application/json' } },
+      401,
+      'unauthorized',
+      /Authorization: Bearer/,
+    );
+  });
+
+  it('rejects ingest with a wrong key', async () => {
+    await expectRejected(
+      {
+        path: '/articles',
+        body: article,
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not-the-key' },
+      },
+      401,
+      'unauthorized',
+      /ingest key/,
+    );
+  });
+
+  const authed = () => ({ authorization: `Bearer ${stack.ingestKey}` });
+
+  it('rejects an empty body', async () => {
+    await expectRejected(
+      { path: '/articles', body: '', headers: { ...authed(), 'content-type': 'application/json' } },
+      400,
+      'empty_body',
+      /empty/,
+    );
+    await expectRejected(
+      { path: '/articles', body: '   \n ', headers: { ...authed(), 'content-type': 'text/plain' } },
+      400,
+      'empty_article',
+      /empty|no text/i,
+    );
+  });
+
+  it('rejects a body over 1 MiB', async () => {
+    await expectRejected(
+      {
+        path: '/articles',
+        body: 'x'.repeat(1024 * 1024 + 10),
+        headers: { ...authed(), 'content-type': 'text/plain' },
+      },
+      413,
+      'payload_too_large',
+      /1048576 bytes/,
+    );
+  });
+
+  it('rejects an unknown content type', async () => {
+    await expectRejected(
+      { path: '/articles', body: '<article/>', headers: { ...authed(), 'content-type': 'application/xml' } },
+      415,
+      'unsupported_media_type',
+      /application\/xml.*text\/plain, application\/json/,
+    );
+  });
+
+  it('rejects malformed JSON articles', async () => {
+    await expectRejected(
+      { path: '/articles', body: '{"text": ', headers: { ...authed(), 'content-type': 'application/json' } },
+      400,
+      'invalid_json',
+      /not valid JSON/,
+    );
+    await expectRejected(
+      {
+        path: '/articles',
+        body: '{"title": "x"}',
+        headers: { ...authed(), 'content-type': 'application/json' },
+      },
+      400,
+      'invalid_article',
+      /"text"/,
+    );
+  });
+
+  const subscribe = (body: unknown) => ({
+    path: '/subscriptions',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+
+  it('rejects an invalid email', async () => {
+    await expectRejected(
+      subscribe({ email: 'not-an-email', topics: ['Iran'] }),
+      400,
+      'invalid_email',
+      /not a valid email/,
+    );
+  });
+
+  it('rejects an unparsable topic and says where', async () => {
+    await expectRejected(
+      subscribe({ email: 'dana@example.com', topics: ['Iran', '"Qassem Soleimani'] }),
+      400,
+      'invalid_query',
+      /Topic 2.*column/i,
+    );
+  });
+
+  it('rejects a topic that cannot match anything', async () => {
+    await expectRejected(
+      subscribe({ email: 'dana@example.com', topics: ['-football'] }),
+      400,
+      'invalid_query',
+      /Topic 1/,
+    );
+  });
+
+  it('rejects an unknown frequency', async () => {
+    await expectRejected(
+      subscribe({ email: 'dana@example.com', topics: ['Iran'], frequency: 'hourly' }),
+      400,
+      'invalid_frequency',
+      /instant, daily, weekly/,
+    );
+  });
+
+  it('rejects a forged confirmation or unsubscribe link', async () => {
+    await expectRejected(
+      { path: '/confirm?token=abc.def', headers: { accept: 'application/json' } },
+      400,
+      'invalid_token',
+      /invalid/,
+    );
+    await expectRejected(
+      { path: '/unsubscribe?token=', headers: { accept: 'application/json' } },
+      400,
+      'invalid_token',
+      /invalid/,
+    );
+  });
+
+  it('answers unknown routes and methods with JSON errors', async () => {
+    await expectRejected({ path: '/nowhere', method: 'GET' }, 404, 'not_found', /No route/);
+    await expectRejected(
+      { path: '/articles', method: 'GET' },
+      405,
+      'method_not_allowed',
+      /GET is not allowed/,
+    );
+  });
+});

@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
+import { normaliseArticle } from '../../lib/articles';
+import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
+import { freePort } from '../../lib/local/free-port';
+import { eventually, linkIn, mailFor, projectRoot } from '../support/local-stack';
+
+const children: ChildProcess[] = [];
+let dataDir: string;
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function startNpmStart(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bin/local.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  await eventually(async () => (output.includes('Tidings is running') ? true : undefined), 90_000).catch(
+    () => {
+      throw new Error(`npm start did not come up:\n${output}`);
+    },
+  );
+  return child;
+}
+
+async function killHard(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('npm start after a crash', () => {
+  it('keeps its data and resumes the work it had not done', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tidings-restart-'));
+    const ports = { api: await freePort(), dynamodb: await freePort(), ses: await freePort() };
+    const env = {
+      PORT: String(ports.api),
+      DYNAMODB_PORT: String(ports.dynamodb),
+      SES_PORT: String(ports.ses),
+      TIDINGS_DATA_DIR: dataDir,
+    };
+    const api = `http://localhost:${ports.api}`;
+    const outboxDir = join(dataDir, 'outbox');
+
+    const first = await startNpmStart(env);
+    const subscribed = await fetch(`${api}/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'gail@example.com', topics: ['Iran AND Iraq'] }),
+    });
+    expect(subscribed.status).toBe(202);
+    const [confirmation] = await eventually(async () => {
+      const mail = await mailFor(outboxDir, 'gail@example.com');
+      return mail.length ? mail : undefined;
+    });
+    const confirmUrl = linkIn(confirmation?.mail.text ?? '', '/confirm');
+    expect((await fetch(confirmUrl, { method: 'POST' })).status).toBe(200);
+    await killHard(first);
+
+    // While Tidings is down, an article lands in its table, as if the crash came right after the write.
+    const db = await startDynamoDbLocal({
+      projectRoot,
+      port: ports.dynamodb,
+      dbPath: join(dataDir, 'dynamodb'),
+    });
+    const client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: db.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    );
+    const article = normaliseArticle(
+      {
+        title: 'Iran and Iraq agree a border survey',
+        text: 'Iran and Iraq agreed to survey the border together.',
+      },
+      new Date(),
+    );
+    expect(await makeDynamoArticleStore(client, 'tidings').putIfAbsent(article)).toBe('stored');
+    client.destroy();
+    await db.stop();
+
+    await startNpmStart(env);
+    const alert = await eventually(async () => (await mailFor(outboxDir, 'gail@example.com'))[1], 30_000);
+    expect(alert.mail.subject).toContain('Iran and Iraq agree a border survey');
+    // The confirmation link from before the crash still confirms (the signing secret survived too).
+    expect((await fetch(confirmUrl, { method: 'POST' })).status).toBe(200);
+  }, 240_000);
+});

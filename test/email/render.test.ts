@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertEmailData, DigestEmailData, MatchedArticle } from '../../lib/email';
+import { renderAlert, renderConfirmation, renderDigest } from '../../lib/email';
+import { ValidationError } from '../../lib/errors';
+import { nestingProblems } from './html-structure';
+
+const unsubscribeUrl = 'https://tidings.example.com/unsubscribe?token=tok_3f9a.b-c_d';
+
+const alert: AlertEmailData = {
+  headline: 'Chipmakers race to build AI accelerators',
+  articleUrl: 'https://news.example.com/tech/chipmakers?ref=tidings&utm=mail',
+  publishedAt: '2026-11-27T14:05:00Z',
+  source: 'Example News',
+  snippet: 'Nvidia and TSMC said demand keeps outpacing supply.',
+  topic: 'AI chips',
+  matchedTerms: ['nvidia', 'tsmc'],
+  unsubscribeUrl,
+};
+
+const item = (n: number, extra: Partial<MatchedArticle> = {}): MatchedArticle => ({
+  headline: `Story number ${n}`,
+  articleUrl: `https://news.example.com/story/${n}`,
+  publishedAt: '2026-11-27T08:30:00Z',
+  source: `Source ${n}`,
+  snippet: `Snippet ${n} mentions the election.`,
+  topic: `Topic ${n}`,
+  matchedTerms: ['election'],
+  ...extra,
+});
+
+const digest: DigestEmailData = {
+  period: 'daily',
+  periodLabel: '27 Nov 2026',
+  items: [item(1), item(2), item(3)],
+  unsubscribeUrl,
+};
+
+/** The words of an HTML fragment as a reader sees them. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&middot;/g, '·')
+    .replace(/\s+/g, ' ');
+}
+
+function highlighted(html: string): string[] {
+  return [...html.matchAll(/<strong class="hl"[^>]*>(.*?)<\/strong>/g)].map((match) => match[1] ?? '');
+}
+
+function hrefs(html: string): string[] {
+  return [...html.matchAll(/href="([^"]*)"/g)].map((match) => (match[1] ?? '').replace(/&amp;/g, '&'));
+}
+
+describe('subjects', () => {
+  it('puts the topic before the headline of an alert', () => {
+    expect(renderAlert(alert).subject).toBe('AI chips: Chipmakers race to build AI accelerators');
+  });
+
+  it('counts the stories of a digest, in the singular when there is one', () => {
+    expect(renderDigest(digest).subject).toBe('Your daily Tidings: 3 stories (27 Nov 2026)');
+    expect(
+      renderDigest({ ...digest, period: 'weekly', periodLabel: '21–27 Nov 2026', items: [item(1)] }).subject,
+    ).toBe('Your weekly Tidings: 1 story (21–27 Nov 2026)');
+  });
+
+  it('asks to confirm the subscription', () => {
+    const email = renderConfirmation({
+      confirmUrl: 'https://t.example/c?t=1',
+      topics: ['AI'],
+      frequency: 'daily',
+    });
+    expect(email.subject).toBe('Confirm your Tidings subscription');
+  });
+
+  it('keeps the subject on one line whatever the headline holds', () => {
+    expect(renderAlert({ ...alert, headline: 'Two\r\nlines' }).subject).toBe('AI chips: Two lines');
+  });
+});
+
+describe('escaping', () => {
+  const hostile = `<script>alert("x")</script> & 'quoted' "><img src=x onerror=alert(1)>`;
+
+  it('escapes user text everywhere it appears in the HTML', () => {
+    const { html } = renderAlert({
+      ...alert,
+      headline: hostile,
+      source: hostile,
+      topic: hostile,
+      snippet: hostile,
+    });
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(html).toContain(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39; &quot;&gt;&lt;img',
+    );
+    // The title and the aria-label attribute carry the subject.
+    expect(html).toContain(`<title>${'&lt;script&gt;'}`);
+    expect(html).toMatch(/aria-label="&lt;script&gt;alert\(&quot;x&quot;\)/);
+  });
+
+  it('escapes digest items and confirmation topics too', () => {
+    expect(renderDigest({ ...digest, items: [item(1, { headline: hostile })] }).html).not.toMatch(
+      /<script|<img/i,
+    );
+    const confirm = renderConfirmation({
+      confirmUrl: 'https://t.example/c',
+      topics: [hostile],
+      frequency: 'instant',
+    });
+    expect(confirm.html).not.toMatch(/<script|<img/i);
+    expect(confirm.html).toContain('&lt;script&gt;alert(&quot;x&quot;)');
+  });
+
+  it('leaves the text part as written', () => {
+    expect(renderAlert({ ...alert, headline: hostile }).text).toContain(hostile);
+  });
+});
+
+describe('highlighting matched terms', () => {
+  it('wraps every whole-word occurrence, whatever its case', () => {
+    const { html } = renderAlert({
+      ...alert,
+      snippet: 'Rates rose. RATES & rates; separates stays plain.',
+      matchedTerms: ['rates'],
+    });
+    expect(highlighted(html)).toEqual(['Rates', 'RATES', 'rates']);
+    expect(visibleText(html)).toContain('Rates rose. RATES & rates; separates stays plain.');
+  });
+
+  it('does not break entities when a term looks like one', () => {
+    const { html } = renderAlert({
+      ...alert,
+      snippet: 'Q&A: AT&T said amp and lt, not <b>gt</b>.',
+      matchedTerms: ['amp', 'lt', 'gt'],
+    });
+    expect(html).toContain('Q&amp;A: AT&amp;T said <strong class="hl"');
+    expect(html).toContain('&lt;b&gt;<strong class="hl"');
+    expect(highlighted(html)).toEqual(['amp', 'lt', 'gt']);
+  });
+
+  it('escapes a term that contains markup instead of matching it as HTML', () => {
+    const { html } = renderAlert({ ...alert, snippet: 'Use the <b> tag.', matchedTerms: ['<b>'] });
+    expect(highlighted(html)).toEqual(['&lt;b&gt;']);
+  });
+
+  it('highlights the snippets of digest items', () => {
+    expect(highlighted(renderDigest(digest).html)).toEqual(['election', 'election', 'election']);
+  });
+});
+
+describe('alert', () => {
+  const email = renderAlert(alert);
+
+  it('shows the linked headline, source and date, snippet and why it was sent', () => {
+    const text = visibleText(email.html);
+    expect(email.html).toContain(
+      '<a href="https://news.example.com/tech/chipmakers?ref=tidings&amp;utm=mail" style="color: #111827; text-decoration: none;">Chipmakers race to build AI accelerators</a>',
+    );
+    expect(text).toContain('Example News · 27 Nov 2026, 14:05 UTC');
+    expect(text).toContain('Nvidia and TSMC said demand keeps outpacing supply.');
+    expect(text).toContain('Why you got this: your topic “AI chips” matched nvidia and tsmc.');
+  });
+
+  it('starts the inbox preview with the source and the snippet', () => {
+    expect(email.html).toMatch(/display:none[^>]*>Example News: Nvidia and TSMC said/);
+  });
+
+  it('has a text part with the headline, link, terms and unsubscribe link', () => {
+    expect(email.text).toContain('Chipmakers race to build AI accelerators');
+    expect(email.text).toContain('https://news.example.com/tech/chipmakers?ref=tidings&utm=mail');
+    expect(email.text).toContain('matched nvidia and tsmc');
+    expect(email.text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
+  });
+
+  it('writes dates in the given time zone', () => {
+    const local = renderAlert({ ...alert, timeZone: 'America/New_York' });
+    expect(visibleText(local.html)).toContain('27 Nov 2026, 09:05');
+    expect(local.text).toContain('27 Nov 2026, 09:05');
+  });
+
+  it('leaves out the source when there is none', () => {
+    const { source: _source, ...withoutSource } = alert;
+    const { text } = renderAlert(withoutSource);
+    expect(text).toContain('\n27 Nov 2026, 14:05 UTC\n');
+    expect(text).not.toContain('·');
+  });
+});
+
+describe('digest', () => {
+  it('lists every item with its link, terms and topic, in HTML and text', () => {
+    const { html, text } = renderDigest(digest);
+    for (const n of [1, 2, 3]) {
+      expect(html).toContain(`<a href="https://news.example.com/story/${n}"`);
+      expect(visibleText(html)).toContain(`Story number ${n}`);
+      expect(visibleText(html)).toContain(`Topic ${n}`);
+      expect(text).toContain(`* Story number ${n}`);
+      expect(text).toContain(`https://news.example.com/story/${n}`);
+      expect(text).toContain(`Matched (Topic ${n}): election`);
+    }
+    expect(html.match(/class="item"/g)).toHaveLength(3);
+    expect(text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
+    expect(visibleText(html)).toContain('matched your topics Topic 1, Topic 2 and Topic 3.');
+  });
+
+  it('stays well-formed for browsers and Outlook with one item or many', () => {
+    for (const items of [[item(1)], [item(1), item(2), item(3), item(4), item(5)]]) {
+      expect(nestingProblems(renderDigest({ ...digest, items }).html)).toEqual([]);
+    }
+  });
+
+  it('leaves out the source of an item that has none', () => {
+    const { source: _source, ...sourceless } = item(2);
+    const { text } = renderDigest({ ...digest, items: [item(1), sourceless] });
+    expect(text).toContain('* Story number 2\n  27 Nov 2026, 08:30 UTC\n');
+  });
+});
+
+describe('confirmation', () => {
+  it('links to the confirmation URL and lists the topics', () => {
+    const confirmUrl = 'https://tidings.example.com/confirm?token=abc&x=1';
+    const { html, text } = renderConfirmation({
+      confirmUrl,
+      topics: ['AI chips', 'Climate'],
+      frequency: 'weekly',
+    });
+    expect(hrefs(html)).toEqual([confirmUrl, confirmUrl]);
+    expect(visibleText(html)).toContain('a weekly digest of stories about: AI chips Climate');
+    expect(text).toContain(`Confirm subscription: ${confirmUrl}`);
+    expect(text).toContain('- AI chips\n- Climate\n');
+    expect(html).not.toContain('Unsubscribe');
+  });
+
+  it('words each frequency', () => {
+    const words = (frequency: 'instant' | 'daily' | 'weekly') =>
+      renderConfirmation({ confirmUrl: 'https://t.example/c', topics: ['AI'], frequency }).text;
+    expect(words('instant')).toContain('email you each new story about');
+    expect(words('daily')).toContain('email you a daily digest of stories about');
+  });
+});
+
+describe('links', () => {
+  it('are all absolute http(s) URLs taken from the data', () => {
+    const given = new Set([
+      alert.articleUrl,
+      unsubscribeUrl,
+      ...digest.items.map((entry) => entry.articleUrl),
+    ]);
+    for (const { html } of [renderAlert(alert), renderDigest(digest)]) {
+      const links = hrefs(html);
+      expect(links.length).toBeGreaterThan(1);
+      for (const link of links) expect(given).toContain(link);
+    }
+  });
+
+  it.each(['/story/1', 'javascript:alert(1)', 'news.example.com/story', ''])(
+    'refuses %j as an article link',
+    (url) => {
+      expect(() => renderAlert({ ...alert, articleUrl: url })).toThrow(
+        /articleUrl must be an absolute http\(s\) URL/,
+      );
+    },
+  );
+
+  it('refuses a relative unsubscribe or confirmation link', () => {
+    expect(() => renderDigest({ ...digest, unsubscribeUrl: '/unsubscribe' })).toThrow(ValidationError);
+    expect(() => renderConfirmation({ confirmUrl: 'confirm', topics: ['AI'], frequency: 'daily' })).toThrow(
+      /confirmUrl must be an absolute/,
+    );
+  });
+});
+
+describe('invalid data', () => {
+  it('names the field at fault', () => {
+    expect(() => renderAlert({ ...alert, publishedAt: 'yesterday' })).toThrow(
+      /publishedAt must be an ISO 8601 date/,
+    );
+    expect(() => renderAlert({ ...alert, timeZone: 'Mars/Olympus' })).toThrow(
+      /timeZone must be an IANA time zone/,
+    );
+    expect(() => renderAlert({ ...alert, matchedTerms: [] })).toThrow(
+      /alert\.matchedTerms must list at least one/,
+    );
+    expect(() => renderDigest({ ...digest, items: [item(1), item(2, { headline: ' ' })] })).toThrow(
+      /items\[1\]\.headline must be non-empty/,
+    );
+    expect(() =>
+      renderConfirmation({ confirmUrl: 'https://t.example/c', topics: [], frequency: 'daily' }),
+    ).toThrow(/topics must list at least one/);
+  });
+
+  it('refuses an empty digest rather than sending one', () => {
+    expect(() => renderDigest({ ...digest, items: [] })).toThrow(ValidationError);
+  });
+});

@@ -1,0 +1,51 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { ValidationError } from '../../lib/errors';
+import { withHttpBoundary } from '../../lib/http/boundary';
+import { logger } from '../../lib/log';
+
+const event = (headers: Record<string, string> = {}) =>
+  ({
+    routeKey: 'POST /x',
+    headers,
+    requestContext: { requestId: 'req-123' },
+  }) as unknown as APIGatewayProxyEventV2;
+
+describe('the HTTP error boundary', () => {
+  it('shows a user-facing error with its status and code', async () => {
+    const handler = withHttpBoundary(async () => {
+      throw new ValidationError('invalid_email', 'That is not an email address.');
+    });
+    const response = await handler(event());
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: { code: 'invalid_email', message: 'That is not an email address.' },
+    });
+  });
+
+  it('hides an internal fault behind a generic 500 that quotes the correlation id, and logs it', async () => {
+    const logged = vi.spyOn(logger, 'error').mockImplementation(() => {});
+    const handler = withHttpBoundary(async () => {
+      throw new Error('connect ECONNREFUSED 10.0.0.1:443 secret-table-name');
+    });
+    const response = await handler(event());
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('ECONNREFUSED');
+    expect(response.body).not.toContain('secret-table-name');
+    expect(JSON.parse(response.body ?? '').error).toEqual({
+      code: 'internal_error',
+      message: expect.stringContaining('req-123'),
+    });
+    expect(logged).toHaveBeenCalledOnce();
+    logged.mockRestore();
+  });
+
+  it('answers people in browsers with an HTML page', async () => {
+    const handler = withHttpBoundary(async () => {
+      throw new ValidationError('invalid_email', 'That is <not> an email address.');
+    });
+    const response = await handler(event({ accept: 'text/html' }));
+    expect(response.headers?.['content-type']).toMatch(/text\/html/);
+    expect(response.body).toContain('That is &lt;not&gt; an email address.');
+  });
+});

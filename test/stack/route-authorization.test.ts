@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/errors';
+import type { FunctionDeclaration, HttpTrigger } from '../../lib/manifest';
+import { openRouteReason } from '../../lib/stack/route-authorization';
+
+const get: HttpTrigger = { kind: 'http', method: 'GET', path: '/page' };
+const post: HttpTrigger = { kind: 'http', method: 'POST', path: '/form' };
+
+function declaration(overrides: Partial<FunctionDeclaration>): FunctionDeclaration {
+  return {
+    entry: 'functions/example.ts',
+    description: 'Example.',
+    triggers: [get],
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    secrets: [],
+    mail: 'none',
+    ...overrides,
+  };
+}
+
+describe('openRouteReason', () => {
+  it('points to the handler check for routes of a function that reads the ingest key', () => {
+    const reason = openRouteReason('ingest', declaration({ triggers: [post], secrets: ['ingestKey'] }), post);
+    expect(reason).toMatch(/^POST \/form is called by the publishing system; the ingest function rejects/);
+  });
+
+  it('explains read-only routes by the read-only table access', () => {
+    expect(openRouteReason('pages', declaration({ secrets: ['tokenSecret'] }), get)).toMatch(
+      /^GET \/page serves public content .* only has read access to the table/,
+    );
+  });
+
+  it('explains state-changing reader routes by the signed token', () => {
+    const fn = declaration({ triggers: [post], secrets: ['tokenSecret'] });
+    expect(openRouteReason('subscriptions', fn, post)).toMatch(/HMAC-signed by the token secret/);
+  });
+
+  it('fails for a public route that can change data without any check', () => {
+    expect(() => openRouteReason('open', declaration({ triggers: [post] }), post)).toThrow(
+      new ConfigError(
+        'Route POST /form of the open function is public and can change data, but checks neither the ingest key nor a signed token.',
+      ),
+    );
+  });
+});

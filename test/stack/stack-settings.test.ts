@@ -1,0 +1,65 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/errors';
+import { readStackSettings } from '../../lib/stack/stack-settings';
+
+function settingsFrom(context: Record<string, unknown>) {
+  return readStackSettings(new App({ context }).node);
+}
+
+const valid = {
+  'tidings:mailDomain': 'news.example.org',
+  'tidings:mailFrom': 'Tidings <alerts@news.example.org>',
+};
+
+describe('readStackSettings', () => {
+  it('reads the mail domain and sender, and leaves the public URL to the API when unset', () => {
+    expect(settingsFrom(valid)).toEqual({
+      mailDomain: 'news.example.org',
+      mailFrom: 'Tidings <alerts@news.example.org>',
+      publicUrl: undefined,
+    });
+  });
+
+  it('accepts a bare sender address and compares domains case-insensitively', () => {
+    const settings = settingsFrom({
+      'tidings:mailDomain': 'Example.COM',
+      'tidings:mailFrom': 'alerts@example.com',
+    });
+    expect(settings.mailDomain).toBe('example.com');
+    expect(settings.mailFrom).toBe('alerts@example.com');
+  });
+
+  it('strips trailing slashes from the public URL', () => {
+    expect(settingsFrom({ ...valid, 'tidings:publicUrl': 'https://news.example.org//' }).publicUrl).toBe(
+      'https://news.example.org',
+    );
+  });
+
+  it('requires the mail domain and sender', () => {
+    expect(() => settingsFrom({ 'tidings:mailFrom': 'alerts@example.com' })).toThrow(
+      new ConfigError(
+        'Context tidings:mailDomain is required: set it in cdk.json or pass -c tidings:mailDomain=...',
+      ),
+    );
+    expect(() => settingsFrom({ 'tidings:mailDomain': 'example.com', 'tidings:mailFrom': '  ' })).toThrow(
+      /tidings:mailFrom is required/,
+    );
+  });
+
+  it('rejects a sender that the SES identity for the mail domain would not cover', () => {
+    expect(() => settingsFrom({ ...valid, 'tidings:mailFrom': 'Tidings <alerts@example.org>' })).toThrow(
+      new ConfigError(
+        'Context tidings:mailFrom sends from "alerts@example.org", which is not on the mail domain "news.example.org".',
+      ),
+    );
+    expect(() => settingsFrom({ ...valid, 'tidings:mailFrom': 'Tidings' })).toThrow(/has no email address/);
+  });
+
+  it('rejects a public URL that is not absolute, and context values that are not strings', () => {
+    expect(() => settingsFrom({ ...valid, 'tidings:publicUrl': 'news.example.org' })).toThrow(ConfigError);
+    expect(() => settingsFrom({ ...valid, 'tidings:mailDomain': 42 })).toThrow(
+      'Context tidings:mailDomain must be a string, got 42.',
+    );
+  });
+});

@@ -1,0 +1,447 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FunctionName, functions, httpRoutes, type Trigger } from '../../lib/manifest';
+import { createTidingsApp } from '../../lib/stack/tidings-app';
+import type { TidingsStack } from '../../lib/stack/tidings-stack';
+import { tableSchema } from '../../lib/table';
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+interface PolicyResource {
+  readonly Properties: {
+    readonly Roles: { Ref: string }[];
+    readonly PolicyDocument: { Statement: Statement[] };
+  };
+}
+interface FunctionResource {
+  readonly Properties: {
+    readonly Description: string;
+    readonly Environment: { readonly Variables: Record<string, unknown> };
+  };
+}
+interface ValidationReport {
+  readonly pluginReports: { pluginName: string; violations: { ruleName: string }[] }[];
+}
+
+const cdkContext: Record<string, unknown> = JSON.parse(readFileSync('cdk.json', 'utf8')).context;
+const names = Object.keys(functions) as FunctionName[];
+const triggersOf = (name: FunctionName): readonly Trigger[] => functions[name].triggers;
+
+let outdir: string;
+let stack: TidingsStack;
+let assembly: CloudAssembly;
+let template: Template;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'tidings-cdk-'));
+  // One synth, with real esbuild bundling of every function, shared by every test below.
+  const created = createTidingsApp({ outdir, context: cdkContext });
+  stack = created.stack;
+  assembly = created.app.synth();
+  template = Template.fromStack(stack);
+});
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+function logicalId(construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+function functionId(name: FunctionName): string {
+  return logicalId(stack.functions[name]);
+}
+
+/** The template's resources of one type, typed as far as the tests read them. */
+function resourcesOf<T>(from: Template, type: string): Record<string, T> {
+  return from.findResources(type) as Record<string, T>;
+}
+
+function functionResource(name: FunctionName): FunctionResource {
+  const resource = resourcesOf<FunctionResource>(template, 'AWS::Lambda::Function')[functionId(name)];
+  if (!resource) throw new Error(`No Lambda function for ${name}.`);
+  return resource;
+}
+
+function statementsOf(name: FunctionName): Statement[] {
+  const roleId = logicalId(stack.functions[name].executionRole);
+  const policies = resourcesOf<PolicyResource>(template, 'AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+function actionsOf(name: FunctionName): string[] {
+  return statementsOf(name).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+function resourcesFor(name: FunctionName, action: string): unknown[] {
+  return statementsOf(name)
+    .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action))
+    .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+}
+
+describe('the table', () => {
+  it('has the pk/sk key schema, the GSI, a TTL, a stream and point-in-time recovery', () => {
+    const [gsi] = tableSchema.indexes;
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: gsi.name,
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+          }),
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      }),
+    });
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+  });
+});
+
+describe('the functions', () => {
+  it('creates exactly one Node.js 22 arm64 function per manifest entry, sized as declared', () => {
+    template.resourceCountIs('AWS::Lambda::Function', names.length);
+    for (const name of names) {
+      const declared = functions[name];
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: declared.description,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: declared.memoryMb,
+        Timeout: declared.timeoutSeconds,
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+  });
+
+  it('gives each function its own log group with a retention period', () => {
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    for (const name of names) {
+      const ref = (functionResource(name).Properties as { LoggingConfig?: { LogGroup?: { Ref?: string } } })
+        .LoggingConfig?.LogGroup?.Ref;
+      expect(ref, name).toBeDefined();
+      expect(logGroups[ref as string]?.Properties.RetentionInDays, name).toBe(30);
+    }
+  });
+
+  it('sets the variables lib/config.ts reads on AWS and none of the local-only ones', () => {
+    const tableRef = stack.resolve(stack.table.tableName);
+    for (const name of names) {
+      const variables = functionResource(name).Properties.Environment.Variables;
+      expect(variables.TABLE_NAME, name).toEqual(tableRef);
+      expect(variables.MAIL_FROM, name).toBe('Tidings <alerts@example.com>');
+      expect(variables.TIDINGS_PUBLIC_URL, name).toEqual(stack.resolve(stack.stage.url));
+      for (const localOnly of ['DYNAMODB_ENDPOINT', 'SES_ENDPOINT', 'TIDINGS_OUTBOX']) {
+        expect(variables, name).not.toHaveProperty(localOnly);
+      }
+    }
+  });
+
+  it('lets functions reached only by GET routes read the table but not write it', () => {
+    for (const name of names) {
+      const onlyGets = triggersOf(name).every((t) => t.kind === 'http' && t.method === 'GET');
+      const actions = actionsOf(name);
+      expect(actions, name).toContain('dynamodb:Query');
+      expect(actions.includes('dynamodb:PutItem'), name).toBe(!onlyGets);
+      expect(actions.includes('dynamodb:UpdateItem'), name).toBe(!onlyGets);
+      expect(actions, name).not.toContain('dynamodb:Scan');
+    }
+    expect(names.some((name) => !actionsOf(name).includes('dynamodb:PutItem'))).toBe(true);
+  });
+
+  it('grants table access on the table and its named index only, never on index/*', () => {
+    const tableArn = stack.resolve(stack.table.table.tableArn);
+    for (const name of names) {
+      const resources = resourcesFor(name, 'dynamodb:GetItem');
+      expect(resources, name).toContainEqual(tableArn);
+      expect(JSON.stringify(resources), name).toContain('/index/gsi1');
+      expect(JSON.stringify(resources), name).not.toContain('index/*');
+    }
+  });
+});
+
+describe('the secrets', () => {
+  const secretVariables = { ingestKey: 'INGEST_KEY_SECRET_ARN', tokenSecret: 'TOKEN_SECRET_ARN' } as const;
+
+  it('are readable by, and named to, exactly the functions that list them', () => {
+    for (const [secret, variable] of Object.entries(secretVariables) as [
+      keyof typeof secretVariables,
+      string,
+    ][]) {
+      const secretRef = stack.resolve(stack.secrets[secret].secretArn);
+      for (const name of names) {
+        const needs = (functions[name].secrets as readonly string[]).includes(secret);
+        const readable = resourcesFor(name, 'secretsmanager:GetSecretValue');
+        expect(
+          readable.some((r) => JSON.stringify(r) === JSON.stringify(secretRef)),
+          `${name} reads ${secret}`,
+        ).toBe(needs);
+        const variables = functionResource(name).Properties.Environment.Variables;
+        expect(variables[variable], `${name} ${variable}`).toEqual(needs ? secretRef : undefined);
+      }
+    }
+  });
+
+  it('are generated by Secrets Manager, not written into the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.allResourcesProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }),
+      SecretString: Match.absent(),
+    });
+  });
+});
+
+describe('sending mail', () => {
+  it('is allowed only to functions that declare mail access, sending only through the identity and configuration set', () => {
+    const identityArn = JSON.stringify(stack.resolve(stack.mail.identity.emailIdentityArn));
+    const configurationSetArn = JSON.stringify(stack.resolve(stack.mail.configurationSetArn));
+    for (const name of names) {
+      const access = functions[name].mail;
+      const sends = access === 'send';
+      const sesActions = actionsOf(name).filter((action) => action.startsWith('ses:'));
+      const expected = {
+        send: ['ses:GetSendQuota', 'ses:SendRawEmail'],
+        probe: ['ses:GetSendQuota'],
+        none: [],
+      };
+      expect(sesActions.sort(), name).toEqual(expected[access]);
+      const variables = functionResource(name).Properties.Environment.Variables;
+      expect('SES_CONFIGURATION_SET' in variables, name).toBe(sends);
+      if (!sends) continue;
+      const sendResources = resourcesFor(name, 'ses:SendRawEmail').map((r) => JSON.stringify(r));
+      expect(sendResources.sort(), name).toEqual([identityArn, configurationSetArn].sort());
+    }
+  });
+
+  it('verifies the mail domain and routes bounces and complaints to an encrypted topic', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com' });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: { TopicARN: { Ref: logicalId(stack.mail.feedbackTopic) } },
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
+
+describe('the HTTP API', () => {
+  function integrationTarget(routeKey: string): string | undefined {
+    const routes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
+    const [route] = Object.values(routes);
+    const integrationId: string | undefined = route?.Properties.Target['Fn::Join'][1][1].Ref;
+    if (!integrationId) return undefined;
+    return template.findResources('AWS::ApiGatewayV2::Integration')[integrationId]?.Properties.IntegrationUri[
+      'Fn::GetAtt'
+    ][0];
+  }
+
+  it('has one route per manifest HTTP trigger, each sent to its own function', () => {
+    const routes = httpRoutes();
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    for (const { name, trigger } of routes) {
+      const routeKey = `${trigger.method} ${trigger.path}`;
+      expect(integrationTarget(routeKey), routeKey).toBe(functionId(name));
+    }
+  });
+
+  it('logs access to a log group and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        Format: Match.anyValue(),
+      },
+      DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
+    });
+  });
+
+  it('keeps tokens in query strings out of the access log', () => {
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const format: string = stages[0]?.Properties.AccessLogSettings.Format;
+    expect(format).toContain('$context.requestId');
+    expect(format).not.toMatch(/querystring|\$request\.|requestOverride/i);
+  });
+});
+
+describe('stream triggers', () => {
+  const streamTriggers = names.flatMap((name) =>
+    triggersOf(name).flatMap((trigger) => (trigger.kind === 'stream' ? [{ name, trigger }] : [])),
+  );
+
+  it('exist in the manifest', () => {
+    expect(streamTriggers.length).toBeGreaterThan(0);
+  });
+
+  it('map the table stream to each function with the declared filter, retries and a failure queue', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(new Set(streamTriggers.map(({ name }) => name)).size);
+    const queues = template.findResources('AWS::SQS::Queue');
+    for (const { name, trigger } of streamTriggers) {
+      const ofFunction = mappings.filter((m) => m.Properties.FunctionName.Ref === functionId(name));
+      expect(ofFunction, `one mapping for ${name}`).toHaveLength(1);
+      const props = ofFunction[0]?.Properties ?? {};
+      expect(props.EventSourceArn, name).toEqual({
+        'Fn::GetAtt': [logicalId(stack.table.table), 'StreamArn'],
+      });
+      expect(props.StartingPosition, name).toBe('TRIM_HORIZON');
+      expect(props.BatchSize, name).toBe(trigger.batchSize);
+      expect(props.BisectBatchOnFunctionError, name).toBe(true);
+      expect(props.MaximumRetryAttempts, name).toBe(5);
+      expect(props.FunctionResponseTypes, name).toEqual(['ReportBatchItemFailures']);
+
+      const patterns = (props.FilterCriteria.Filters as { Pattern: string }[]).map((f) =>
+        JSON.parse(f.Pattern),
+      );
+      const newImage = {
+        entity: { S: trigger.entities },
+        ...(trigger.statuses && { status: { S: trigger.statuses } }),
+      };
+      expect(patterns, name).toContainEqual({
+        eventName: trigger.eventNames,
+        dynamodb: { NewImage: newImage },
+      });
+
+      const queueId: string = props.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+      expect(queues[queueId]?.Properties.SqsManagedSseEnabled, name).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('schedule triggers', () => {
+  it('invoke their function at the declared rate, with a role that may invoke only that function', () => {
+    const scheduled = names.flatMap((name) =>
+      triggersOf(name).flatMap((trigger) => (trigger.kind === 'schedule' ? [{ name, trigger }] : [])),
+    );
+    expect(scheduled.length).toBeGreaterThan(0);
+    template.resourceCountIs('AWS::Scheduler::Schedule', scheduled.length);
+    const policies = resourcesOf<PolicyResource>(template, 'AWS::IAM::Policy');
+    for (const { name, trigger } of scheduled) {
+      const schedules = template.findResources('AWS::Scheduler::Schedule', {
+        Properties: { ScheduleExpression: `rate(${trigger.everyMinutes} minutes)` },
+      });
+      const [schedule] = Object.values(schedules);
+      expect(schedule?.Properties.Target.Arn, name).toEqual({ 'Fn::GetAtt': [functionId(name), 'Arn'] });
+      const roleId: string = schedule?.Properties.Target.RoleArn['Fn::GetAtt'][0];
+      const statements = Object.values(policies)
+        .filter((p) => p.Properties.Roles.some((r) => r.Ref === roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement);
+      expect(statements, name).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': [functionId(name), 'Arn'] },
+        },
+      ]);
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('publish the API URL, the table name and the ingest key secret ARN', () => {
+    template.hasOutput('ApiUrl', { Value: stack.resolve(stack.stage.url) });
+    template.hasOutput('TableName', { Value: stack.resolve(stack.table.tableName) });
+    template.hasOutput('IngestKeySecretArn', { Value: stack.resolve(stack.secrets.ingestKey.secretArn) });
+  });
+});
+
+describe('cdk-nag', () => {
+  function readReport(directory: string): ValidationReport {
+    return JSON.parse(readFileSync(join(directory, 'validation-report.json'), 'utf8'));
+  }
+
+  it('finds no unacknowledged errors or warnings in the app', () => {
+    // Plugins that pass are left out of the report, so an empty report means every check passed.
+    expect(readReport(assembly.directory).pluginReports).toEqual([]);
+    const direct = new AwsSolutionsChecks().validateScope(stack.node.root);
+    expect(direct.violations).toEqual([]);
+  });
+
+  it('is registered on the app, so an unacknowledged finding fails the synth', () => {
+    const { app, stack: other } = createTidingsApp({
+      outdir: mkdtempSync(join(tmpdir(), 'tidings-cdk-')),
+      // This check needs no function code, so esbuild is skipped for it.
+      context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+    });
+    try {
+      new Queue(other, 'Unprotected', { encryption: QueueEncryption.UNENCRYPTED });
+      expect(() => app.synth()).toThrow();
+      const nag = readReport(app.outdir).pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+      const findings = nag?.violations.map((violation) => violation.ruleName);
+      expect(findings).toEqual(expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS4']));
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves no CDK warnings or errors on the stack', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('the public URL', () => {
+  it('comes from context tidings:publicUrl when set, without a trailing slash', () => {
+    const { app, stack: other } = createTidingsApp({
+      outdir: mkdtempSync(join(tmpdir(), 'tidings-cdk-')),
+      // This check needs no function code, so esbuild is skipped for it.
+      context: {
+        ...cdkContext,
+        'tidings:publicUrl': 'https://news.example.org/',
+        'aws:cdk:bundling-stacks': [],
+      },
+    });
+    try {
+      const functionsFound = resourcesOf<FunctionResource>(
+        Template.fromStack(other),
+        'AWS::Lambda::Function',
+      );
+      const urls = Object.values(functionsFound).map(
+        (fn) => fn.Properties.Environment.Variables.TIDINGS_PUBLIC_URL,
+      );
+      expect(urls).toEqual(names.map(() => 'https://news.example.org'));
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
+  });
+});
