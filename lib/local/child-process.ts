@@ -49,6 +49,8 @@ export interface TiedProcess {
 
 export interface SpawnTiedOptions {
   killAfterMs?: number;
+  /** Working directory of the command (files it drops in its cwd land there, not in the project). */
+  cwd?: string;
 }
 
 const running = new Set<TiedProcess>();
@@ -127,6 +129,7 @@ export async function spawnTiedToParent(
   const killAfterMs = options.killAfterMs ?? 5000;
   const child = spawn('sh', ['-c', SUPERVISOR_SCRIPT, 'sh', command, ...args], {
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    cwd: options.cwd,
   });
   const { stdin, stdout, stderr } = child;
   if (stdin === null || stdout === null || stderr === null) {

@@ -171,7 +171,8 @@ async function launchOnPort(
   timeoutMs: number,
 ): Promise<Launch> {
   const deadline = Date.now() + timeoutMs;
-  const java = await spawnTiedToParent('java', javaArgs(emulatorDir, port, dbPath));
+  // DynamoDB Local writes dynamodb-local-metadata.json into its working directory; keep it in the cache.
+  const java = await spawnTiedToParent('java', javaArgs(emulatorDir, port, dbPath), { cwd: emulatorDir });
   const fail = async (reason: string): Promise<never> => {
     await java.stop();
     const tail = java.outputTail().trim();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * The local stack's settings, read from the same variables by `npm start` and by the CLI, so the CLI
@@ -30,13 +30,13 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 
 export function readLocalSettings(env: NodeJS.ProcessEnv, projectRoot: string): LocalSettings {
   const portValue = port(env, 'PORT', 3000);
-  const dataDir = env.TIDINGS_DATA_DIR || join(projectRoot, '.tidings');
+  const dataDir = resolve(projectRoot, env.TIDINGS_DATA_DIR || '.tidings');
   return {
     port: portValue,
     dynamodbPort: port(env, 'DYNAMODB_PORT', 8000),
     sesPort: port(env, 'SES_PORT', 8005),
     dataDir,
-    outboxDir: env.TIDINGS_OUTBOX || join(dataDir, 'outbox'),
+    outboxDir: env.TIDINGS_OUTBOX ? resolve(projectRoot, env.TIDINGS_OUTBOX) : join(dataDir, 'outbox'),
     publicUrl: env.TIDINGS_PUBLIC_URL || `http://localhost:${portValue}`,
     ingestKey: env.TIDINGS_INGEST_KEY || 'local-dev-key',
     tableName: env.TABLE_NAME || 'tidings',

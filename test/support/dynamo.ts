@@ -1,0 +1,25 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
+import { ensureTable } from '../../lib/local/table-setup';
+import { projectRoot } from './local-stack';
+
+/** DynamoDB Local in memory with the Tidings table, for adapter and use-case tests. */
+export async function startTestTable(tableName = 'tidings-test') {
+  const server = await startDynamoDbLocal({ projectRoot });
+  const raw = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(raw, tableName);
+  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    db,
+    tableName,
+    async stop() {
+      db.destroy();
+      await server.stop();
+    },
+  };
+}

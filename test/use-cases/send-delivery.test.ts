@@ -1,0 +1,147 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
+import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
+import { keys } from '../../lib/adapters/dynamo/keys';
+import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
+import { normaliseArticle } from '../../lib/articles';
+import type { AlertDelivery, Mailer, OutgoingMail } from '../../lib/ports';
+import { makeTokens } from '../../lib/subscriptions/tokens';
+import { makeCheckHealth } from '../../lib/use-cases/check-health';
+import { makeLinks } from '../../lib/use-cases/links';
+import { makeSendDelivery } from '../../lib/use-cases/send-delivery';
+import { startTestTable } from '../support/dynamo';
+
+let table: Awaited<ReturnType<typeof startTestTable>>;
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(async () => {
+  await table?.stop();
+});
+
+/** A mailer that fails the way SES does when throttled, a given number of times, then accepts. */
+function flakyMailer(failures: number) {
+  const sent: OutgoingMail[] = [];
+  let calls = 0;
+  const mailer: Mailer = {
+    async send(mail) {
+      calls++;
+      if (calls <= failures)
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+      sent.push(mail);
+      return `msg-${sent.length}`;
+    },
+    async checkReachable() {
+      if (failures > 0) throw new Error('unreachable');
+    },
+  };
+  return { mailer, sent };
+}
+
+async function setUp(mailer: Mailer, subscriberId: string) {
+  const { db, tableName } = table;
+  const stores = {
+    articles: makeDynamoArticleStore(db, tableName),
+    subscribers: makeDynamoSubscriberStore(db, tableName),
+    deliveries: makeDynamoDeliveryStore(db, tableName),
+  };
+  const now = new Date('2026-11-27T10:00:00Z');
+  const article = normaliseArticle(
+    { title: 'Iran and Iraq sign an accord', text: `Iran and Iraq signed (${subscriberId}).` },
+    now,
+  );
+  await stores.articles.putIfAbsent(article);
+  await stores.subscribers.create({
+    id: subscriberId,
+    email: `${subscriberId}@example.com`,
+    status: 'pending',
+    timezone: 'UTC',
+    digestHour: 7,
+    createdAt: now.toISOString(),
+  });
+  await stores.subscribers.addTopics([
+    {
+      subscriberId,
+      id: 't1',
+      query: 'Iran AND Iraq',
+      frequency: 'instant',
+      status: 'pending',
+      requestId: 'r1',
+      createdAt: now.toISOString(),
+    },
+  ]);
+  expect(await stores.subscribers.confirm(subscriberId, 'r1', now)).toBe(1);
+  const delivery: AlertDelivery = {
+    kind: 'alert',
+    subscriberId,
+    key: `ALERT#${article.id}`,
+    articleId: article.id,
+    topics: [{ topicId: 't1', query: 'Iran AND Iraq', terms: ['iran', 'iraq'] }],
+  };
+  expect(await stores.deliveries.queueAlert(delivery, now)).toBe(true);
+  expect(await stores.deliveries.queueAlert(delivery, now)).toBe(false);
+  const send = makeSendDelivery({
+    ...stores,
+    mailer,
+    clock: { now: () => now },
+    links: makeLinks('https://news.example.com', makeTokens('secret')),
+    mailFrom: 'Tidings <alerts@example.com>',
+  });
+  const ledger = async () =>
+    (
+      await table.db.send(
+        new GetCommand({ TableName: table.tableName, Key: keys.delivery(subscriberId, delivery.key) }),
+      )
+    ).Item;
+  return { send, delivery, ledger, stores };
+}
+
+describe('sending a delivery, with the per-recipient ledger', () => {
+  it('sends once, records the message id, and a second worker sends nothing', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, delivery, ledger } = await setUp(mailer, 'sub-once');
+    expect(await send(delivery)).toBe('sent');
+    expect(await send(delivery)).toBe('already-taken');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.raw.toString()).toMatch(
+      /^List-Unsubscribe: <https:\/\/news\.example\.com\/unsubscribe\?token=/m,
+    );
+    expect(await ledger()).toMatchObject({ status: 'sent', messageId: 'msg-1', attempts: 1 });
+  });
+
+  it('puts a throttled send back in the queue with the error, and the retry sends it exactly once', async () => {
+    const { mailer, sent } = flakyMailer(1);
+    const { send, delivery, ledger } = await setUp(mailer, 'sub-throttled');
+    await expect(send(delivery)).rejects.toThrow(/Maximum sending rate/);
+    expect(await ledger()).toMatchObject({ status: 'queued', lastError: 'Maximum sending rate exceeded.' });
+    expect(await send(delivery)).toBe('sent');
+    expect(sent).toHaveLength(1);
+    expect(await ledger()).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('skips, and records why, when the subscriber left before the send', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, delivery, ledger, stores } = await setUp(mailer, 'sub-left');
+    await stores.subscribers.unsubscribe('sub-left', new Date());
+    expect(await send(delivery)).toBe('skipped');
+    expect(sent).toHaveLength(0);
+    expect(await ledger()).toMatchObject({ status: 'skipped', skipReason: 'subscriber is not active' });
+  });
+});
+
+describe('health', () => {
+  it('is unavailable, naming the part, when the mail service does not answer', async () => {
+    const articles = makeDynamoArticleStore(table.db, table.tableName);
+    expect(await makeCheckHealth({ articles, mailer: flakyMailer(0).mailer })()).toEqual({ status: 'ok' });
+    expect(await makeCheckHealth({ articles, mailer: flakyMailer(1).mailer })()).toEqual({
+      status: 'unavailable',
+      failing: ['mail'],
+    });
+    const missingTable = makeDynamoArticleStore(table.db, 'no-such-table');
+    expect(await makeCheckHealth({ articles: missingTable, mailer: flakyMailer(1).mailer })()).toEqual({
+      status: 'unavailable',
+      failing: ['database', 'mail'],
+    });
+  });
+});
