@@ -39,6 +39,12 @@ export interface ActiveTopic {
   readonly frequency: Topic['frequency'];
 }
 
+export interface TopicChange {
+  readonly change: 'activated' | 'retired';
+  readonly topic: ActiveTopic;
+  readonly at: string;
+}
+
 export interface SubscriberStore {
   findByEmail(email: string): Promise<Subscriber | undefined>;
   /** Creates the subscriber and its email claim; 'exists' when the address is already claimed. */
@@ -49,6 +55,8 @@ export interface SubscriberStore {
   confirm(subscriberId: string, requestId: string, at: Date): Promise<number>;
   unsubscribe(subscriberId: string, at: Date): Promise<boolean>;
   listActiveTopics(): AsyncIterable<ActiveTopic>;
+  /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
+  topicChangesSince(since: string): AsyncIterable<TopicChange>;
   topicsVersion(): Promise<number>;
   listDigestSubscribers(): AsyncIterable<Subscriber>;
 }

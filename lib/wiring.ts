@@ -10,6 +10,7 @@ import { withOutbox } from './adapters/ses/local-mailer';
 import { makeSesMailer } from './adapters/ses/ses-mailer';
 import { type Config, loadConfig, requireSecret } from './config';
 import { UnauthorizedError } from './errors';
+import { logger } from './log';
 import { makeTopicIndexCache } from './matching/topic-index-cache';
 import type { Clock, Ids } from './ports';
 import { makeTokens } from './subscriptions/tokens';
@@ -122,7 +123,12 @@ function build(readConfig: () => Config) {
       makeMatchArticle({
         articles: stores().articles,
         deliveries: stores().deliveries,
-        currentIndex: makeTopicIndexCache(stores().subscribers),
+        currentIndex: makeTopicIndexCache({
+          subscribers: stores().subscribers,
+          clock: systemClock,
+          onInvalid: (topicId, error) =>
+            logger.warn('Stored topic no longer parses', { topicId, error: error.message }),
+        }),
         clock: systemClock,
       }),
     ),

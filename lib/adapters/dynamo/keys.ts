@@ -22,10 +22,14 @@ export const keys = {
   profile: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'PROFILE' }),
   topic: (subscriberId: string, topicId: string) => ({ pk: `SUB#${subscriberId}`, sk: `TOPIC#${topicId}` }),
   topicPrefix: 'TOPIC#',
-  activeTopicShard: (shard: number) => `TOPICS#${shard}`,
-  activeTopicIndex: (subscriberId: string, topicId: string) => ({
-    gsi1pk: `TOPICS#${shardOf(subscriberId)}`,
-    gsi1sk: `${subscriberId}#${topicId}`,
+  /**
+   * Active topics, and topics retired since, sorted by when they changed: a warm matcher reads only what
+   * changed after its cursor instead of every topic.
+   */
+  topicShard: (state: TopicIndexState, shard: number) => `${state}#${shard}`,
+  topicIndex: (state: TopicIndexState, subscriberId: string, topicId: string, changedAt: string) => ({
+    gsi1pk: `${state}#${shardOf(subscriberId)}`,
+    gsi1sk: `${changedAt}#${subscriberId}#${topicId}`,
   }),
   digestShard: (shard: number) => `DIGESTS#${shard}`,
   digestIndex: (subscriberId: string) => ({
@@ -46,3 +50,5 @@ export const keys = {
 } as const;
 
 export const GSI1 = 'gsi1';
+
+export type TopicIndexState = 'TOPICS' | 'RETIRED';

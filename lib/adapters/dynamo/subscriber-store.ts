@@ -7,13 +7,22 @@ import {
 import type { ActiveTopic, SubscriberStore } from '../../ports';
 import type { Subscriber, Topic } from '../../subscriptions/model';
 import { isConditionFailure } from './errors';
-import { GSI1, keys, SHARDS } from './keys';
+import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** DynamoDB allows 100 actions in one transaction; leave room for the profile and version items. */
 const TOPICS_PER_TRANSACTION = 90;
+
+function toActiveTopic(item: Record<string, unknown>): ActiveTopic {
+  return {
+    subscriberId: item.subscriberId as string,
+    topicId: item.id as string,
+    query: item.query as string,
+    frequency: item.frequency as ActiveTopic['frequency'],
+  };
+}
 
 function toSubscriber(item: Record<string, unknown>): Subscriber {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
@@ -29,6 +38,17 @@ export function makeDynamoSubscriberStore(db: DynamoDBDocumentClient, tableName:
       ExpressionAttributeValues: { ':one': 1 },
     },
   });
+
+  const topicShard = (state: TopicIndexState, shard: number, since?: string) =>
+    queryAll(db, {
+      TableName: tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: since ? 'gsi1pk = :pk AND gsi1sk >= :since' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': keys.topicShard(state, shard),
+        ...(since ? { ':since': since } : {}),
+      },
+    });
 
   const topicsOf = (subscriberId: string) =>
     queryAll(db, {
@@ -131,7 +151,7 @@ export function makeDynamoSubscriberStore(db: DynamoDBDocumentClient, tableName:
         },
       };
       const topicUpdates: TransactItem[] = toActivate.map((topic) => {
-        const index = keys.activeTopicIndex(subscriberId, topic.id);
+        const index = keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString());
         return {
           Update: {
             TableName: tableName,
@@ -164,13 +184,22 @@ export function makeDynamoSubscriberStore(db: DynamoDBDocumentClient, tableName:
       const topicUpdates: TransactItem[] = [];
       for await (const topic of topicsOf(subscriberId)) {
         if (topic.status === 'inactive') continue;
+        // Active topics move to the retired index so warm matchers learn to drop them; pending ones
+        // were never matched and simply leave.
+        const retired = keys.topicIndex('RETIRED', subscriberId, topic.id, at.toISOString());
         topicUpdates.push({
           Update: {
             TableName: tableName,
             Key: keys.topic(subscriberId, topic.id),
-            UpdateExpression: 'SET #status = :inactive REMOVE gsi1pk, gsi1sk',
+            UpdateExpression:
+              topic.status === 'active'
+                ? 'SET #status = :inactive, gsi1pk = :gpk, gsi1sk = :gsk'
+                : 'SET #status = :inactive REMOVE gsi1pk, gsi1sk',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':inactive': 'inactive' },
+            ExpressionAttributeValues: {
+              ':inactive': 'inactive',
+              ...(topic.status === 'active' ? { ':gpk': retired.gsi1pk, ':gsk': retired.gsi1sk } : {}),
+            },
           },
         });
       }
@@ -189,19 +218,19 @@ export function makeDynamoSubscriberStore(db: DynamoDBDocumentClient, tableName:
 
     async *listActiveTopics(): AsyncIterable<ActiveTopic> {
       for (let shard = 0; shard < SHARDS; shard++) {
-        const items = queryAll(db, {
-          TableName: tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.activeTopicShard(shard) },
-        });
-        for await (const item of items) {
-          yield {
-            subscriberId: item.subscriberId as string,
-            topicId: item.id as string,
-            query: item.query as string,
-            frequency: item.frequency as ActiveTopic['frequency'],
-          };
+        for await (const item of topicShard('TOPICS', shard)) yield toActiveTopic(item);
+      }
+    },
+
+    async *topicChangesSince(since) {
+      for (let shard = 0; shard < SHARDS; shard++) {
+        for (const [state, change] of [
+          ['TOPICS', 'activated'],
+          ['RETIRED', 'retired'],
+        ] as const) {
+          for await (const item of topicShard(state, shard, since)) {
+            yield { change, topic: toActiveTopic(item), at: String(item.gsi1sk).split('#')[0] ?? '' };
+          }
         }
       }
     },
