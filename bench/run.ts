@@ -11,14 +11,12 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
 ];
 
 if (typeof globalThis.gc !== 'function') {
-  // Heap figures need forced collections; `npm run bench` starts tsx without --expose-gc, so restart with it.
-  const self = fileURLToPath(import.meta.url);
+  // Heap figures need forced collections: when started without --expose-gc, restart with it.
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', self, ...process.argv.slice(2)],
-    {
-      stdio: 'inherit',
-    },
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    // `--import tsx` resolves from the working directory, so run from the repository root.
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' },
   );
   process.exit(child.status ?? 1);
 }

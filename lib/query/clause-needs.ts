@@ -1,8 +1,12 @@
 import type { Clause, Leaf } from './ast';
+import { QUERY_LIMITS } from './query-parser';
 import { singularCandidates } from './word-forms';
 
-/** Stems are at least this long (the parser's minimum), so shorter prefixes of tokens are never looked up. */
-export const MIN_STEM_LENGTH = 3;
+/**
+ * Stems have at least this many characters, hence at least this many UTF-16 units: shorter prefixes of a
+ * token are never looked up.
+ */
+export const MIN_STEM_LENGTH = QUERY_LIMITS.minWildcardStem;
 
 /**
  * The exact words (present as a token, or as a plural for plain terms) and the stems a clause cannot match

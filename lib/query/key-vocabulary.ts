@@ -15,7 +15,11 @@ export interface KeyEntry {
   /** The caller's frequency estimate, read once when the word is first seen. */
   readonly frequency: number;
   list: PostingList | undefined;
+  /** The interned leaf of the plain, unscoped term for this word, or NO_LEAF. */
+  termLeaf: number;
 }
+
+export const NO_LEAF = -1;
 
 /**
  * Words or stems the index has met. Entries stay when their last clause goes: they are bounded by the
@@ -42,7 +46,7 @@ export class KeyVocabulary {
   entry(text: string): KeyEntry {
     let entry = this.entries.get(text);
     if (entry === undefined) {
-      entry = { id: this.nextId(), frequency: this.frequencyOf(text), list: undefined };
+      entry = { id: this.nextId(), frequency: this.frequencyOf(text), list: undefined, termLeaf: NO_LEAF };
       this.entries.set(text, entry);
     }
     return entry;

@@ -1,4 +1,9 @@
-import { asTokenizedArticle, type MatchableArticle, type TokenizedArticle } from './article-tokens';
+import {
+  asTokenizedArticle,
+  type FieldTokens,
+  type MatchableArticle,
+  type TokenizedArticle,
+} from './article-tokens';
 import {
   type Leaf,
   type NearOperand,
@@ -13,9 +18,9 @@ import { byTopicId, type TermHit, type TopicMatch, topicMatch } from './match-re
 import { pluralForms } from './word-forms';
 
 /**
- * The reference matcher: evaluates every topic's tree directly by scanning the article's tokens. It shares
- * only the tokenizer and the query tree with `TopicIndex`, so property tests can pit one against the other;
- * it is also the benchmark's baseline.
+ * The reference matcher: evaluates every topic's tree directly against the article's tokens, with plain scans
+ * and pairwise checks. It shares only the tokenizer and the query tree with `TopicIndex`, so property tests
+ * can pit one against the other; it is also the benchmark's baseline, O(topics) per article.
  */
 export function matchNaive(
   topics: Iterable<{ readonly id: string; readonly query: ParsedQuery }>,
@@ -60,12 +65,13 @@ function evaluate(node: QueryNode, article: TokenizedArticle): TermHit[] | null 
 }
 
 function leafHits(leaf: Leaf, article: TokenizedArticle): TermHit[] {
-  if (leaf.kind === 'lang')
+  if (leaf.kind === 'lang') {
     return article.lang === leaf.code ? [{ term: leaf.label, field: 'lang', positions: [] }] : [];
+  }
   const hits: TermHit[] = [];
   const fields = leaf.kind === 'near' ? nearFields(leaf) : scopeFields(leaf.scope);
   for (const field of fields) {
-    const tokens = article.fields[field].tokens;
+    const tokens = article.fields[field];
     const positions =
       leaf.kind === 'near'
         ? nearPositions(leaf.left, leaf.right, leaf.distance, tokens)
@@ -84,29 +90,39 @@ function patternMatches(pattern: WordPattern, token: string | undefined): boolea
   return token !== undefined && (pattern.prefix ? token.startsWith(pattern.text) : token === pattern.text);
 }
 
-function occurrences(operand: NearOperand, tokens: readonly string[]): Span[] {
-  const spans: Span[] = [];
-  const length = operandLength(operand);
-  const forms = operand.kind === 'term' ? [operand.word, ...pluralForms(operand.word)] : [];
-  for (let start = 0; start + length <= tokens.length; start++) {
-    const token = tokens[start] ?? '';
-    let found: boolean;
-    if (operand.kind === 'term') found = forms.includes(token);
-    else if (operand.kind === 'prefix') found = token.startsWith(operand.stem);
-    else found = operand.words.every((pattern, i) => patternMatches(pattern, tokens[start + i]));
-    if (found) spans.push({ start, end: start + length - 1 });
+/** Positions of every token matching the pattern: looked up when exact, else every distinct token is tried. */
+function patternPositions(pattern: WordPattern, field: FieldTokens): number[] {
+  if (!pattern.prefix) return [...(field.positions.get(pattern.text) ?? [])];
+  const positions: number[] = [];
+  for (const [token, at] of field.positions) if (token.startsWith(pattern.text)) positions.push(...at);
+  return positions;
+}
+
+function occurrences(operand: NearOperand, field: FieldTokens): Span[] {
+  let starts: number[];
+  if (operand.kind === 'term') {
+    starts = [operand.word, ...pluralForms(operand.word)].flatMap((form) => field.positions.get(form) ?? []);
+  } else if (operand.kind === 'prefix') {
+    starts = patternPositions({ text: operand.stem, prefix: true }, field);
+  } else {
+    const [first, ...rest] = operand.words;
+    starts = first === undefined ? [] : patternPositions(first, field);
+    starts = starts.filter((start) =>
+      rest.every((pattern, i) => patternMatches(pattern, field.tokens[start + 1 + i])),
+    );
   }
-  return spans;
+  const length = operandLength(operand);
+  return starts.sort((a, b) => a - b).map((start) => ({ start, end: start + length - 1 }));
 }
 
 function nearPositions(
   left: NearOperand,
   right: NearOperand,
   distance: number,
-  tokens: readonly string[],
+  field: FieldTokens,
 ): number[] {
-  const lefts = occurrences(left, tokens);
-  const rights = occurrences(right, tokens);
+  const lefts = occurrences(left, field);
+  const rights = occurrences(right, field);
   const used = new Set<Span>();
   for (const l of lefts) {
     for (const r of rights) {

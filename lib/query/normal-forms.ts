@@ -1,4 +1,4 @@
-import type { Clause, Leaf, QueryNode } from './ast';
+import type { Clause, Leaf, NotNode, QueryNode } from './ast';
 import { QueryError } from './query-error';
 
 /** The tree as written, before negations are pushed down. */
@@ -44,16 +44,13 @@ function clauseCount(node: QueryNode): number {
   }
 }
 
-interface Literal {
-  readonly leaf: Leaf;
-  readonly negated: boolean;
-}
+/** A leaf, or a negated leaf: in negation normal form these are the only non-AND/OR nodes. */
+type Literal = Leaf | NotNode;
 
-// Plain loops rather than array callbacks: this runs for every stored topic when an index is built.
+// Plain loops rather than array callbacks, and arrays extended in place where nothing else holds them:
+// this runs for every stored topic when an index is built.
 function expand(node: QueryNode): Literal[][] {
   switch (node.kind) {
-    case 'not':
-      return [[{ leaf: node.leaf, negated: true }]];
     case 'or': {
       const alternatives: Literal[][] = [];
       for (const child of node.children) for (const option of expand(child)) alternatives.push(option);
@@ -63,14 +60,19 @@ function expand(node: QueryNode): Literal[][] {
       let product: Literal[][] = [[]];
       for (const child of node.children) {
         const options = expand(child);
-        const next: Literal[][] = [];
-        for (const left of product) for (const right of options) next.push(left.concat(right));
-        product = next;
+        const [only] = options;
+        if (options.length === 1 && only !== undefined) {
+          for (const left of product) for (const literal of only) left.push(literal);
+        } else {
+          const next: Literal[][] = [];
+          for (const left of product) for (const right of options) next.push(left.concat(right));
+          product = next;
+        }
       }
       return product;
     }
     default:
-      return [[{ leaf: node, negated: false }]];
+      return [[node]];
   }
 }
 
@@ -83,20 +85,25 @@ function hasLabel(leaves: readonly Leaf[], label: string): boolean {
 function toClause(literals: readonly Literal[]): Clause | undefined {
   const positive: Leaf[] = [];
   const negative: Leaf[] = [];
-  for (const { leaf, negated } of literals) {
-    const list = negated ? negative : positive;
-    if (!hasLabel(list, leaf.label)) list.push(leaf);
+  for (const literal of literals) {
+    if (literal.kind === 'not') {
+      if (!hasLabel(negative, literal.leaf.label)) negative.push(literal.leaf);
+    } else if (!hasLabel(positive, literal.label)) {
+      positive.push(literal);
+    }
   }
   for (const leaf of negative) if (hasLabel(positive, leaf.label)) return undefined;
   return { positive, negative };
 }
 
 function searchable(literals: readonly Literal[]): boolean {
-  return literals.some(({ leaf, negated }) => !negated && leaf.kind !== 'lang');
+  return literals.some((literal) => literal.kind !== 'not' && literal.kind !== 'lang');
 }
 
 function render(literals: readonly Literal[]): string {
-  return literals.map(({ leaf, negated }) => (negated ? `NOT ${leaf.label}` : leaf.label)).join(' AND ');
+  return literals
+    .map((literal) => (literal.kind === 'not' ? `NOT ${literal.leaf.label}` : literal.label))
+    .join(' AND ');
 }
 
 /**

@@ -1,8 +1,9 @@
 import { asTokenizedArticle, type MatchableArticle, type TokenizedArticle } from './article-tokens';
 import type { Clause, Leaf, ParsedQuery } from './ast';
-import { clauseNeeds, MIN_STEM_LENGTH, presentWords } from './clause-needs';
+import { ClauseArena } from './clause-arena';
+import { type ClauseNeeds, clauseNeeds, MIN_STEM_LENGTH, presentWords } from './clause-needs';
 import { IndexedLeafHits } from './indexed-leaf-hits';
-import { type KeyEntry, KeyVocabulary, type PostingList } from './key-vocabulary';
+import { type KeyEntry, KeyVocabulary, NO_LEAF, type PostingList } from './key-vocabulary';
 import { byTopicId, type TermHit, type TopicMatch, topicMatch } from './match-result';
 import { QueryError } from './query-error';
 import { parseQuery } from './query-parser';
@@ -40,7 +41,8 @@ const NO_CLAUSES: readonly number[] = [];
  * other word and stem it requires. Matching an article looks up its distinct tokens, skips the clauses filed
  * there that need something the article lacks, and only then locates leaves (phrases, NEAR, scopes,
  * negations) for the rest: about O(article tokens + clauses filed under them), however many topics are
- * stored. Clauses are small arrays of interned leaf ids, so topics sharing a term share one leaf.
+ * stored. Clauses are runs of interned leaf ids in one typed array, so topics sharing a term share one leaf
+ * and a million topics make few objects for the garbage collector to trace.
  */
 export class TopicIndex {
   private readonly slotByTopic = new Map<string, number>();
@@ -55,8 +57,7 @@ export class TopicIndex {
   private readonly freeLeafIds: number[] = [];
 
   private readonly clauseSlot: number[] = [];
-  /** Per clause: [positive count, ...positive leaf ids, ...negative leaf ids]. */
-  private readonly clauseLeaves: (readonly number[] | undefined)[] = [];
+  private readonly clauseLeaves = new ClauseArena();
   private readonly clauseKey: (string | undefined)[] = [];
   private clauseKeyIsStem: Uint8Array = new Uint8Array(1024);
   private readonly freeClauseIds: number[] = [];
@@ -118,11 +119,11 @@ export class TopicIndex {
     const slot = this.freeSlots.pop() ?? this.topicBySlot.length;
     this.slotByTopic.set(topicId, slot);
     this.topicBySlot[slot] = topicId;
-    const [only, ...more] = parsed.clauses;
+    const only = parsed.clauses.length === 1 ? parsed.clauses[0] : undefined;
     this.clausesBySlot[slot] =
-      only !== undefined && more.length === 0
-        ? this.addClause(slot, only)
-        : parsed.clauses.map((clause) => this.addClause(slot, clause));
+      only === undefined
+        ? parsed.clauses.map((clause) => this.addClause(slot, clause))
+        : this.addClause(slot, only);
   }
 
   remove(topicId: string): void {
@@ -151,7 +152,7 @@ export class TopicIndex {
     };
     const matchedLeaves = new Map<number, Set<number>>();
     for (const clause of this.candidates(article)) {
-      const leaves = this.clauseLeaves[clause] ?? NO_CLAUSES;
+      const leaves = this.clauseLeaves.leaves(clause);
       const positiveCount = leaves[0] ?? 0;
       if (!satisfied(leaves, positiveCount, hitsOf)) continue;
       const slot = this.clauseSlot[clause] ?? 0;
@@ -219,26 +220,42 @@ export class TopicIndex {
    * stands for an unknown set of words (estimates know words, not stems), so a clause is filed under a stem,
    * its longest, only when it needs no exact word.
    */
-  private fileClause(id: number, clause: Clause): void {
-    const needs = clauseNeeds(clause);
-    const words = needs.words
-      .map((text) => ({ text, entry: this.words.entry(text) }))
-      .sort((a, b) => a.entry.frequency - b.entry.frequency);
-    const stems = [...needs.stems]
-      .sort((a, b) => b.length - a.length)
-      .map((text) => {
-        this.noteStem(text);
-        return { text, entry: this.stems.entry(text) };
-      });
-    const keyWord = words.shift();
-    const key = keyWord ?? stems.shift();
+  private fileClause(id: number, needs: ClauseNeeds, wordEntries: readonly KeyEntry[]): void {
+    let key: KeyEntry | undefined;
+    let keyText = '';
+    const others: KeyEntry[] = [];
+    for (const [i, text] of needs.words.entries()) {
+      const entry = wordEntries[i] ?? this.words.entry(text);
+      if (key === undefined || entry.frequency < key.frequency) {
+        if (key !== undefined) others.push(key);
+        key = entry;
+        keyText = text;
+      } else {
+        others.push(entry);
+      }
+    }
+    others.sort((a, b) => a.frequency - b.frequency);
+    const keyIsStem = key === undefined;
+    for (const stem of [...needs.stems].sort((a, b) => b.length - a.length)) {
+      this.noteStem(stem);
+      const entry = this.stems.entry(stem);
+      if (key === undefined) {
+        key = entry;
+        keyText = stem;
+      } else {
+        others.push(entry);
+      }
+    }
     // parseQuery guarantees every clause needs a word or a stem.
     if (key === undefined) throw new QueryError('Part of the query has no word to look for');
-    const needIds = [...words, ...stems].map((need) => need.entry.id);
-    this.clauseKey[id] = key.text;
+    this.clauseKey[id] = keyText;
     this.clauseKeyIsStem = grown(this.clauseKeyIsStem, id, (length) => new Uint8Array(length));
-    this.clauseKeyIsStem[id] = keyWord === undefined ? 1 : 0;
-    (keyWord === undefined ? this.stems : this.words).file(key.entry, id, needIds);
+    this.clauseKeyIsStem[id] = keyIsStem ? 1 : 0;
+    (keyIsStem ? this.stems : this.words).file(
+      key,
+      id,
+      others.map((entry) => entry.id),
+    );
   }
 
   private noteStem(stem: string): void {
@@ -248,11 +265,15 @@ export class TopicIndex {
 
   private addClause(slot: number, clause: Clause): number {
     const id = this.freeClauseIds.pop() ?? this.clauseSlot.length;
-    const positive = clause.positive.map((leaf) => this.internLeaf(leaf));
-    const negative = clause.negative.map((leaf) => this.internLeaf(leaf));
+    const needs = clauseNeeds(clause);
+    // Looked up once, for both filing the clause and interning its plain terms.
+    const wordEntries = needs.words.map((word) => this.words.entry(word));
+    const leaves = [clause.positive.length];
+    for (const leaf of clause.positive) leaves.push(this.internLeaf(leaf, needs.words, wordEntries));
+    for (const leaf of clause.negative) leaves.push(this.internLeaf(leaf));
     this.clauseSlot[id] = slot;
-    this.clauseLeaves[id] = [positive.length, ...positive, ...negative];
-    this.fileClause(id, clause);
+    this.clauseLeaves.store(id, leaves);
+    this.fileClause(id, needs, wordEntries);
     this.clauseSeen = grown(this.clauseSeen, id, (length) => new Uint32Array(length));
     return id;
   }
@@ -260,22 +281,38 @@ export class TopicIndex {
   private removeClause(id: number): void {
     const key = this.clauseKey[id] ?? '';
     (this.clauseKeyIsStem[id] === 1 ? this.stems : this.words).unfile(key, id);
-    for (const leafId of (this.clauseLeaves[id] ?? NO_CLAUSES).slice(1)) this.releaseLeaf(leafId);
-    this.clauseLeaves[id] = undefined;
+    for (const leafId of this.clauseLeaves.leaves(id).subarray(1)) this.releaseLeaf(leafId);
+    this.clauseLeaves.release(id);
     this.clauseKey[id] = undefined;
     this.freeClauseIds.push(id);
   }
 
-  private internLeaf(leaf: Leaf): number {
+  private internLeaf(
+    leaf: Leaf,
+    knownWords: readonly string[] = [],
+    knownEntries: readonly KeyEntry[] = [],
+  ): number {
+    // Plain words are the most common leaves: their id lives on the word's entry, saving a map lookup.
+    if (leaf.kind === 'term' && leaf.scope === 'any') {
+      const entry = knownEntries[knownWords.indexOf(leaf.word)] ?? this.words.entry(leaf.word);
+      if (entry.termLeaf === NO_LEAF) entry.termLeaf = this.newLeaf(leaf);
+      else this.leafRefs[entry.termLeaf] = (this.leafRefs[entry.termLeaf] ?? 0) + 1;
+      return entry.termLeaf;
+    }
     const existing = this.leafIdByLabel.get(leaf.label);
     if (existing !== undefined) {
       this.leafRefs[existing] = (this.leafRefs[existing] ?? 0) + 1;
       return existing;
     }
+    const id = this.newLeaf(leaf);
+    this.leafIdByLabel.set(leaf.label, id);
+    return id;
+  }
+
+  private newLeaf(leaf: Leaf): number {
     const id = this.freeLeafIds.pop() ?? this.leaves.length;
     this.leaves[id] = leaf;
     this.leafRefs[id] = 1;
-    this.leafIdByLabel.set(leaf.label, id);
     return id;
   }
 
@@ -284,7 +321,12 @@ export class TopicIndex {
     this.leafRefs[id] = refs;
     if (refs > 0) return;
     const leaf = this.leaves[id];
-    if (leaf !== undefined) this.leafIdByLabel.delete(leaf.label);
+    if (leaf?.kind === 'term' && leaf.scope === 'any') {
+      const entry = this.words.get(leaf.word);
+      if (entry !== undefined) entry.termLeaf = NO_LEAF;
+    } else if (leaf !== undefined) {
+      this.leafIdByLabel.delete(leaf.label);
+    }
     this.leaves[id] = undefined;
     this.freeLeafIds.push(id);
   }
@@ -292,7 +334,7 @@ export class TopicIndex {
 
 /** Every positive leaf found and no negative one; negations are checked last. */
 function satisfied(
-  leaves: readonly number[],
+  leaves: Int32Array,
   positiveCount: number,
   hitsOf: (leafId: number) => TermHit[],
 ): boolean {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery, QueryError, TopicIndex, type TopicMatch, tokenizeArticle } from '../../lib/query';
+import {
+  matchNaive,
+  type ParsedQuery,
+  parseQuery,
+  QueryError,
+  TopicIndex,
+  type TopicMatch,
+  tokenizeArticle,
+} from '../../lib/query';
 
 const article = {
   id: 'a1',
@@ -72,6 +80,45 @@ describe('TopicIndex', () => {
     index.add('new-2', 'Baghdad -Paris');
     expect(index.size).toBe(2);
     expect(ids(index.match(article))).toEqual(['new-2']);
+  });
+
+  it('stays exact through heavy churn, long enough to compact its storage', () => {
+    const queries = [
+      'Tehran',
+      'Baghdad -Paris',
+      '"al sudani" Baghdad',
+      'drone* Iraq',
+      'Paris OR Tehran',
+      'title:Iran talks',
+      'Iraq NEAR/3 talks',
+      'officials from',
+    ].map(parseQuery);
+    const index = new TopicIndex();
+    const model = new Map<string, ParsedQuery>();
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      // The low bits of this generator cycle quickly; the high ones do not.
+      return Math.floor(seed / 65536) % n;
+    };
+    for (let i = 0; i < 6000; i++) {
+      const id = `t${next(300)}`;
+      const query = queries[next(queries.length)];
+      if (next(4) === 0 || query === undefined) {
+        index.remove(id);
+        model.delete(id);
+      } else {
+        index.add(id, query);
+        model.set(id, query);
+      }
+    }
+    const expected = matchNaive(
+      [...model].map(([id, query]) => ({ id, query })),
+      article,
+    );
+    expect(index.size).toBe(model.size);
+    expect(expected.length).toBeGreaterThan(50);
+    expect(index.match(article)).toEqual(expected);
   });
 
   it('merges the terms of every matching alternative of a topic', () => {
