@@ -3,6 +3,7 @@ import { cleanText, collapseSpaces, splitParagraphs } from './clean-text';
 import { toIsoTimestamp } from './dates';
 import { articleIdFromFingerprint, canonicalBody, fingerprintBody } from './fingerprint';
 import { deriveHeadline } from './headline';
+import { detectLanguage } from './language';
 import { assertBodyWithinLimits } from './limits';
 import { cutAtWordBoundary } from './text-cut';
 import type { Article, ArticleInput } from './types';
@@ -27,7 +28,7 @@ export function normaliseArticle(input: ArticleInput, now: Date): Article {
   const url = optionalText(input.url);
   const credit = optionalText(input.credit);
   const source = optionalText(input.source) ?? credit;
-  const lang = optionalText(input.lang)?.toLowerCase();
+  const lang = optionalText(input.lang)?.toLowerCase() ?? detectLanguage(`${givenTitle ?? ''}\n${body}`);
   const caption = optionalText(input.caption);
   const ingestedAt = now.toISOString();
   return {
