@@ -1,14 +1,4 @@
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
+import { escapeHtml } from '../email/escape-html';
 
 /** Tagged template that escapes every interpolation unless it is already-built markup. */
 export class Markup {
@@ -21,11 +11,8 @@ export class Markup {
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Markup {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
-    const rendered = Array.isArray(value)
-      ? value.map((v) => (v instanceof Markup ? v.html : escapeHtml(v))).join('')
-      : value instanceof Markup
-        ? value.html
-        : escapeHtml(value);
+    const piece = (v: unknown) => (v instanceof Markup ? v.html : escapeHtml(v ?? ''));
+    const rendered = Array.isArray(value) ? value.map(piece).join('') : piece(value);
     out += rendered + (strings[i + 1] ?? '');
   });
   return new Markup(out);

@@ -5,12 +5,24 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
+import type { Delivery, DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
 
 /** Held digest matches that no digest ever collects (e.g. a subscriber who left) expire after this. */
 const HELD_MATCH_TTL_SECONDS = 35 * 24 * 3600;
+
+/** A new ledger entry; its INSERT on the stream is what the send function picks up. */
+function queuedDelivery(delivery: Delivery, at: Date) {
+  return {
+    ...keys.delivery(delivery.subscriberId, delivery.key),
+    entity: 'delivery',
+    status: 'queued',
+    createdAt: at.toISOString(),
+    attempts: 0,
+    ...delivery,
+  };
+}
 
 async function ignoreConditionFailure(write: Promise<unknown>): Promise<boolean> {
   try {
@@ -47,14 +59,7 @@ export function makeDynamoDeliveryStore(db: DynamoDBDocumentClient, tableName: s
         db.send(
           new PutCommand({
             TableName: tableName,
-            Item: {
-              ...keys.delivery(delivery.subscriberId, delivery.key),
-              entity: 'delivery',
-              status: 'queued',
-              createdAt: at.toISOString(),
-              attempts: 0,
-              ...delivery,
-            },
+            Item: queuedDelivery(delivery, at),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
@@ -109,14 +114,7 @@ export function makeDynamoDeliveryStore(db: DynamoDBDocumentClient, tableName: s
               {
                 Put: {
                   TableName: tableName,
-                  Item: {
-                    ...keys.delivery(subscriberId, delivery.key),
-                    entity: 'delivery',
-                    status: 'queued',
-                    createdAt: at.toISOString(),
-                    attempts: 0,
-                    ...delivery,
-                  },
+                  Item: queuedDelivery(delivery, at),
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
