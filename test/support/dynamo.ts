@@ -7,16 +7,19 @@ import { projectRoot } from './local-stack';
 /** DynamoDB Local in memory with the Tidings table, for adapter and use-case tests. */
 export async function startTestTable(tableName = 'tidings-test') {
   const server = await startDynamoDbLocal({ projectRoot });
-  const raw = new DynamoDBClient({
+  const clientConfig = {
     endpoint: server.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  };
+  const raw = new DynamoDBClient(clientConfig);
   await ensureTable(raw, tableName);
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   return {
     db,
     tableName,
+    /** For other clients of the same emulator (the streams API). */
+    clientConfig,
     async stop() {
       db.destroy();
       await server.stop();
