@@ -1,14 +1,22 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
-import { queryParam } from '../lib/http/request';
-import { page } from '../lib/http/response';
+import { queryParam, wantsHtml } from '../lib/http/request';
+import { json, page } from '../lib/http/response';
 import { articlePage } from '../lib/pages/article-page';
+import { previewPage } from '../lib/pages/preview-page';
 import { subscribePage } from '../lib/pages/subscribe-page';
 import { confirmPage, unsubscribePage } from '../lib/pages/token-pages';
+import type { TopicPreview } from '../lib/use-cases/preview-topic';
 import { wiring } from '../lib/wiring';
 
-/** GET pages. Token pages check the link is genuine but change nothing: only their form's POST does. */
+const previewJson = (preview: TopicPreview) => ({
+  topic: preview.topic,
+  searched: preview.searched,
+  matches: preview.matches.map(({ article, terms }) => ({ id: article.id, title: article.title, terms })),
+});
+
+/** GET pages (and the topic preview, as JSON for API clients). Token pages check the link is genuine but change nothing: only their form's POST does. */
 export const pages = async (event: APIGatewayProxyEventV2) => {
   switch (event.routeKey) {
     case 'GET /':
@@ -22,6 +30,14 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
       const token = queryParam(event, 'token');
       (await wiring.verifyToken()).verify(token, 'unsubscribe', new Date());
       return page(200, unsubscribePage(token ?? ''));
+    }
+    case 'GET /preview': {
+      const preview = await wiring.previewTopic()(queryParam(event, 'topic') ?? '');
+      if (!wantsHtml(event)) return json(200, previewJson(preview));
+      return page(
+        200,
+        previewPage(preview, (id, url) => url ?? `/articles/${encodeURIComponent(id)}`),
+      );
     }
     case 'GET /articles/{id}': {
       const article = await wiring.articles().get(event.pathParameters?.id ?? '');

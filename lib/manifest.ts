@@ -57,12 +57,14 @@ export const functions = {
   },
   pages: {
     entry: 'functions/pages.ts',
-    description: 'Serves the subscribe, confirm and unsubscribe pages and the article archive.',
+    description:
+      'Serves the subscribe, confirm and unsubscribe pages, the article archive and topic previews.',
     triggers: [
       { kind: 'http', method: 'GET', path: '/' },
       { kind: 'http', method: 'GET', path: '/confirm' },
       { kind: 'http', method: 'GET', path: '/unsubscribe' },
       { kind: 'http', method: 'GET', path: '/articles/{id}' },
+      { kind: 'http', method: 'GET', path: '/preview' },
     ],
     timeoutSeconds: 5,
     memoryMb: 256,

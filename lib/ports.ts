@@ -29,6 +29,8 @@ export interface ArticleStore {
   /** Stores the article unless one with the same id exists. */
   putIfAbsent(article: Article): Promise<'stored' | 'duplicate'>;
   get(id: string): Promise<Article | undefined>;
+  /** Articles published from `since` on, newest first, at most `limit`. */
+  listPublishedSince(since: Date, until: Date, limit: number): Promise<Article[]>;
   checkReachable(): Promise<void>;
 }
 

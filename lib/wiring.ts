@@ -19,6 +19,7 @@ import { makeConfirmSubscription } from './use-cases/confirm-subscription';
 import { makeIngestArticles } from './use-cases/ingest-articles';
 import { makeLinks } from './use-cases/links';
 import { makeMatchArticle } from './use-cases/match-article';
+import { makePreviewTopic } from './use-cases/preview-topic';
 import { makeQueueDigests } from './use-cases/queue-digests';
 import { makeSendDelivery } from './use-cases/send-delivery';
 import { makeSubscribeToTopics } from './use-cases/subscribe-to-topics';
@@ -143,6 +144,7 @@ function build(readConfig: () => Config) {
     ),
     queueDigests: once(() => makeQueueDigests({ ...stores(), clock: systemClock })),
     checkHealth: once(() => makeCheckHealth({ articles: stores().articles, mailer: mailer() })),
+    previewTopic: once(() => makePreviewTopic({ articles: stores().articles, clock: systemClock })),
     articles: () => stores().articles,
   };
 }

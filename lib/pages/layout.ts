@@ -13,7 +13,7 @@ const STYLE = `
          padding: .7rem 1.4rem; border-radius: 6px; cursor: pointer; }
   .error { background: #fdecec; color: #8a1c1c; padding: .8rem 1rem; border-radius: 6px; }
   code { background: #eef0f4; padding: 0 .25rem; border-radius: 3px; }
-  .honey { position: absolute; left: -10000px; }
+  hr { margin: 2rem 0 1rem; border: 0; border-top: 1px solid #e3e6ec; }
 `;
 
 export function layout(title: string, body: Markup): Markup {

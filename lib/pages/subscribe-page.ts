@@ -1,5 +1,6 @@
 import { html, Markup } from '../http/html';
 import { layout } from './layout';
+import { previewForm } from './preview-page';
 import { TIMEZONE_SCRIPT } from './scripts';
 
 export function subscribePage(): Markup {
@@ -23,7 +24,9 @@ export function subscribePage(): Markup {
   <input type="hidden" id="timezone" name="timezone" value="">
   <button type="submit">Subscribe</button>
 </form>
-<script>${new Markup(TIMEZONE_SCRIPT)}</script>`,
+<script>${new Markup(TIMEZONE_SCRIPT)}</script>
+<hr>
+${previewForm()}`,
   );
 }
 

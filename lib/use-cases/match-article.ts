@@ -1,3 +1,4 @@
+import { matchableArticle } from '../matching/matchable-article';
 import type { IndexedTopics } from '../matching/topic-index-cache';
 import type { ArticleStore, Clock, DeliveryStore, MatchedTopic } from '../ports';
 
@@ -22,13 +23,7 @@ export function makeMatchArticle(deps: {
     const article = await deps.articles.get(articleId);
     if (!article) throw new Error(`Article ${articleId} is not in the table.`);
     const { index, topics } = await deps.currentIndex();
-    const matches = index.match({
-      id: article.id,
-      title: article.title,
-      text: article.paragraphs.join('\n\n'),
-      source: article.source,
-      lang: article.lang,
-    });
+    const matches = index.match(matchableArticle(article));
     const bySubscriber = new Map<
       string,
       { instant: MatchedTopic[]; daily: MatchedTopic[]; weekly: MatchedTopic[] }

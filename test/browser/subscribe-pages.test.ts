@@ -87,6 +87,38 @@ describe('the subscribe, confirm and unsubscribe pages in a real browser', () =>
     await context.close();
   }, 90_000);
 
+  it('previews a topic against recent stories from the subscribe page', async () => {
+    const ingested = await fetch(`${stack.apiUrl}/articles`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.ingestKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Lantern festival fills the harbour',
+        text: 'Thousands watched the lantern boats.',
+      }),
+    });
+    expect(ingested.status).toBe(201);
+    const [stored] = ((await ingested.json()) as { articles: { id: string }[] }).articles;
+
+    // API clients get the same preview as JSON.
+    const preview = await fetch(`${stack.apiUrl}/preview?topic=${encodeURIComponent('lantern* -football')}`, {
+      headers: { accept: 'application/json' },
+    });
+    expect(await preview.json()).toEqual({
+      topic: 'lantern* -football',
+      searched: expect.any(Number),
+      matches: [{ id: stored?.id, title: 'Lantern festival fills the harbour', terms: ['lantern*'] }],
+    });
+
+    const page = await browser.newPage();
+    await page.goto(`${stack.apiUrl}/`);
+    await page.getByLabel(/Try a topic/).fill('lantern*');
+    await page.getByRole('button', { name: 'Preview matches' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('1 story would have reached you');
+    expect(await page.getByRole('link', { name: 'Lantern festival fills the harbour' }).count()).toBe(1);
+    expect(await page.locator('main').textContent()).toContain('matched lantern*');
+    await page.close();
+  });
+
   it('shows a form error as a readable page, not JSON', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.apiUrl}/`);

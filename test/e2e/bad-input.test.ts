@@ -185,6 +185,19 @@ describe('bad input gets its own clear error and writes nothing', () => {
     );
   });
 
+  it('rejects an invalid topic preview with the column', async () => {
+    await expectRejected(
+      {
+        path: `/preview?topic=${encodeURIComponent('Iran AND (Iraq')}`,
+        method: 'GET',
+        headers: { accept: 'application/json' },
+      },
+      400,
+      'invalid_query',
+      /column 10/,
+    );
+  });
+
   it('answers unknown routes and methods with JSON errors', async () => {
     await expectRejected({ path: '/nowhere', method: 'GET' }, 404, 'not_found', /No route/);
     await expectRejected(

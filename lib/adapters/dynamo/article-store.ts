@@ -1,9 +1,17 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../../articles';
 import type { ArticleStore } from '../../ports';
 import { isConditionFailure } from './errors';
-import { keys } from './keys';
+import { GSI1, keys } from './keys';
+
+function toArticle(item: Record<string, unknown>): Article {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...article } = item;
+  return article as unknown as Article;
+}
+
+const startOfDay = (d: Date) => new Date(`${d.toISOString().slice(0, 10)}T00:00:00.000Z`);
+const previousDay = (d: Date) => new Date(startOfDay(d).getTime() - 1);
 
 export function makeDynamoArticleStore(db: DynamoDBDocumentClient, tableName: string): ArticleStore {
   return {
@@ -29,9 +37,32 @@ export function makeDynamoArticleStore(db: DynamoDBDocumentClient, tableName: st
     },
     async get(id) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.article(id) }));
-      if (!Item) return undefined;
-      const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...article } = Item;
-      return article as Article;
+      return Item ? toArticle(Item) : undefined;
+    },
+    async listPublishedSince(since, until, limit) {
+      const found: Article[] = [];
+      // One GSI partition per day, newest day first, so a short window reads only what it shows.
+      for (
+        let day = new Date(until);
+        day >= startOfDay(since) && found.length < limit;
+        day = previousDay(day)
+      ) {
+        const { Items = [] } = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: GSI1,
+            KeyConditionExpression: 'gsi1pk = :day AND gsi1sk >= :since',
+            ExpressionAttributeValues: {
+              ':day': keys.articleDay(day.toISOString().slice(0, 10)),
+              ':since': since.toISOString(),
+            },
+            ScanIndexForward: false,
+            Limit: limit - found.length,
+          }),
+        );
+        found.push(...Items.map(toArticle));
+      }
+      return found;
     },
     async checkReachable() {
       await db.send(new DescribeTableCommand({ TableName: tableName }));

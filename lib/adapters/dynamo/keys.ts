@@ -18,6 +18,7 @@ export const keys = {
     gsi1pk: `DAY#${day}`,
     gsi1sk: `${publishedAt}#${id}`,
   }),
+  articleDay: (day: string) => `DAY#${day}`,
   email: (normalisedEmail: string) => ({ pk: `EMAIL#${normalisedEmail}`, sk: 'EMAIL' }),
   profile: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'PROFILE' }),
   topic: (subscriberId: string, topicId: string) => ({ pk: `SUB#${subscriberId}`, sk: `TOPIC#${topicId}` }),
