@@ -69,13 +69,9 @@ describe('the subscribe, confirm and unsubscribe pages in a real browser', () =>
     await page.goto(`${stack.apiUrl}/confirm?token=forged.token`);
     expect(await page.locator('[role=alert]').textContent()).toMatch(/invalid or has expired/);
 
-    const ingested = await fetch(`${stack.apiUrl}/articles`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.ingestKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        title: 'Iran and Iraq open a rail link',
-        text: 'Iran and Iraq opened a rail link.',
-      }),
+    const ingested = await stack.ingest({
+      title: 'Iran and Iraq open a rail link',
+      text: 'Iran and Iraq opened a rail link.',
     });
     expect(ingested.status).toBe(201);
     const alert = await eventually(async () => (await mailFor(stack.outboxDir, 'erin@example.com'))[1]);
@@ -88,13 +84,9 @@ describe('the subscribe, confirm and unsubscribe pages in a real browser', () =>
   }, 90_000);
 
   it('previews a topic against recent stories from the subscribe page', async () => {
-    const ingested = await fetch(`${stack.apiUrl}/articles`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.ingestKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        title: 'Lantern festival fills the harbour',
-        text: 'Thousands watched the lantern boats.',
-      }),
+    const ingested = await stack.ingest({
+      title: 'Lantern festival fills the harbour',
+      text: 'Thousands watched the lantern boats.',
     });
     expect(ingested.status).toBe(201);
     const [stored] = ((await ingested.json()) as { articles: { id: string }[] }).articles;

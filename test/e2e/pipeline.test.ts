@@ -33,9 +33,7 @@ function post(path: string, body: string, headers: Record<string, string>) {
   return fetch(`${stack.apiUrl}${path}`, { method: 'POST', body, headers });
 }
 
-function ingest(body: string, type = 'text/plain') {
-  return post('/articles', body, { authorization: `Bearer ${stack.ingestKey}`, 'content-type': type });
-}
+const ingest = (body: string) => stack.ingest(body);
 
 async function subscribe(email: string, topics: string[], frequency: string) {
   const response = await post('/subscriptions', JSON.stringify({ email, topics, frequency }), {

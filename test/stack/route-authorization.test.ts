@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors';
-import type { FunctionDeclaration, HttpTrigger } from '../../lib/manifest';
 import { openRouteReason } from '../../lib/stack/route-authorization';
-
-const get: HttpTrigger = { kind: 'http', method: 'GET', path: '/page' };
-const post: HttpTrigger = { kind: 'http', method: 'POST', path: '/form' };
-
-function declaration(overrides: Partial<FunctionDeclaration>): FunctionDeclaration {
-  return {
-    entry: 'functions/example.ts',
-    description: 'Example.',
-    triggers: [get],
-    timeoutSeconds: 5,
-    memoryMb: 256,
-    secrets: [],
-    mail: 'none',
-    ...overrides,
-  };
-}
+import { declaration, get, post } from './declaration-fixture';
 
 describe('openRouteReason', () => {
   it('points to the handler check for routes of a function that reads the ingest key', () => {

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FunctionDeclaration, HttpTrigger } from '../../lib/manifest';
 import { tableAccessFor } from '../../lib/stack/table-access';
-
-const get: HttpTrigger = { kind: 'http', method: 'GET', path: '/page' };
-const post: HttpTrigger = { kind: 'http', method: 'POST', path: '/form' };
-
-function declaration(overrides: Partial<FunctionDeclaration>): FunctionDeclaration {
-  return {
-    entry: 'functions/example.ts',
-    description: 'Example.',
-    triggers: [get],
-    timeoutSeconds: 5,
-    memoryMb: 256,
-    secrets: [],
-    mail: 'none',
-    ...overrides,
-  };
-}
+import { declaration, get, post } from './declaration-fixture';
 
 describe('tableAccessFor', () => {
   it('gives read access to functions reached only through GET routes', () => {

@@ -13,6 +13,8 @@ export interface TestStack extends LocalStack {
   readonly ingestKey: string;
   readonly ports: { api: number; dynamodb: number; ses: number };
   readonly close: () => Promise<void>;
+  /** POST /articles as the publishing system does: wire copy as text, anything else as JSON. */
+  readonly ingest: (body: string | object) => Promise<Response>;
 }
 
 /** The same local stack `npm start` runs, on free ports, in memory, with its own outbox folder. */
@@ -36,6 +38,15 @@ export async function startTestStack(): Promise<TestStack> {
     dataDir,
     ingestKey,
     ports,
+    ingest: (body) =>
+      fetch(`${stack.apiUrl}/articles`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ingestKey}`,
+          'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+        },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
     close: async () => {
       await stack.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,18 @@
+import type { FunctionDeclaration, HttpTrigger } from '../../lib/manifest';
+
+export const get: HttpTrigger = { kind: 'http', method: 'GET', path: '/page' };
+export const post: HttpTrigger = { kind: 'http', method: 'POST', path: '/form' };
+
+/** A manifest entry for one test: a GET page function unless overridden. */
+export function declaration(overrides: Partial<FunctionDeclaration>): FunctionDeclaration {
+  return {
+    entry: 'functions/example.ts',
+    description: 'Example.',
+    triggers: [get],
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    secrets: [],
+    mail: 'none',
+    ...overrides,
+  };
+}
