@@ -72,7 +72,8 @@ async function exists(path: string): Promise<boolean> {
  * place; rename is atomic, so a loser simply uses the winner's copy.
  */
 export async function ensureDynamoDbLocal(projectRoot: string): Promise<string> {
-  const target = join(projectRoot, 'node_modules', '.cache', 'tidings', 'dynamodb-local');
+  // Named after the pinned package, so changing the pin fetches the new jar instead of reusing the old one.
+  const target = join(projectRoot, 'node_modules', '.cache', 'tidings', EMULATOR_PACKAGE.replace('@', '-'));
   if (await exists(join(target, JAR))) return target;
 
   const cacheParent = dirname(target);

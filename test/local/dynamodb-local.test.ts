@@ -208,10 +208,10 @@ describe('ensureDynamoDbLocal', jvmTimeout, () => {
     const [first, second] = await Promise.all([ensureDynamoDbLocal(root), ensureDynamoDbLocal(root)]);
 
     const cacheParent = join(root, 'node_modules', '.cache', 'tidings');
-    expect(first).toBe(join(cacheParent, 'dynamodb-local'));
+    expect(first).toBe(join(cacheParent, 'amplify-dynamodb-simulator-2.9.30'));
     expect(second).toBe(first);
     expect(existsSync(join(first, 'DynamoDBLocal.jar'))).toBe(true);
     expect(existsSync(join(first, 'DynamoDBLocal_lib'))).toBe(true);
-    expect(await readdir(cacheParent)).toEqual(['dynamodb-local']);
+    expect(await readdir(cacheParent)).toEqual(['amplify-dynamodb-simulator-2.9.30']);
   });
 });
