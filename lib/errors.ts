@@ -31,12 +31,6 @@ export class NotFoundError extends UserFacingError {
   }
 }
 
-export class MethodNotAllowedError extends UserFacingError {
-  constructor(message: string) {
-    super(405, 'method_not_allowed', message);
-  }
-}
-
 export class PayloadTooLargeError extends UserFacingError {
   constructor(limitBytes: number) {
     super(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
