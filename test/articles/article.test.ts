@@ -89,6 +89,12 @@ describe('normaliseArticle', () => {
       message: 'The article body has 200,001 characters; at most 200,000 are accepted.',
     },
     {
+      name: 'a body that fits in characters but not in one stored item (100,001 Chinese characters)',
+      text: '中'.repeat(100_001),
+      code: 'article_too_large',
+      message: 'The article body takes 300,003 bytes as UTF-8; at most 300,000 are accepted.',
+    },
+    {
       name: 'more than 2,000 paragraphs',
       text: Array.from({ length: 2_001 }, () => 'p').join('\n\n'),
       code: 'article_too_large',

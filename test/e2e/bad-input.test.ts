@@ -100,6 +100,22 @@ describe('bad input gets its own clear error and writes nothing', () => {
     );
   });
 
+  it('stores an article at the size limit and refuses one past it', async () => {
+    // The largest body accepted still fits in one DynamoDB item; one byte more is refused before writing.
+    const atLimit = await stack.ingest({ title: 'Long read', text: `Iran ${'中'.repeat(99_998)}` });
+    expect(atLimit.status).toBe(201);
+    await expectRejected(
+      {
+        path: '/articles',
+        body: JSON.stringify({ text: '中'.repeat(100_001) }),
+        headers: { ...authed(), 'content-type': 'application/json' },
+      },
+      400,
+      'article_too_large',
+      /300,003 bytes/,
+    );
+  });
+
   it('rejects an unknown content type', async () => {
     await expectRejected(
       { path: '/articles', body: '<article/>', headers: { ...authed(), 'content-type': 'application/xml' } },
