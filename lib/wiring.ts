@@ -122,7 +122,6 @@ function build(readConfig: () => Config) {
     verifyToken: once(async () => (await links()).tokens),
     matchArticle: once(() =>
       makeMatchArticle({
-        articles: stores().articles,
         deliveries: stores().deliveries,
         currentIndex: makeTopicIndexCache({
           subscribers: stores().subscribers,

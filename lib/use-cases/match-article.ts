@@ -1,6 +1,7 @@
+import type { Article } from '../articles';
 import { matchableArticle } from '../matching/matchable-article';
 import type { IndexedTopics } from '../matching/topic-index-cache';
-import type { ArticleStore, Clock, DeliveryStore, MatchedTopic } from '../ports';
+import type { Clock, DeliveryStore, MatchedTopic } from '../ports';
 
 export interface MatchOutcome {
   readonly alertsQueued: number;
@@ -8,20 +9,17 @@ export interface MatchOutcome {
 }
 
 /**
- * 1. load the article and the current topic index
+ * 1. take the current topic index (the article comes whole in its stream record: no read needed)
  * 2. match once; group the matching topics by subscriber
  * 3. queue one alert per subscriber with instant topics (the ledger makes it happen once), and hold the
  *    digest topics' matches for the subscriber's next daily or weekly digest
  */
 export function makeMatchArticle(deps: {
-  articles: ArticleStore;
   deliveries: DeliveryStore;
   currentIndex: () => Promise<IndexedTopics>;
   clock: Clock;
 }) {
-  return async function matchArticle(articleId: string): Promise<MatchOutcome> {
-    const article = await deps.articles.get(articleId);
-    if (!article) throw new Error(`Article ${articleId} is not in the table.`);
+  return async function matchArticle(article: Article): Promise<MatchOutcome> {
     const { index, topics } = await deps.currentIndex();
     const matches = index.match(matchableArticle(article));
     const bySubscriber = new Map<

@@ -5,7 +5,8 @@ import type { ArticleStore } from '../../ports';
 import { isConditionFailure } from './errors';
 import { GSI1, keys } from './keys';
 
-function toArticle(item: Record<string, unknown>): Article {
+/** The stored article from its item, as read from the table or from a stream record's new image. */
+export function articleFromItem(item: Record<string, unknown>): Article {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...article } = item;
   return article as unknown as Article;
 }
@@ -37,7 +38,7 @@ export function makeDynamoArticleStore(db: DynamoDBDocumentClient, tableName: st
     },
     async get(id) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.article(id) }));
-      return Item ? toArticle(Item) : undefined;
+      return Item ? articleFromItem(Item) : undefined;
     },
     async listPublishedSince(since, until, limit) {
       const found: Article[] = [];
@@ -60,7 +61,7 @@ export function makeDynamoArticleStore(db: DynamoDBDocumentClient, tableName: st
             Limit: limit - found.length,
           }),
         );
-        found.push(...Items.map(toArticle));
+        found.push(...Items.map(articleFromItem));
       }
       return found;
     },
