@@ -109,8 +109,11 @@ export interface DeliveryStore {
     limit: number,
     at: Date,
   ): Promise<DigestDelivery | undefined>;
-  /** Moves a queued delivery to 'sending'; false when another worker already took it. */
-  claim(subscriberId: string, key: string, at: Date): Promise<boolean>;
+  /**
+   * Moves a queued delivery to 'sending'; false when another worker holds it. A 'sending' claim taken before
+   * `staleBefore` belongs to a worker that died mid-send and may be taken over.
+   */
+  claim(subscriberId: string, key: string, at: Date, staleBefore: Date): Promise<boolean>;
   markSent(subscriberId: string, key: string, messageId: string, at: Date): Promise<void>;
   markSkipped(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;
   /** Puts a claimed delivery back in the queue after a failure that is worth retrying. */

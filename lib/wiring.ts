@@ -11,6 +11,7 @@ import { makeSesMailer } from './adapters/ses/ses-mailer';
 import { type Config, loadConfig, requireSecret } from './config';
 import { UnauthorizedError } from './errors';
 import { logger } from './log';
+import { functions } from './manifest';
 import { makeTopicIndexCache } from './matching/topic-index-cache';
 import type { Clock, Ids } from './ports';
 import { makeTokens } from './subscriptions/tokens';
@@ -139,6 +140,8 @@ function build(readConfig: () => Config) {
         clock: systemClock,
         links: (await links()).links,
         mailFrom: config().mailFrom,
+        // Twice the send function's timeout: no live invocation can still hold a claim that old.
+        claimTimeoutMs: 2 * functions.send.timeoutSeconds * 1000,
       }),
     ),
     queueDigests: once(() => makeQueueDigests({ ...stores(), clock: systemClock })),

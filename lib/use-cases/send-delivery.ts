@@ -36,7 +36,7 @@ function articleData(article: Article, topics: readonly MatchedTopic[], links: L
 }
 
 /**
- * 1. claim the queued delivery (only one worker may send it)
+ * 1. claim the queued delivery (only one worker may send it; a dead worker's claim expires)
  * 2. skip it if the subscriber is no longer active
  * 3. render from the compiled templates and send with one-click unsubscribe headers
  * 4. record the provider's message id in the ledger; on failure put it back in the queue and rethrow
@@ -49,6 +49,11 @@ export function makeSendDelivery(deps: {
   clock: Clock;
   links: Links;
   mailFrom: string;
+  /**
+   * After this long a 'sending' claim is taken to belong to a worker that died mid-send, and a redelivered
+   * record may send it: at least once rather than lost, at the price of a rare duplicate.
+   */
+  claimTimeoutMs: number;
 }) {
   async function render(delivery: Delivery, unsubscribeUrl: string, timeZone: string) {
     if (delivery.kind === 'alert') {
@@ -73,7 +78,9 @@ export function makeSendDelivery(deps: {
 
   return async function sendDelivery(delivery: Delivery): Promise<SendOutcome> {
     const { subscriberId, key } = delivery;
-    if (!(await deps.deliveries.claim(subscriberId, key, deps.clock.now()))) return 'already-taken';
+    const now = deps.clock.now();
+    const staleBefore = new Date(now.getTime() - deps.claimTimeoutMs);
+    if (!(await deps.deliveries.claim(subscriberId, key, now, staleBefore))) return 'already-taken';
     try {
       const subscriber = await deps.subscribers.get(subscriberId);
       if (subscriber?.status !== 'active') {

@@ -46,7 +46,7 @@ async function setUp(mailer: Mailer, subscriberId: string) {
     subscribers: makeDynamoSubscriberStore(db, tableName),
     deliveries: makeDynamoDeliveryStore(db, tableName),
   };
-  const now = new Date('2026-11-27T10:00:00Z');
+  let now = new Date('2026-11-27T10:00:00Z');
   const article = normaliseArticle(
     { title: 'Iran and Iraq sign an accord', text: `Iran and Iraq signed (${subscriberId}).` },
     now,
@@ -87,6 +87,7 @@ async function setUp(mailer: Mailer, subscriberId: string) {
     clock: { now: () => now },
     links: makeLinks('https://news.example.com', makeTokens('secret')),
     mailFrom: 'Tidings <alerts@example.com>',
+    claimTimeoutMs: 120_000,
   });
   const ledger = async () =>
     (
@@ -94,7 +95,10 @@ async function setUp(mailer: Mailer, subscriberId: string) {
         new GetCommand({ TableName: table.tableName, Key: keys.delivery(subscriberId, delivery.key) }),
       )
     ).Item;
-  return { send, delivery, ledger, stores };
+  const later = (ms: number) => {
+    now = new Date(now.getTime() + ms);
+  };
+  return { send, delivery, ledger, stores, later };
 }
 
 describe('sending a delivery, with the per-recipient ledger', () => {
@@ -115,6 +119,26 @@ describe('sending a delivery, with the per-recipient ledger', () => {
     const { send, delivery, ledger } = await setUp(mailer, 'sub-throttled');
     await expect(send(delivery)).rejects.toThrow(/Maximum sending rate/);
     expect(await ledger()).toMatchObject({ status: 'queued', lastError: 'Maximum sending rate exceeded.' });
+    expect(await send(delivery)).toBe('sent');
+    expect(sent).toHaveLength(1);
+    expect(await ledger()).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('takes over the claim of a worker that died mid-send once it is stale, not before', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, delivery, ledger, stores, later } = await setUp(mailer, 'sub-crashed');
+    // A worker claims the delivery and dies before SES answers.
+    expect(
+      await stores.deliveries.claim(
+        'sub-crashed',
+        delivery.key,
+        new Date('2026-11-27T10:00:00Z'),
+        new Date(0),
+      ),
+    ).toBe(true);
+    later(60_000);
+    expect(await send(delivery)).toBe('already-taken');
+    later(61_000);
     expect(await send(delivery)).toBe('sent');
     expect(sent).toHaveLength(1);
     expect(await ledger()).toMatchObject({ status: 'sent', attempts: 2 });

@@ -132,14 +132,20 @@ export function makeDynamoDeliveryStore(db: DynamoDBDocumentClient, tableName: s
       return moved ? delivery : undefined;
     },
 
-    claim(subscriberId, key, at) {
+    claim(subscriberId, key, at, staleBefore) {
       return ignoreConditionFailure(
         setStatus(
           subscriberId,
           key,
           'SET #status = :sending, claimedAt = :at ADD attempts :one',
-          { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString(), ':one': 1 },
-          '#status = :queued',
+          {
+            ':sending': 'sending',
+            ':queued': 'queued',
+            ':at': at.toISOString(),
+            ':stale': staleBefore.toISOString(),
+            ':one': 1,
+          },
+          '#status = :queued OR (#status = :sending AND claimedAt < :stale)',
         ),
       );
     },
