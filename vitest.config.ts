@@ -6,5 +6,8 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' },
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line for CI.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'node_modules/.cache/tidings/vitest-report.json' },
   },
 });
