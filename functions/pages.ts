@@ -16,7 +16,10 @@ const previewJson = (preview: TopicPreview) => ({
   matches: preview.matches.map(({ article, terms }) => ({ id: article.id, title: article.title, terms })),
 });
 
-/** GET pages (and the topic preview, as JSON for API clients). Token pages check the link is genuine but change nothing: only their form's POST does. */
+/**
+ * GET pages (and the topic preview, as JSON for API clients). Token pages check the link is genuine but
+ * change nothing: only their form's POST does.
+ */
 export const pages = async (event: APIGatewayProxyEventV2) => {
   switch (event.routeKey) {
     case 'GET /':
@@ -34,10 +37,7 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
     case 'GET /preview': {
       const preview = await wiring.previewTopic()(queryParam(event, 'topic') ?? '');
       if (!wantsHtml(event)) return json(200, previewJson(preview));
-      return page(
-        200,
-        previewPage(preview, (id, url) => url ?? `/articles/${encodeURIComponent(id)}`),
-      );
+      return page(200, previewPage(preview));
     }
     case 'GET /articles/{id}': {
       const article = await wiring.articles().get(event.pathParameters?.id ?? '');

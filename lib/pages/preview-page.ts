@@ -1,4 +1,5 @@
 import { html, type Markup } from '../http/html';
+import { archivePath } from '../use-cases/links';
 import { PREVIEW_DAYS, type TopicPreview } from '../use-cases/preview-topic';
 import { layout } from './layout';
 
@@ -10,7 +11,7 @@ export function previewForm(topic = ''): Markup {
 </form>`;
 }
 
-export function previewPage(preview: TopicPreview, articleUrl: (id: string, url?: string) => string): Markup {
+export function previewPage(preview: TopicPreview): Markup {
   const count = preview.matches.length;
   return layout(
     'Topic preview',
@@ -18,7 +19,7 @@ export function previewPage(preview: TopicPreview, articleUrl: (id: string, url?
 <p class="hint">Your topic <code>${preview.topic}</code>, tried against ${preview.searched} stories from the last ${PREVIEW_DAYS} days.</p>
 <ul>${preview.matches.map(
       ({ article, terms }) =>
-        html`<li><a href="${articleUrl(article.id, article.url)}">${article.title}</a>
+        html`<li><a href="${article.url ?? archivePath(article.id)}">${article.title}</a>
 <span class="hint">matched ${terms.join(', ')}</span></li>`,
     )}</ul>
 ${previewForm(preview.topic)}

@@ -12,13 +12,16 @@ export function shardOf(id: string): number {
   return Math.abs(h) % SHARDS;
 }
 
+/** Articles by publication day (UTC), for digests, the archive and previews. */
+const articleDay = (day: string) => `DAY#${day}`;
+
 export const keys = {
   article: (id: string) => ({ pk: `ARTICLE#${id}`, sk: 'ARTICLE' }),
   articleByDay: (day: string, publishedAt: string, id: string) => ({
-    gsi1pk: `DAY#${day}`,
+    gsi1pk: articleDay(day),
     gsi1sk: `${publishedAt}#${id}`,
   }),
-  articleDay: (day: string) => `DAY#${day}`,
+  articleDay,
   email: (normalisedEmail: string) => ({ pk: `EMAIL#${normalisedEmail}`, sk: 'EMAIL' }),
   profile: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'PROFILE' }),
   topic: (subscriberId: string, topicId: string) => ({ pk: `SUB#${subscriberId}`, sk: `TOPIC#${topicId}` }),
