@@ -1,4 +1,4 @@
-/** The shape of `templates/dist/compiled.ts`, written by `bin/compile-templates.ts`. */
+/** What `bin/compile-templates.ts` compiles, and the shape of the `templates/dist/compiled.ts` it writes. */
 
 export type EmailKind = 'confirm' | 'alert' | 'digest';
 
@@ -19,3 +19,15 @@ export interface CompiledLocale {
 
 /** Keyed by copy file name: `templates/copy/en.json` becomes `en`. */
 export type CompiledTemplates = Readonly<Record<string, CompiledLocale>>;
+
+/** One email in every locale: what `templates/dist/compiled.ts` exports per email kind. */
+export type CompiledKind = Readonly<
+  Record<string, Pick<CompiledLocale, 'lang' | 'dateLocale'> & { readonly email: CompiledEmail }>
+>;
+
+/** The export name of each email kind in `templates/dist/compiled.ts`. */
+export const compiledExportNames = {
+  confirm: 'confirmEmail',
+  alert: 'alertEmail',
+  digest: 'digestEmail',
+} as const satisfies Record<EmailKind, string>;

@@ -1,5 +1,5 @@
 import Mustache from 'mustache';
-import { compiledTemplates } from '../../templates/dist/compiled';
+import { alertEmail, confirmEmail, digestEmail } from '../../templates/dist/compiled';
 import {
   httpUrl,
   isoDate,
@@ -9,7 +9,7 @@ import {
   requiredText,
   timeZone,
 } from './check-email-data';
-import type { CompiledLocale, EmailKind } from './compiled-templates';
+import type { CompiledEmail, CompiledKind } from './compiled-templates';
 import type {
   AlertEmailData,
   ConfirmationEmailData,
@@ -22,14 +22,20 @@ import { formatDateTime, formatList, preview } from './format';
 import { highlightTerms, type TextSegment } from './highlight';
 
 // The only copy so far; another locale is a new templates/copy/<locale>.json and a way to choose it here.
-const locale: CompiledLocale = compiledTemplates.en;
+// Each renderer names its own email's export, so a bundle that never sends a digest leaves its template out.
+const inLocale = (templates: CompiledKind) => {
+  const locale = templates.en;
+  if (!locale) throw new Error('The compiled templates have no "en" copy.');
+  return locale;
+};
 
 export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
   const topics = nonEmptyList('topics', data.topics).map((topic, index) =>
     requiredText(`topics[${index}]`, topic),
   );
   const frequency = oneOf('frequency', data.frequency, ['instant', 'daily', 'weekly']);
-  return render('confirm', {
+  const locale = inLocale(confirmEmail);
+  return render(locale.email, {
     confirmUrl: httpUrl('confirmUrl', data.confirmUrl),
     topics,
     topicsText: formatList(topics, locale.dateLocale),
@@ -40,8 +46,9 @@ export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
 }
 
 export function renderAlert(data: AlertEmailData): RenderedEmail {
-  const article = articleView(data, 'alert', timeZone(data.timeZone));
-  return render('alert', {
+  const locale = inLocale(alertEmail);
+  const article = articleView(data, 'alert', timeZone(data.timeZone), locale.dateLocale);
+  return render(locale.email, {
     ...article,
     snippetPreview: preview(article.snippet),
     unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
@@ -51,11 +58,12 @@ export function renderAlert(data: AlertEmailData): RenderedEmail {
 export function renderDigest(data: DigestEmailData): RenderedEmail {
   const period = oneOf('period', data.period, ['daily', 'weekly']);
   const zone = timeZone(data.timeZone);
+  const locale = inLocale(digestEmail);
   const items = nonEmptyList('items', data.items).map((item, index) =>
-    articleView(item, `items[${index}]`, zone),
+    articleView(item, `items[${index}]`, zone, locale.dateLocale),
   );
   const topics = [...new Set(items.map((item) => item.topic))];
-  return render('digest', {
+  return render(locale.email, {
     daily: period === 'daily',
     weekly: period === 'weekly',
     periodLabel: requiredText('periodLabel', data.periodLabel),
@@ -81,7 +89,7 @@ interface ArticleView {
   readonly matchedTermsText: string;
 }
 
-function articleView(article: MatchedArticle, field: string, zone: string): ArticleView {
+function articleView(article: MatchedArticle, field: string, zone: string, dateLocale: string): ArticleView {
   const terms = nonEmptyList(`${field}.matchedTerms`, article.matchedTerms).map((term, index) =>
     requiredText(`${field}.matchedTerms[${index}]`, term),
   );
@@ -89,21 +97,16 @@ function articleView(article: MatchedArticle, field: string, zone: string): Arti
   return {
     headline: requiredText(`${field}.headline`, article.headline),
     articleUrl: httpUrl(`${field}.articleUrl`, article.articleUrl),
-    publishedLabel: formatDateTime(
-      isoDate(`${field}.publishedAt`, article.publishedAt),
-      locale.dateLocale,
-      zone,
-    ),
+    publishedLabel: formatDateTime(isoDate(`${field}.publishedAt`, article.publishedAt), dateLocale, zone),
     source: optionalText(`${field}.source`, article.source),
     snippet,
     snippetParts: highlightTerms(snippet, terms),
     topic: requiredText(`${field}.topic`, article.topic),
-    matchedTermsText: formatList(terms, locale.dateLocale),
+    matchedTermsText: formatList(terms, dateLocale),
   };
 }
 
-function render(kind: EmailKind, view: object): RenderedEmail {
-  const email = locale.emails[kind];
+function render(email: CompiledEmail, view: object): RenderedEmail {
   const plain = (value: unknown) => String(value);
   return {
     subject: Mustache.render(email.subject, view, undefined, { escape: plain }).replace(/\s+/g, ' ').trim(),
