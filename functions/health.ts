@@ -1,10 +1,10 @@
+import { checkHealth } from '../lib/compose/health';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { json } from '../lib/http/response';
-import { wiring } from '../lib/wiring';
 
 /** GET /health: 200 only when the table and the mail service both answer. */
 export const health = async () => {
-  const result = await wiring.checkHealth()();
+  const result = await checkHealth()();
   return json(result.status === 'ok' ? 200 : 503, result);
 };
 

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ArticleInput, parseJsonArticles, parseWireCopy } from '../lib/articles';
+import { ingestArticles, verifyIngestKey } from '../lib/compose/ingest';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { bodyText, header, parseJson, requireMediaType } from '../lib/http/request';
 import { json } from '../lib/http/response';
-import { wiring } from '../lib/wiring';
 
 function parseArticles(event: APIGatewayProxyEventV2): ArticleInput[] {
   const type = requireMediaType(event, ['text/plain', 'application/json']);
@@ -14,8 +14,8 @@ function parseArticles(event: APIGatewayProxyEventV2): ArticleInput[] {
 
 /** POST /articles: authenticate, parse wire copy or JSON, store each story once. */
 export const ingest = async (event: APIGatewayProxyEventV2) => {
-  (await wiring.verifyIngestKey())(header(event, 'authorization')?.replace(/^Bearer\s+/i, ''));
-  const results = await wiring.ingestArticles()(parseArticles(event));
+  (await verifyIngestKey())(header(event, 'authorization')?.replace(/^Bearer\s+/i, ''));
+  const results = await ingestArticles()(parseArticles(event));
   const anyStored = results.some((r) => r.status === 'stored');
   return json(anyStored ? 201 : 200, { articles: results });
 };

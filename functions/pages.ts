@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { articles, previewTopic, verifyToken } from '../lib/compose/pages';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { queryParam, wantsHtml } from '../lib/http/request';
@@ -8,7 +9,6 @@ import { previewPage } from '../lib/pages/preview-page';
 import { subscribePage } from '../lib/pages/subscribe-page';
 import { confirmPage, unsubscribePage } from '../lib/pages/token-pages';
 import type { TopicPreview } from '../lib/use-cases/preview-topic';
-import { wiring } from '../lib/wiring';
 
 const previewJson = (preview: TopicPreview) => ({
   topic: preview.topic,
@@ -26,21 +26,21 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
       return page(200, subscribePage());
     case 'GET /confirm': {
       const token = queryParam(event, 'token');
-      (await wiring.verifyToken()).verify(token, 'confirm', new Date());
+      (await verifyToken()).verify(token, 'confirm', new Date());
       return page(200, confirmPage(token ?? ''));
     }
     case 'GET /unsubscribe': {
       const token = queryParam(event, 'token');
-      (await wiring.verifyToken()).verify(token, 'unsubscribe', new Date());
+      (await verifyToken()).verify(token, 'unsubscribe', new Date());
       return page(200, unsubscribePage(token ?? ''));
     }
     case 'GET /preview': {
-      const preview = await wiring.previewTopic()(queryParam(event, 'topic') ?? '');
+      const preview = await previewTopic()(queryParam(event, 'topic') ?? '');
       if (!wantsHtml(event)) return json(200, previewJson(preview));
       return page(200, previewPage(preview));
     }
     case 'GET /articles/{id}': {
-      const article = await wiring.articles().get(event.pathParameters?.id ?? '');
+      const article = await articles().get(event.pathParameters?.id ?? '');
       if (!article) throw new NotFoundError('There is no article with that id.');
       return page(200, articlePage(article));
     }

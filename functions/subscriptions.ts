@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { confirmSubscription, subscribeToTopics, unsubscribe } from '../lib/compose/subscriptions';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { parseFields, queryParam, wantsHtml } from '../lib/http/request';
@@ -6,7 +7,6 @@ import { json, page } from '../lib/http/response';
 import { checkEmailPage } from '../lib/pages/subscribe-page';
 import { confirmedPage, unsubscribedPage } from '../lib/pages/token-pages';
 import { parseSubscriptionRequest } from '../lib/subscriptions/subscription-request';
-import { wiring } from '../lib/wiring';
 
 /** The state-changing POSTs: subscribe, confirm, unsubscribe (including RFC 8058 one-click). */
 export const subscriptions = async (event: APIGatewayProxyEventV2) => {
@@ -14,18 +14,18 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
   switch (event.routeKey) {
     case 'POST /subscriptions': {
       const request = parseSubscriptionRequest(parseFields(event));
-      await (await wiring.subscribeToTopics())(request);
+      await (await subscribeToTopics())(request);
       // Always 202 for a valid request: the answer never says whether the address was known.
       return html ? page(202, checkEmailPage()) : json(202, { status: 'pending_confirmation' });
     }
     case 'POST /confirm': {
-      const { activatedTopics } = await (await wiring.confirmSubscription())(queryParam(event, 'token'));
+      const { activatedTopics } = await (await confirmSubscription())(queryParam(event, 'token'));
       return html
         ? page(200, confirmedPage(activatedTopics))
         : json(200, { status: 'confirmed', activatedTopics });
     }
     case 'POST /unsubscribe': {
-      await (await wiring.unsubscribe())(queryParam(event, 'token'));
+      await (await unsubscribe())(queryParam(event, 'token'));
       return html ? page(200, unsubscribedPage()) : json(200, { status: 'unsubscribed' });
     }
     default:

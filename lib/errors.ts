@@ -57,3 +57,11 @@ export class InvalidTokenError extends UserFacingError {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/**
+ * A function tried something its manifest entry does not declare (a table action or item family, mail, a
+ * secret). On AWS IAM would deny it; raising it first names the declaration to change.
+ */
+export class UndeclaredAccessError extends Error {
+  override name = 'UndeclaredAccessError';
+}

@@ -5,6 +5,8 @@
  * a list of its own, so the two cannot drift.
  */
 
+import type { IndexFamily, ItemFamily } from './table';
+
 export type HttpMethod = 'GET' | 'POST';
 
 export interface HttpTrigger {
@@ -32,6 +34,31 @@ export interface ScheduleTrigger {
 
 export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
 
+/**
+ * What a function may do with the table, by action class and item family (see `lib/table.ts`). The stack
+ * turns it into IAM statements and the function's table client refuses any request outside it, so an
+ * undeclared access fails in the local tests instead of as AccessDenied after a deploy.
+ */
+export interface TableAccess {
+  /** GetItem, BatchGetItem and Query on these families' partitions. */
+  readonly read?: readonly ItemFamily[];
+  /** Conditional PutItem: creates an item unless it exists (Tidings never overwrites blindly). */
+  readonly create?: readonly ItemFamily[];
+  readonly update?: readonly ItemFamily[];
+  readonly delete?: readonly ItemFamily[];
+  /**
+   * Groups its creates, updates and deletes in TransactWriteItems. IAM has no action of its own for that
+   * (each item needs its own action's permission); the table client checks it so atomicity is a choice.
+   */
+  readonly transact?: boolean;
+  /** Query on these partitions of the GSI. IAM grants the index as a whole; the table client narrows it. */
+  readonly index?: readonly IndexFamily[];
+  /** DescribeTable: the health probe. */
+  readonly describe?: boolean;
+}
+
+export type SecretName = 'ingestKey' | 'tokenSecret';
+
 export interface FunctionDeclaration {
   /** Path of the handler module from the project root; it exports `handler`. */
   readonly entry: string;
@@ -40,9 +67,12 @@ export interface FunctionDeclaration {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   /** Which secrets the function reads; the stack grants exactly these. */
-  readonly secrets: readonly ('ingestKey' | 'tokenSecret')[];
+  readonly secrets: readonly SecretName[];
   /** 'send': sends through SES; 'probe': only reads the send quota (health); 'none': no mail access. */
   readonly mail: 'send' | 'probe' | 'none';
+  readonly table: TableAccess;
+  /** Detects the language of article text, so its bundle may carry the language models (franc). */
+  readonly detectsLanguage?: boolean;
 }
 
 export const functions = {
@@ -54,6 +84,8 @@ export const functions = {
     memoryMb: 512,
     secrets: ['ingestKey'],
     mail: 'none',
+    table: { create: ['article'] },
+    detectsLanguage: true,
   },
   pages: {
     entry: 'functions/pages.ts',
@@ -70,6 +102,7 @@ export const functions = {
     memoryMb: 256,
     secrets: ['tokenSecret'],
     mail: 'none',
+    table: { read: ['article'], index: ['articlesByDay'] },
   },
   subscriptions: {
     entry: 'functions/subscriptions.ts',
@@ -83,6 +116,12 @@ export const functions = {
     memoryMb: 512,
     secrets: ['tokenSecret'],
     mail: 'send',
+    table: {
+      read: ['email', 'subscriber'],
+      create: ['email', 'subscriber'],
+      update: ['subscriber', 'meta'],
+      transact: true,
+    },
   },
   health: {
     entry: 'functions/health.ts',
@@ -92,6 +131,7 @@ export const functions = {
     memoryMb: 256,
     secrets: [],
     mail: 'probe',
+    table: { describe: true },
   },
   match: {
     entry: 'functions/match.ts',
@@ -101,6 +141,7 @@ export const functions = {
     memoryMb: 1024,
     secrets: [],
     mail: 'none',
+    table: { read: ['meta'], create: ['subscriber'], index: ['topics'] },
   },
   send: {
     entry: 'functions/send.ts',
@@ -112,6 +153,7 @@ export const functions = {
     memoryMb: 512,
     secrets: ['tokenSecret'],
     mail: 'send',
+    table: { read: ['subscriber', 'article'], update: ['subscriber'] },
   },
   digest: {
     entry: 'functions/digest.ts',
@@ -121,6 +163,13 @@ export const functions = {
     memoryMb: 512,
     secrets: [],
     mail: 'none',
+    table: {
+      read: ['subscriber'],
+      create: ['subscriber'],
+      delete: ['subscriber'],
+      transact: true,
+      index: ['digestSubscribers'],
+    },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

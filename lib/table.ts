@@ -1,6 +1,7 @@
 /**
  * The single table's shape: read by the CDK stack and by the local runner when it creates the table in
- * DynamoDB Local. Item keys live in `adapters/dynamo/keys.ts`.
+ * DynamoDB Local. Item keys live in `adapters/dynamo/keys.ts`; the families below name which partitions
+ * those keys fall in, so the manifest can say what each function may touch.
  */
 export const tableSchema = {
   partitionKey: 'pk',
@@ -9,3 +10,40 @@ export const tableSchema = {
   /** One overloaded GSI: articles by day, active topics by shard, digest subscribers by shard. */
   indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
 } as const;
+
+/**
+ * Item families by the partition key values they use, as IAM `StringLike` patterns (`*` at the end only).
+ * IAM can restrict item actions to partition keys (`dynamodb:LeadingKeys`) but not to sort keys, so a
+ * family is a set of partitions: a subscriber's profile, topics and deliveries share `SUB#<id>`.
+ */
+export const itemFamilies = {
+  article: ['ARTICLE#*'],
+  email: ['EMAIL#*'],
+  subscriber: ['SUB#*'],
+  meta: ['META'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Partitions of the GSI by their `gsi1pk` values. */
+export const indexFamilies = {
+  articlesByDay: ['DAY#*'],
+  topics: ['TOPICS#*', 'RETIRED#*'],
+  digestSubscribers: ['DIGESTS#*'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ItemFamily = keyof typeof itemFamilies;
+export type IndexFamily = keyof typeof indexFamilies;
+
+/** Whether `value` is one of the key values `patterns` allow. */
+export function keyMatches(value: string, patterns: readonly string[]): boolean {
+  return patterns.some((pattern) =>
+    pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : value === pattern,
+  );
+}
+
+/** The families whose patterns `value` matches (one, for every key Tidings builds). */
+export function familiesOf<F extends string>(
+  families: Readonly<Record<F, readonly string[]>>,
+  value: string,
+): F[] {
+  return (Object.keys(families) as F[]).filter((family) => keyMatches(value, families[family]));
+}

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import type { FunctionDeclaration, HttpTrigger } from '../manifest';
-import { tableAccessFor } from './table-access';
+import { writesTable } from './table-access';
 
 /**
  * Why a route needs no API Gateway authorizer, derived from what its function may do. A route that fits
@@ -15,7 +15,7 @@ export function openRouteReason(
   if (declaration.secrets.includes('ingestKey')) {
     return `${route} is called by the publishing system; the ${name} function rejects any request without the ingest key (Authorization: Bearer), read from Secrets Manager, so an authorizer would repeat that check.`;
   }
-  if (tableAccessFor(declaration) === 'read') {
+  if (!writesTable(declaration.table)) {
     return `${route} serves public content to readers and probes, who have no accounts; the ${name} function only has read access to the table, so the route cannot change stored data.`;
   }
   if (declaration.secrets.includes('tokenSecret')) {

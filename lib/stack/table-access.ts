@@ -1,13 +1,64 @@
-import type { FunctionDeclaration, Trigger } from '../manifest';
+import { ConfigError } from '../errors';
+import type { FunctionDeclaration, TableAccess, Trigger } from '../manifest';
+import { itemFamilies } from '../table';
 
-export type TableAccess = 'read' | 'readwrite';
+/** The IAM actions behind each item action class of the manifest. */
+export const itemActions = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  create: ['dynamodb:PutItem'],
+  update: ['dynamodb:UpdateItem'],
+  delete: ['dynamodb:DeleteItem'],
+} as const;
+
+export type ItemActionClass = keyof typeof itemActions;
+export const itemActionClasses = Object.keys(itemActions) as ItemActionClass[];
+const writeClasses: readonly ItemActionClass[] = ['create', 'update', 'delete'];
+
+/** One IAM statement of a function's table access, before the stack fills in the resource ARNs. */
+export interface TableStatement {
+  readonly actions: readonly string[];
+  readonly on: 'table' | 'index';
+  /** Partition key patterns for `dynamodb:LeadingKeys`; absent when the statement names no items. */
+  readonly leadingKeys?: readonly string[];
+}
+
+export function writesTable(access: TableAccess): boolean {
+  return writeClasses.some((actionClass) => (access[actionClass]?.length ?? 0) > 0);
+}
 
 /**
- * A function reached only through GET routes serves pages and probes, and GET must not change state, so it
- * gets read access; every other function may write. Derived from the manifest so no second list exists.
+ * A function reached only through GET routes serves pages and probes, and GET must not change state: its
+ * declaration may not ask for any write. Checked at synth, so such a declaration never deploys.
  */
-export function tableAccessFor(declaration: FunctionDeclaration): TableAccess {
+export function checkTableAccess(name: string, declaration: FunctionDeclaration): void {
   const triggers: readonly Trigger[] = declaration.triggers;
   const onlyGets = triggers.length > 0 && triggers.every((t) => t.kind === 'http' && t.method === 'GET');
-  return onlyGets ? 'read' : 'readwrite';
+  if (onlyGets && writesTable(declaration.table)) {
+    throw new ConfigError(
+      `The ${name} function is reached only through GET routes, which must not change state, but declares table writes.`,
+    );
+  }
+  if (declaration.table.transact && !writesTable(declaration.table)) {
+    throw new ConfigError(`The ${name} function declares transactions but no writes to put in them.`);
+  }
+}
+
+/**
+ * The statements that grant exactly `access`: each item action class on the partitions of its families
+ * only, the GSI for queries, DescribeTable for the probe. Nothing else: no Scan, no BatchWriteItem.
+ */
+export function tableStatements(access: TableAccess): TableStatement[] {
+  const statements: TableStatement[] = [];
+  for (const actionClass of itemActionClasses) {
+    const families = access[actionClass] ?? [];
+    if (families.length === 0) continue;
+    statements.push({
+      actions: itemActions[actionClass],
+      on: 'table',
+      leadingKeys: [...new Set(families.flatMap((family) => itemFamilies[family]))],
+    });
+  }
+  if ((access.index?.length ?? 0) > 0) statements.push({ actions: ['dynamodb:Query'], on: 'index' });
+  if (access.describe) statements.push({ actions: ['dynamodb:DescribeTable'], on: 'table' });
+  return statements;
 }

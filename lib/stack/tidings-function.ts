@@ -7,30 +7,12 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { FunctionDeclaration } from '../manifest';
-import type { TableAccess } from './table-access';
+import type { FunctionDeclaration, TableAccess } from '../manifest';
+import { tableStatements } from './table-access';
 import type { TidingsMail } from './tidings-mail';
 import type { TidingsTable } from './tidings-table';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-const readActions = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-const writeActions = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
-const tableActions: Record<TableAccess, readonly string[]> = {
-  read: readActions,
-  readwrite: [...readActions, ...writeActions],
-};
 
 export interface TidingsFunctionProps {
   readonly declaration: FunctionDeclaration;
@@ -109,12 +91,25 @@ export class TidingsFunction extends NodejsFunction {
     });
   }
 
-  /** Sets TABLE_NAME and grants exactly the item actions `access` allows on the table and its indexes. */
+  /**
+   * Sets TABLE_NAME and grants exactly what `access` declares: each item action on its families' partitions
+   * (`dynamodb:LeadingKeys`), queries on the named index, DescribeTable for the probe.
+   */
   bindTable(table: TidingsTable, access: TableAccess): void {
+    const statements = tableStatements(access);
+    if (statements.length === 0) return;
     this.addEnvironment('TABLE_NAME', table.tableName);
-    this.addToRolePolicy(
-      new PolicyStatement({ actions: [...tableActions[access]], resources: table.resourceArns }),
-    );
+    for (const statement of statements) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...statement.actions],
+          resources: statement.on === 'table' ? [table.tableArn] : table.indexArns,
+          ...(statement.leadingKeys && {
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...statement.leadingKeys] } },
+          }),
+        }),
+      );
+    }
   }
 
   /** Sets `envName` to the secret's ARN and grants reading that one secret. */

@@ -14,6 +14,7 @@ import {
   type FunctionDeclaration,
   type FunctionName,
   functions,
+  type SecretName,
   type StreamTrigger,
   type Trigger,
 } from '../manifest';
@@ -21,12 +22,10 @@ import { streamFilterPattern } from '../stream/filter-pattern';
 import { InvokeFunctionTarget } from './invoke-function-target';
 import { openRouteReason } from './route-authorization';
 import type { StackSettings } from './stack-settings';
-import { tableAccessFor } from './table-access';
+import { checkTableAccess } from './table-access';
 import { TidingsFunction } from './tidings-function';
 import { TidingsMail } from './tidings-mail';
 import { TidingsTable } from './tidings-table';
-
-export type SecretName = FunctionDeclaration['secrets'][number];
 
 /** The environment variable through which `lib/config.ts` finds each secret. */
 export const secretEnvironment: Record<SecretName, string> = {
@@ -95,11 +94,12 @@ export class TidingsStack extends Stack {
 
     const created: Partial<Record<FunctionName, TidingsFunction>> = {};
     for (const [name, declaration] of Object.entries(functions) as [FunctionName, FunctionDeclaration][]) {
+      checkTableAccess(name, declaration);
       const fn = new TidingsFunction(this, constructId(name), { declaration });
       // lib/config.ts requires both of every function; neither grants anything.
       fn.addEnvironment('TIDINGS_PUBLIC_URL', publicUrl);
       fn.addEnvironment('MAIL_FROM', settings.mailFrom);
-      fn.bindTable(this.table, tableAccessFor(declaration));
+      fn.bindTable(this.table, declaration.table);
       for (const secret of declaration.secrets) {
         fn.bindSecret(this.secrets[secret], secretEnvironment[secret]);
       }

@@ -37,9 +37,12 @@ export class TidingsTable extends Construct {
     return this.table.tableName;
   }
 
-  /** The table and each named index, so grants need no `index/*` wildcard. */
-  get resourceArns(): string[] {
-    const tableArn = this.table.tableArn;
-    return [tableArn, ...tableSchema.indexes.map((index) => `${tableArn}/index/${index.name}`)];
+  get tableArn(): string {
+    return this.table.tableArn;
+  }
+
+  /** Each named index, so grants need no `index/*` wildcard. */
+  get indexArns(): string[] {
+    return tableSchema.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`);
   }
 }

@@ -3,7 +3,7 @@ import type { FunctionDeclaration, HttpTrigger } from '../../lib/manifest';
 export const get: HttpTrigger = { kind: 'http', method: 'GET', path: '/page' };
 export const post: HttpTrigger = { kind: 'http', method: 'POST', path: '/form' };
 
-/** A manifest entry for one test: a GET page function unless overridden. */
+/** A manifest entry for one test: a GET page function reading articles unless overridden. */
 export function declaration(overrides: Partial<FunctionDeclaration>): FunctionDeclaration {
   return {
     entry: 'functions/example.ts',
@@ -13,6 +13,7 @@ export function declaration(overrides: Partial<FunctionDeclaration>): FunctionDe
     memoryMb: 256,
     secrets: [],
     mail: 'none',
+    table: { read: ['article'] },
     ...overrides,
   };
 }

@@ -16,12 +16,14 @@ describe('openRouteReason', () => {
   });
 
   it('explains state-changing reader routes by the signed token', () => {
-    const fn = declaration({ triggers: [post], secrets: ['tokenSecret'] });
+    const fn = declaration({ triggers: [post], secrets: ['tokenSecret'], table: { update: ['subscriber'] } });
     expect(openRouteReason('subscriptions', fn, post)).toMatch(/HMAC-signed by the token secret/);
   });
 
   it('fails for a public route that can change data without any check', () => {
-    expect(() => openRouteReason('open', declaration({ triggers: [post] }), post)).toThrow(
+    expect(() =>
+      openRouteReason('open', declaration({ triggers: [post], table: { create: ['email'] } }), post),
+    ).toThrow(
       new ConfigError(
         'Route POST /form of the open function is public and can change data, but checks neither the ingest key nor a signed token.',
       ),

@@ -1,23 +1,87 @@
 import { describe, expect, it } from 'vitest';
-import { tableAccessFor } from '../../lib/stack/table-access';
+import { ConfigError } from '../../lib/errors';
+import { checkTableAccess, tableStatements, writesTable } from '../../lib/stack/table-access';
 import { declaration, get, post } from './declaration-fixture';
 
-describe('tableAccessFor', () => {
-  it('gives read access to functions reached only through GET routes', () => {
-    expect(tableAccessFor(declaration({ triggers: [get, { ...get, path: '/other' }] }))).toBe('read');
+describe('tableStatements', () => {
+  it('grants each item action class only on the partitions of its declared families', () => {
+    expect(tableStatements({ read: ['article', 'subscriber'], update: ['subscriber'] })).toEqual([
+      {
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:ConditionCheckItem',
+        ],
+        on: 'table',
+        leadingKeys: ['ARTICLE#*', 'SUB#*'],
+      },
+      { actions: ['dynamodb:UpdateItem'], on: 'table', leadingKeys: ['SUB#*'] },
+    ]);
   });
 
-  it('gives write access as soon as any trigger may change state', () => {
-    expect(tableAccessFor(declaration({ triggers: [get, post] }))).toBe('readwrite');
-    expect(tableAccessFor(declaration({ triggers: [{ kind: 'schedule', everyMinutes: 5 }] }))).toBe(
-      'readwrite',
-    );
+  it('grants index queries, creates, deletes and the describe probe only when declared', () => {
     expect(
-      tableAccessFor(
-        declaration({
-          triggers: [{ kind: 'stream', eventNames: ['INSERT'], entities: ['x'], batchSize: 1 }],
-        }),
+      tableStatements({ create: ['email'], delete: ['subscriber'], index: ['topics'], describe: true }),
+    ).toEqual([
+      { actions: ['dynamodb:PutItem'], on: 'table', leadingKeys: ['EMAIL#*'] },
+      { actions: ['dynamodb:DeleteItem'], on: 'table', leadingKeys: ['SUB#*'] },
+      { actions: ['dynamodb:Query'], on: 'index' },
+      { actions: ['dynamodb:DescribeTable'], on: 'table' },
+    ]);
+    expect(tableStatements({})).toEqual([]);
+    expect(tableStatements({ read: [], index: [] })).toEqual([]);
+  });
+
+  it('never grants Scan or BatchWriteItem, whatever is declared', () => {
+    const everything = tableStatements({
+      read: ['article', 'email', 'subscriber', 'meta'],
+      create: ['article', 'email', 'subscriber', 'meta'],
+      update: ['article', 'email', 'subscriber', 'meta'],
+      delete: ['article', 'email', 'subscriber', 'meta'],
+      transact: true,
+      index: ['articlesByDay', 'topics', 'digestSubscribers'],
+      describe: true,
+    }).flatMap((s) => s.actions);
+    expect(everything).not.toContain('dynamodb:Scan');
+    expect(everything).not.toContain('dynamodb:BatchWriteItem');
+  });
+});
+
+describe('checkTableAccess', () => {
+  it('accepts a GET-only function that only reads, and a POST function that writes', () => {
+    expect(() => checkTableAccess('pages', declaration({}))).not.toThrow();
+    expect(() =>
+      checkTableAccess('form', declaration({ triggers: [get, post], table: { create: ['email'] } })),
+    ).not.toThrow();
+  });
+
+  it('rejects a function reached only through GET routes that declares any write', () => {
+    for (const table of [
+      { create: ['article'] },
+      { update: ['subscriber'] },
+      { delete: ['meta'] },
+    ] as const) {
+      expect(() => checkTableAccess('pages', declaration({ table }))).toThrow(
+        new ConfigError(
+          'The pages function is reached only through GET routes, which must not change state, but declares table writes.',
+        ),
+      );
+    }
+  });
+
+  it('rejects transactions declared without any write to put in them', () => {
+    expect(() =>
+      checkTableAccess(
+        'digest',
+        declaration({ triggers: [post], table: { read: ['meta'], transact: true } }),
       ),
-    ).toBe('readwrite');
+    ).toThrow(ConfigError);
+  });
+
+  it('counts only declared write classes with families as writes', () => {
+    expect(writesTable({ read: ['article'], describe: true, index: ['topics'] })).toBe(false);
+    expect(writesTable({ update: [] })).toBe(false);
+    expect(writesTable({ delete: ['subscriber'] })).toBe(true);
   });
 });

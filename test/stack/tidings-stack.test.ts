@@ -17,6 +17,7 @@ interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
   readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 interface PolicyResource {
   readonly Properties: {
@@ -168,25 +169,92 @@ describe('the functions', () => {
     }
   });
 
+  const writeActions = [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ];
+
   it('lets functions reached only by GET routes read the table but not write it', () => {
     for (const name of names) {
       const onlyGets = triggersOf(name).every((t) => t.kind === 'http' && t.method === 'GET');
       const actions = actionsOf(name);
-      expect(actions, name).toContain('dynamodb:Query');
-      expect(actions.includes('dynamodb:PutItem'), name).toBe(!onlyGets);
-      expect(actions.includes('dynamodb:UpdateItem'), name).toBe(!onlyGets);
+      expect(
+        actions.some((a) => a.startsWith('dynamodb:')),
+        name,
+      ).toBe(true);
+      expect(
+        actions.some((a) => writeActions.includes(a)),
+        name,
+      ).toBe(!onlyGets);
       expect(actions, name).not.toContain('dynamodb:Scan');
+      expect(actions, name).not.toContain('dynamodb:BatchWriteItem');
     }
     expect(names.some((name) => !actionsOf(name).includes('dynamodb:PutItem'))).toBe(true);
   });
 
-  it('grants table access on the table and its named index only, never on index/*', () => {
+  it('grants each function only the table actions its work needs', () => {
+    const dynamo = (name: FunctionName) => actionsOf(name).filter((a) => a.startsWith('dynamodb:'));
+    // Ingest stores articles and nothing else: it may not read, change or delete anything.
+    expect(dynamo('ingest')).toEqual(['dynamodb:PutItem']);
+    expect(dynamo('health')).toEqual(['dynamodb:DescribeTable']);
+    expect(dynamo('pages')).not.toContain('dynamodb:DescribeTable');
+    // Send updates the ledger; it never creates or deletes items.
+    expect(dynamo('send')).toContain('dynamodb:UpdateItem');
+    expect(dynamo('send')).not.toContain('dynamodb:PutItem');
+    for (const name of names) {
+      if (name !== 'digest') expect(dynamo(name), name).not.toContain('dynamodb:DeleteItem');
+    }
+  });
+
+  it('limits every item action to the partitions of the families each function declares', () => {
+    const families = { article: 'ARTICLE#*', email: 'EMAIL#*', subscriber: 'SUB#*', meta: 'META' };
     const tableArn = stack.resolve(stack.table.table.tableArn);
     for (const name of names) {
-      const resources = resourcesFor(name, 'dynamodb:GetItem');
-      expect(resources, name).toContainEqual(tableArn);
-      expect(JSON.stringify(resources), name).toContain('/index/gsi1');
-      expect(JSON.stringify(resources), name).not.toContain('index/*');
+      const declared: { readonly [actionClass: string]: unknown } = functions[name].table;
+      for (const [actionClass, action] of [
+        ['read', 'dynamodb:GetItem'],
+        ['create', 'dynamodb:PutItem'],
+        ['update', 'dynamodb:UpdateItem'],
+        ['delete', 'dynamodb:DeleteItem'],
+      ] as const) {
+        const statements = statementsOf(name).filter((s) => [s.Action].flat().includes(action));
+        const expected = ((declared[actionClass] ?? []) as (keyof typeof families)[]).map((f) => families[f]);
+        if (expected.length === 0) {
+          expect(statements, `${name} ${action}`).toEqual([]);
+          continue;
+        }
+        expect(statements, `${name} ${action}`).toHaveLength(1);
+        expect(statements[0]?.Resource, `${name} ${action}`).toEqual(tableArn);
+        const keys = [statements[0]?.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']].flat();
+        expect(keys.sort(), `${name} ${action}`).toEqual(expected.sort());
+      }
+    }
+    expect(resourcesFor('ingest', 'dynamodb:PutItem')).toHaveLength(1);
+  });
+
+  it('grants table access on the table and its named index only, never on index/*', () => {
+    const tableArn = JSON.stringify(stack.resolve(stack.table.table.tableArn));
+    // The stream actions belong to the event source mappings, on the stream's own ARN.
+    const streamActions = [
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ];
+    for (const name of names) {
+      const resources = statementsOf(name)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:') && !streamActions.includes(a)))
+        .flatMap((s) => [s.Resource].flat())
+        .map((r) => JSON.stringify(r));
+      expect(resources.length, name).toBeGreaterThan(0);
+      for (const resource of resources) {
+        expect(resource === tableArn || resource.includes('/index/gsi1'), `${name}: ${resource}`).toBe(true);
+        expect(resource, name).not.toContain('index/*');
+      }
+      const queriesIndex = resources.some((r) => r.includes('/index/gsi1'));
+      expect(queriesIndex, name).toBe((functions[name].table as { index?: unknown[] }).index !== undefined);
     }
   });
 });

@@ -1,9 +1,10 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../../articles';
 import type { ArticleStore } from '../../ports';
 import { isConditionFailure } from './errors';
 import { GSI1, keys } from './keys';
+import type { TableClient } from './table-guard';
 
 /** The stored article from its item, as read from the table or from a stream record's new image. */
 export function articleFromItem(item: Record<string, unknown>): Article {
@@ -14,7 +15,7 @@ export function articleFromItem(item: Record<string, unknown>): Article {
 const startOfDay = (d: Date) => new Date(`${d.toISOString().slice(0, 10)}T00:00:00.000Z`);
 const previousDay = (d: Date) => new Date(startOfDay(d).getTime() - 1);
 
-export function makeDynamoArticleStore(db: DynamoDBDocumentClient, tableName: string): ArticleStore {
+export function makeDynamoArticleStore(db: TableClient, tableName: string): ArticleStore {
   return {
     async putIfAbsent(article) {
       try {

@@ -1,13 +1,8 @@
-import {
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
+import type { TableClient } from './table-guard';
 
 /** Held digest matches that no digest ever collects (e.g. a subscriber who left) expire after this. */
 const HELD_MATCH_TTL_SECONDS = 35 * 24 * 3600;
@@ -34,7 +29,7 @@ async function ignoreConditionFailure(write: Promise<unknown>): Promise<boolean>
   }
 }
 
-export function makeDynamoDeliveryStore(db: DynamoDBDocumentClient, tableName: string): DeliveryStore {
+export function makeDynamoDeliveryStore(db: TableClient, tableName: string): DeliveryStore {
   const setStatus = (
     subscriberId: string,
     key: string,

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TableClient } from './table-guard';
 
 export async function* queryAll(
-  db: DynamoDBDocumentClient,
+  db: TableClient,
   input: QueryCommandInput,
 ): AsyncGenerator<Record<string, unknown>> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;

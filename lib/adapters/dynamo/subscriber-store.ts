@@ -1,14 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ActiveTopic, SubscriberStore } from '../../ports';
 import type { Subscriber, Topic } from '../../subscriptions/model';
 import { isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
+import type { TableClient } from './table-guard';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -29,7 +25,7 @@ function toSubscriber(item: Record<string, unknown>): Subscriber {
   return rest as unknown as Subscriber;
 }
 
-export function makeDynamoSubscriberStore(db: DynamoDBDocumentClient, tableName: string): SubscriberStore {
+export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
   const bumpVersion = (): TransactItem => ({
     Update: {
       TableName: tableName,

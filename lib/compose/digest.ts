@@ -1,0 +1,18 @@
+import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { makeQueueDigests } from '../use-cases/queue-digests';
+import { once } from './once';
+import { systemClock } from './runtime';
+import { tableFor } from './table';
+
+/** What the digest function uses: the digest subscribers and their held matches. */
+const table = tableFor('digest');
+
+export const queueDigests = once(() => {
+  const { db, tableName } = table();
+  return makeQueueDigests({
+    subscribers: makeDynamoSubscriberStore(db, tableName),
+    deliveries: makeDynamoDeliveryStore(db, tableName),
+    clock: systemClock,
+  });
+});

@@ -1,0 +1,25 @@
+import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { logger } from '../log';
+import { makeTopicIndexCache } from '../matching/topic-index-cache';
+import { makeMatchArticle } from '../use-cases/match-article';
+import { once } from './once';
+import { systemClock } from './runtime';
+import { tableFor } from './table';
+
+/** What the match function uses: the active topics (held in memory) and the delivery ledger. */
+const table = tableFor('match');
+
+export const matchArticle = once(() => {
+  const { db, tableName } = table();
+  return makeMatchArticle({
+    deliveries: makeDynamoDeliveryStore(db, tableName),
+    currentIndex: makeTopicIndexCache({
+      subscribers: makeDynamoSubscriberStore(db, tableName),
+      clock: systemClock,
+      onInvalid: (topicId, error) =>
+        logger.warn('Stored topic no longer parses', { topicId, error: error.message }),
+    }),
+    clock: systemClock,
+  });
+});

@@ -1,0 +1,30 @@
+import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
+import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { functions } from '../manifest';
+import { makeSendDelivery } from '../use-cases/send-delivery';
+import { mailerFor } from './mail';
+import { once } from './once';
+import { config, systemClock } from './runtime';
+import { linksFor } from './secrets';
+import { tableFor } from './table';
+
+/** What the send function uses: the ledger, subscribers and articles it renders, signed links and SES. */
+const table = tableFor('send');
+const links = linksFor('send');
+const mailer = mailerFor('send');
+
+export const sendDelivery = once(async () => {
+  const { db, tableName } = table();
+  return makeSendDelivery({
+    subscribers: makeDynamoSubscriberStore(db, tableName),
+    articles: makeDynamoArticleStore(db, tableName),
+    deliveries: makeDynamoDeliveryStore(db, tableName),
+    mailer: mailer(),
+    clock: systemClock,
+    links: (await links()).links,
+    mailFrom: config().mailFrom,
+    // Twice the send function's timeout: no live invocation can still hold a claim that old.
+    claimTimeoutMs: 2 * functions.send.timeoutSeconds * 1000,
+  });
+});
