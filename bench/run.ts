@@ -8,6 +8,7 @@ interface BenchModule {
 
 const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'match', load: () => import('./match') },
+  { name: 'bundles', load: () => import('./bundles') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

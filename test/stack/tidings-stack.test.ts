@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionName, functions, httpRoutes, type Trigger } from '../../lib/manifest';
+import { devOnlyPackages, type FunctionBundle, readFunctionBundles } from '../../lib/stack/function-bundles';
 import { createTidingsApp } from '../../lib/stack/tidings-app';
 import type { TidingsStack } from '../../lib/stack/tidings-stack';
 import { tableSchema } from '../../lib/table';
@@ -255,6 +256,87 @@ describe('the functions', () => {
       }
       const queriesIndex = resources.some((r) => r.includes('/index/gsi1'));
       expect(queriesIndex, name).toBe((functions[name].table as { index?: unknown[] }).index !== undefined);
+    }
+  });
+});
+
+describe('function bundles', () => {
+  const KB = 1000;
+  let bundles: FunctionBundle[];
+  let devOnly: Set<string>;
+  const francPackages = ['franc-min', 'trigram-utils', 'n-gram'];
+
+  beforeAll(() => {
+    bundles = readFunctionBundles(assembly, stack, process.cwd());
+    devOnly = devOnlyPackages(process.cwd());
+  });
+
+  it('are read for every function, with the sources esbuild kept', () => {
+    expect(bundles.map((b) => b.name).sort()).toEqual([...names].sort());
+    for (const bundle of bundles) {
+      expect(bundle.projectFiles, bundle.name).toContain(functions[bundle.name].entry);
+      expect(bundle.packages, bundle.name).toContain('@aws-lambda-powertools/logger');
+    }
+  });
+
+  it('stay within 250 KB minified, and within 100 KB for functions that neither detect languages nor send mail', () => {
+    for (const bundle of bundles) {
+      const declared = functions[bundle.name] as { detectsLanguage?: boolean; mail: string };
+      const limit = declared.detectsLanguage || declared.mail === 'send' ? 250 * KB : 100 * KB;
+      expect(bundle.bytes, `${bundle.name}: ${bundle.bytes} bytes`).toBeLessThanOrEqual(limit);
+    }
+  });
+
+  it('carry the language models only into functions that detect languages', () => {
+    for (const bundle of bundles) {
+      const detects = (functions[bundle.name] as { detectsLanguage?: boolean }).detectsLanguage === true;
+      expect(bundle.packages.includes('franc-min'), bundle.name).toBe(detects);
+      if (!detects)
+        expect(
+          bundle.packages.filter((p) => francPackages.includes(p)),
+          bundle.name,
+        ).toEqual([]);
+    }
+  });
+
+  it('carry the MIME builder and the compiled templates only into functions that send mail', () => {
+    for (const bundle of bundles) {
+      const sends = functions[bundle.name].mail === 'send';
+      expect(bundle.packages.includes('nodemailer'), bundle.name).toBe(sends);
+      expect(bundle.packages.includes('mustache'), bundle.name).toBe(sends);
+      expect(
+        bundle.projectFiles.some((f) => f.startsWith('templates/')),
+        bundle.name,
+      ).toBe(sends);
+    }
+  });
+
+  it('never contain mjml, the CDK or a development-only package', () => {
+    expect(devOnly).toContain('vitest');
+    expect(devOnly).toContain('aws-ses-v2-local');
+    for (const bundle of bundles) {
+      const forbidden = bundle.packages.filter(
+        (p) =>
+          p === 'mjml' ||
+          p.startsWith('mjml-') ||
+          p === 'aws-cdk-lib' ||
+          p === 'constructs' ||
+          devOnly.has(p),
+      );
+      expect(forbidden, bundle.name).toEqual([]);
+    }
+  });
+
+  it('import only the AWS SDK clients their declarations need', () => {
+    for (const bundle of bundles) {
+      const declared = functions[bundle.name];
+      expect(bundle.externalImports.includes('@aws-sdk/client-ses'), bundle.name).toBe(
+        declared.mail !== 'none',
+      );
+      expect(bundle.externalImports.includes('@aws-sdk/client-secrets-manager'), bundle.name).toBe(
+        declared.secrets.length > 0,
+      );
+      expect(bundle.externalImports, bundle.name).toContain('@aws-sdk/client-dynamodb');
     }
   });
 });
