@@ -14,7 +14,7 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
   switch (event.routeKey) {
     case 'POST /subscriptions': {
       const request = parseSubscriptionRequest(parseFields(event));
-      await (await subscribeToTopics())(request);
+      await subscribeToTopics()(request);
       // Always 202 for a valid request: the answer never says whether the address was known.
       return html ? page(202, checkEmailPage()) : json(202, { status: 'pending_confirmation' });
     }

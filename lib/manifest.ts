@@ -106,7 +106,8 @@ export const functions = {
   },
   subscriptions: {
     entry: 'functions/subscriptions.ts',
-    description: 'Subscribes, confirms and unsubscribes (state-changing POSTs).',
+    description:
+      'Subscribes (queueing the confirmation email), confirms and unsubscribes (state-changing POSTs).',
     triggers: [
       { kind: 'http', method: 'POST', path: '/subscriptions' },
       { kind: 'http', method: 'POST', path: '/confirm' },
@@ -115,7 +116,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     secrets: ['tokenSecret'],
-    mail: 'send',
+    mail: 'none',
     table: {
       read: ['email', 'subscriber'],
       create: ['email', 'subscriber'],
@@ -145,7 +146,7 @@ export const functions = {
   },
   send: {
     entry: 'functions/send.ts',
-    description: 'Renders and sends each queued delivery through SES, once.',
+    description: 'Renders and sends each queued delivery (confirmation, alert, digest) through SES, once.',
     triggers: [
       { kind: 'stream', eventNames: ['INSERT'], entities: ['delivery'], statuses: ['queued'], batchSize: 10 },
     ],

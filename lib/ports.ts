@@ -3,7 +3,7 @@
  * them against DynamoDB and SES; nothing here knows about AWS.
  */
 import type { Article } from './articles';
-import type { DigestPeriod, Subscriber, Topic } from './subscriptions/model';
+import type { DigestPeriod, Frequency, Subscriber, Topic } from './subscriptions/model';
 
 export interface Clock {
   now(): Date;
@@ -91,11 +91,25 @@ export interface DigestDelivery {
   readonly entries: readonly DigestEntry[];
 }
 
-export type Delivery = AlertDelivery | DigestDelivery;
+/** The double opt-in email of one subscription request, sent through the same ledger as every mail. */
+export interface ConfirmationDelivery {
+  readonly kind: 'confirm';
+  readonly subscriberId: string;
+  readonly key: string;
+  readonly requestId: string;
+  readonly topics: readonly string[];
+  readonly frequency: Frequency;
+  /** When the link stops working (Unix seconds), fixed at request time however late the mail goes out. */
+  readonly linkExpiresAt: number;
+}
+
+export type Delivery = AlertDelivery | DigestDelivery | ConfirmationDelivery;
 
 export interface DeliveryStore {
   /** The ledger entry's conditional creation is what makes an alert happen once. */
   queueAlert(delivery: AlertDelivery, at: Date): Promise<boolean>;
+  /** Queues a request's confirmation email once; false when that request's is already queued. */
+  queueConfirmation(delivery: ConfirmationDelivery, at: Date): Promise<boolean>;
   /** Holds a digest match until the subscriber's next digest; idempotent per article and period. */
   holdForDigest(subscriberId: string, period: DigestPeriod, entry: DigestEntry, at: Date): Promise<void>;
   /**

@@ -2,12 +2,12 @@ import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { makePreviewTopic } from '../use-cases/preview-topic';
 import { once } from './once';
 import { systemClock } from './runtime';
-import { linksFor } from './secrets';
+import { tokensFor } from './secrets';
 import { tableFor } from './table';
 
 /** What the pages function uses: stored articles (read only) and the token check of links. */
 const table = tableFor('pages');
-const links = linksFor('pages');
+const tokens = tokensFor('pages');
 
 export const articles = once(() => {
   const { db, tableName } = table();
@@ -16,4 +16,4 @@ export const articles = once(() => {
 
 export const previewTopic = once(() => makePreviewTopic({ articles: articles(), clock: systemClock }));
 
-export const verifyToken = once(async () => (await links()).tokens);
+export const verifyToken = tokens;

@@ -20,11 +20,14 @@ export function secretFor(name: FunctionName, secret: SecretName): () => Promise
   });
 }
 
-/** Signed confirm and unsubscribe links, for the functions that declare the token secret. */
-export function linksFor(name: FunctionName): () => Promise<{ tokens: Tokens; links: Links }> {
+/** Signing and checking confirm and unsubscribe tokens, for the functions that declare the token secret. */
+export function tokensFor(name: FunctionName): () => Promise<Tokens> {
   const tokenSecret = secretFor(name, 'tokenSecret');
-  return once(async () => {
-    const tokens = makeTokens(await tokenSecret());
-    return { tokens, links: makeLinks(config().publicUrl, tokens) };
-  });
+  return once(async () => makeTokens(await tokenSecret()));
+}
+
+/** The links Tidings puts in emails, signed with the token secret. */
+export function linksFor(name: FunctionName): () => Promise<Links> {
+  const tokens = tokensFor(name);
+  return once(async () => makeLinks(config().publicUrl, await tokens()));
 }

@@ -22,7 +22,7 @@ export const sendDelivery = once(async () => {
     deliveries: makeDynamoDeliveryStore(db, tableName),
     mailer: mailer(),
     clock: systemClock,
-    links: (await links()).links,
+    links: await links(),
     mailFrom: config().mailFrom,
     // Twice the send function's timeout: no live invocation can still hold a claim that old.
     claimTimeoutMs: 2 * functions.send.timeoutSeconds * 1000,

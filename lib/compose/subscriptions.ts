@@ -1,38 +1,36 @@
+import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { makeConfirmSubscription } from '../use-cases/confirm-subscription';
 import { makeSubscribeToTopics } from '../use-cases/subscribe-to-topics';
 import { makeUnsubscribe } from '../use-cases/unsubscribe';
-import { mailerFor } from './mail';
 import { once } from './once';
-import { config, systemClock, uuidIds } from './runtime';
-import { linksFor } from './secrets';
+import { systemClock, uuidIds } from './runtime';
+import { tokensFor } from './secrets';
 import { tableFor } from './table';
 
-/** What the subscriptions function uses: subscribers, signed links and the confirmation mail. */
+/**
+ * What the subscriptions function uses: subscribers, the delivery ledger its confirmation emails are
+ * queued in (the send function mails them), and the token check of confirm and unsubscribe links.
+ */
 const table = tableFor('subscriptions');
-const links = linksFor('subscriptions');
-const mailer = mailerFor('subscriptions');
+const tokens = tokensFor('subscriptions');
 
-const subscribers = once(() => {
+const stores = once(() => {
   const { db, tableName } = table();
-  return makeDynamoSubscriberStore(db, tableName);
+  return {
+    subscribers: makeDynamoSubscriberStore(db, tableName),
+    deliveries: makeDynamoDeliveryStore(db, tableName),
+  };
 });
 
-export const subscribeToTopics = once(async () =>
-  makeSubscribeToTopics({
-    subscribers: subscribers(),
-    mailer: mailer(),
-    clock: systemClock,
-    ids: uuidIds,
-    links: (await links()).links,
-    mailFrom: config().mailFrom,
-  }),
+export const subscribeToTopics = once(() =>
+  makeSubscribeToTopics({ ...stores(), clock: systemClock, ids: uuidIds }),
 );
 
 export const confirmSubscription = once(async () =>
-  makeConfirmSubscription({ subscribers: subscribers(), tokens: (await links()).tokens, clock: systemClock }),
+  makeConfirmSubscription({ subscribers: stores().subscribers, tokens: await tokens(), clock: systemClock }),
 );
 
 export const unsubscribe = once(async () =>
-  makeUnsubscribe({ subscribers: subscribers(), tokens: (await links()).tokens, clock: systemClock }),
+  makeUnsubscribe({ subscribers: stores().subscribers, tokens: await tokens(), clock: systemClock }),
 );

@@ -1,10 +1,12 @@
 import { type Article, snippet } from '../articles';
-import { buildRawMessage, renderAlert, renderDigest } from '../email';
+import { buildRawMessage, type RenderedEmail, renderAlert, renderConfirmation, renderDigest } from '../email';
 import type {
+  AlertDelivery,
   ArticleStore,
   Clock,
   Delivery,
   DeliveryStore,
+  DigestDelivery,
   Mailer,
   MatchedTopic,
   SubscriberStore,
@@ -37,7 +39,7 @@ function articleData(article: Article, topics: readonly MatchedTopic[], links: L
 
 /**
  * 1. claim the queued delivery (only one worker may send it; a dead worker's claim expires)
- * 2. skip it if the subscriber is no longer active
+ * 2. skip an alert or digest if the subscriber is no longer active, a confirmation if its link expired
  * 3. render from the compiled templates and send with one-click unsubscribe headers
  * 4. record the provider's message id in the ledger; on failure put it back in the queue and rethrow
  */
@@ -55,7 +57,7 @@ export function makeSendDelivery(deps: {
    */
   claimTimeoutMs: number;
 }) {
-  async function render(delivery: Delivery, unsubscribeUrl: string, timeZone: string) {
+  async function render(delivery: AlertDelivery | DigestDelivery, unsubscribeUrl: string, timeZone: string) {
     if (delivery.kind === 'alert') {
       const article = await deps.articles.get(delivery.articleId);
       if (!article) return undefined;
@@ -83,25 +85,37 @@ export function makeSendDelivery(deps: {
     if (!(await deps.deliveries.claim(subscriberId, key, now, staleBefore))) return 'already-taken';
     try {
       const subscriber = await deps.subscribers.get(subscriberId);
-      if (subscriber?.status !== 'active') {
-        await deps.deliveries.markSkipped(subscriberId, key, 'subscriber is not active', deps.clock.now());
-        return 'skipped';
-      }
-      const unsubscribeUrl = deps.links.unsubscribe(subscriberId);
-      const email = await render(delivery, unsubscribeUrl, subscriber.timezone);
-      if (!email) {
-        await deps.deliveries.markSkipped(subscriberId, key, 'its articles are gone', deps.clock.now());
-        return 'skipped';
+      const skip = async (reason: string) => {
+        await deps.deliveries.markSkipped(subscriberId, key, reason, deps.clock.now());
+        return 'skipped' as const;
+      };
+      let email: RenderedEmail | undefined;
+      let headers: Record<string, string> | undefined;
+      if (delivery.kind === 'confirm') {
+        // Whoever asked gets the link, a returning former subscriber too; activation waits for the click.
+        if (!subscriber) return await skip('subscriber is gone');
+        if (delivery.linkExpiresAt * 1000 <= now.getTime()) return await skip('its link has expired');
+        email = renderConfirmation({
+          confirmUrl: deps.links.confirm(subscriberId, delivery.requestId, delivery.linkExpiresAt),
+          topics: [...delivery.topics],
+          frequency: delivery.frequency,
+        });
+      } else {
+        if (subscriber?.status !== 'active') return await skip('subscriber is not active');
+        const unsubscribeUrl = deps.links.unsubscribe(subscriberId);
+        email = await render(delivery, unsubscribeUrl, subscriber.timezone);
+        if (!email) return await skip('its articles are gone');
+        headers = {
+          'List-Unsubscribe': `<${unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        };
       }
       const raw = await buildRawMessage({
         from: deps.mailFrom,
         to: subscriber.email,
         ...email,
         date: deps.clock.now(),
-        headers: {
-          'List-Unsubscribe': `<${unsubscribeUrl}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        },
+        ...(headers && { headers }),
       });
       const messageId = await deps.mailer.send({ from: deps.mailFrom, to: subscriber.email, raw });
       await deps.deliveries.markSent(subscriberId, key, messageId, deps.clock.now());

@@ -1,23 +1,20 @@
-import { buildRawMessage, renderConfirmation } from '../email';
-import type { Clock, Ids, Mailer, SubscriberStore } from '../ports';
+import type { Clock, DeliveryStore, Ids, SubscriberStore } from '../ports';
 import type { Topic } from '../subscriptions/model';
 import type { SubscriptionRequest } from '../subscriptions/subscription-request';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../subscriptions/tokens';
-import type { Links } from './links';
 
 /**
  * 1. find or create the subscriber for the address (pending until confirmed)
  * 2. record the requested topics as pending, tagged with this request
- * 3. email a confirmation link for this request
+ * 3. queue the confirmation email for this request in the delivery ledger; the send function mails it
+ *    like every other message (claimed once, retried, logged per recipient)
  * The caller answers 202 whatever happened, so the response never reveals whether an address is known.
  */
 export function makeSubscribeToTopics(deps: {
   subscribers: SubscriberStore;
-  mailer: Mailer;
+  deliveries: DeliveryStore;
   clock: Clock;
   ids: Ids;
-  links: Links;
-  mailFrom: string;
 }) {
   return async function subscribeToTopics(request: SubscriptionRequest): Promise<void> {
     const now = deps.clock.now();
@@ -47,13 +44,17 @@ export function makeSubscribeToTopics(deps: {
       createdAt: now.toISOString(),
     }));
     await deps.subscribers.addTopics(topics);
-    const exp = Math.floor(now.getTime() / 1000) + CONFIRM_TOKEN_TTL_SECONDS;
-    const email = renderConfirmation({
-      confirmUrl: deps.links.confirm(subscriber.id, requestId, exp),
-      topics: [...request.topics],
-      frequency: request.frequency,
-    });
-    const raw = await buildRawMessage({ from: deps.mailFrom, to: subscriber.email, ...email, date: now });
-    await deps.mailer.send({ from: deps.mailFrom, to: subscriber.email, raw });
+    await deps.deliveries.queueConfirmation(
+      {
+        kind: 'confirm',
+        subscriberId: subscriber.id,
+        key: `CONFIRM#${requestId}`,
+        requestId,
+        topics: [...request.topics],
+        frequency: request.frequency,
+        linkExpiresAt: Math.floor(now.getTime() / 1000) + CONFIRM_TOKEN_TTL_SECONDS,
+      },
+      now,
+    );
   };
 }

@@ -1,11 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { normaliseArticle } from '../../lib/articles';
-import type { AlertDelivery, Mailer, OutgoingMail } from '../../lib/ports';
+import type { AlertDelivery, ConfirmationDelivery, Mailer, OutgoingMail } from '../../lib/ports';
 import { makeTokens } from '../../lib/subscriptions/tokens';
 import { makeCheckHealth } from '../../lib/use-cases/check-health';
 import { makeLinks } from '../../lib/use-cases/links';
@@ -151,6 +152,77 @@ describe('sending a delivery, with the per-recipient ledger', () => {
     expect(await send(delivery)).toBe('skipped');
     expect(sent).toHaveLength(0);
     expect(await ledger()).toMatchObject({ status: 'skipped', skipReason: 'subscriber is not active' });
+  });
+});
+
+describe('sending a confirmation through the ledger', () => {
+  const TTL = 7 * 24 * 3600;
+
+  async function confirmationFor(subscriberId: string, status: 'pending' | 'unsubscribed') {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, stores, later } = await setUp(mailer, subscriberId);
+    if (status === 'unsubscribed') await stores.subscribers.unsubscribe(subscriberId, new Date());
+    const at = new Date('2026-11-27T10:00:00Z');
+    const confirmation: ConfirmationDelivery = {
+      kind: 'confirm',
+      subscriberId,
+      key: 'CONFIRM#r2',
+      requestId: 'r2',
+      topics: ['Gaza -football', '"Qassem Soleimani"'],
+      frequency: 'daily',
+      linkExpiresAt: Math.floor(at.getTime() / 1000) + TTL,
+    };
+    const ledger = async () =>
+      (
+        await table.db.send(
+          new GetCommand({ TableName: table.tableName, Key: keys.delivery(subscriberId, confirmation.key) }),
+        )
+      ).Item;
+    return { send, stores, later, sent, confirmation, ledger, at };
+  }
+
+  it('queues one per request and mails its link once, with the requested topics and no unsubscribe header', async () => {
+    const { send, stores, sent, confirmation, ledger, at } = await confirmationFor('sub-confirm', 'pending');
+    expect(await stores.deliveries.queueConfirmation(confirmation, at)).toBe(true);
+    expect(await stores.deliveries.queueConfirmation(confirmation, at)).toBe(false);
+    expect(await send(confirmation)).toBe('sent');
+    expect(await send(confirmation)).toBe('already-taken');
+    expect(sent).toHaveLength(1);
+    const raw = sent[0]?.raw.toString() ?? '';
+    expect(sent[0]?.to).toBe('sub-confirm@example.com');
+    expect(raw).toMatch(/^Subject: Confirm/m);
+    expect(raw).toContain('https://news.example.com/confirm?token=');
+    expect(raw).not.toMatch(/^List-Unsubscribe/m);
+    const parsed = await simpleParser(raw);
+    expect(parsed.text).toContain('Gaza -football');
+    expect(parsed.text).toContain('"Qassem Soleimani"');
+    const token = /confirm\?token=([\w.-]+)/.exec(parsed.text ?? '')?.[1];
+    expect(makeTokens('secret').verify(token, 'confirm', at)).toMatchObject({
+      subscriberId: 'sub-confirm',
+      requestId: 'r2',
+    });
+    expect(await ledger()).toMatchObject({ status: 'sent', messageId: 'msg-1', kind: 'confirm' });
+  });
+
+  it('still reaches a former subscriber who asked again: activation waits for the click', async () => {
+    const { send, stores, sent, confirmation, at } = await confirmationFor('sub-returning', 'unsubscribed');
+    expect((await stores.subscribers.get('sub-returning'))?.status).toBe('unsubscribed');
+    await stores.deliveries.queueConfirmation(confirmation, at);
+    expect(await send(confirmation)).toBe('sent');
+    expect(sent).toHaveLength(1);
+    expect((await stores.subscribers.get('sub-returning'))?.status).toBe('unsubscribed');
+  });
+
+  it('skips a confirmation whose link expired before it could be sent, and records why', async () => {
+    const { send, stores, sent, confirmation, ledger, later, at } = await confirmationFor(
+      'sub-late',
+      'pending',
+    );
+    await stores.deliveries.queueConfirmation(confirmation, at);
+    later(TTL * 1000);
+    expect(await send(confirmation)).toBe('skipped');
+    expect(sent).toHaveLength(0);
+    expect(await ledger()).toMatchObject({ status: 'skipped', skipReason: 'its link has expired' });
   });
 });
 

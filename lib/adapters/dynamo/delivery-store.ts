@@ -48,18 +48,20 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
       }),
     );
 
+  const queueOnce = (delivery: Delivery, at: Date) =>
+    ignoreConditionFailure(
+      db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: queuedDelivery(delivery, at),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+
   return {
-    queueAlert(delivery, at) {
-      return ignoreConditionFailure(
-        db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: queuedDelivery(delivery, at),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
-    },
+    queueAlert: queueOnce,
+    queueConfirmation: queueOnce,
 
     async holdForDigest(subscriberId, period, entry, at) {
       await ignoreConditionFailure(
