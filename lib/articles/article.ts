@@ -3,17 +3,20 @@ import { cleanText, collapseSpaces, splitParagraphs } from './clean-text';
 import { toIsoTimestamp } from './dates';
 import { articleIdFromFingerprint, canonicalBody, fingerprintBody } from './fingerprint';
 import { deriveHeadline } from './headline';
-import { detectLanguage } from './language';
 import { assertBodyWithinLimits } from './limits';
 import { cutAtWordBoundary } from './text-cut';
 import type { Article, ArticleInput } from './types';
 
+/** Names the language of a text as an ISO 639-1 code, or undefined; `detectLanguage` in `./language`. */
+export type LanguageDetector = (text: string) => string | undefined;
+
 /**
  * Turns parsed input into the stored article: paragraphs, fingerprint and id, a title (derived from the lead
- * sentence when none was given), ISO timestamps (publishedAt falls back to `now`, the ingest time), and the
- * source, which falls back to the photo credit of wire copy. Optional fields are omitted, never undefined.
+ * sentence when none was given), ISO timestamps (publishedAt falls back to `now`, the ingest time), the
+ * source, which falls back to the photo credit of wire copy, and the language: the sender's, else what
+ * `detectLanguage` finds (when given). Optional fields are omitted, never undefined.
  */
-export function normaliseArticle(input: ArticleInput, now: Date): Article {
+export function normaliseArticle(input: ArticleInput, now: Date, detectLanguage?: LanguageDetector): Article {
   const paragraphs = splitParagraphs(input.text);
   const [lead] = paragraphs;
   if (lead === undefined) throw new ValidationError('empty_article', 'The article text is empty.');
@@ -28,7 +31,7 @@ export function normaliseArticle(input: ArticleInput, now: Date): Article {
   const url = optionalText(input.url);
   const credit = optionalText(input.credit);
   const source = optionalText(input.source) ?? credit;
-  const lang = optionalText(input.lang)?.toLowerCase() ?? detectLanguage(`${givenTitle ?? ''}\n${body}`);
+  const lang = declaredLanguage(input) ?? detectLanguage?.(`${givenTitle ?? ''}\n${body}`);
   const caption = optionalText(input.caption);
   const ingestedAt = now.toISOString();
   return {
@@ -46,6 +49,11 @@ export function normaliseArticle(input: ArticleInput, now: Date): Article {
     ...(input.updatedAt && { updatedAt: toIsoTimestamp(input.updatedAt, 'updatedAt') }),
     ingestedAt,
   };
+}
+
+/** The language the sender gave, if any: articles with one need no detector. */
+export function declaredLanguage(input: Pick<ArticleInput, 'lang'>): string | undefined {
+  return optionalText(input.lang)?.toLowerCase();
 }
 
 function optionalText(value: string | undefined): string | undefined {

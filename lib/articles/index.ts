@@ -1,4 +1,4 @@
-export { articleText, normaliseArticle, snippet } from './article';
+export { articleText, declaredLanguage, type LanguageDetector, normaliseArticle, snippet } from './article';
 export { articleIdFromFingerprint, fingerprintBody } from './fingerprint';
 export { deriveHeadline, HEADLINE_MAX_CHARS } from './headline';
 export { MAX_ARTICLES_PER_REQUEST, parseJsonArticle, parseJsonArticles } from './json-article';

@@ -12,7 +12,15 @@ const ingestKey = secretFor('ingest', 'ingestKey');
 
 export const verifyIngestKey = once(async () => makeVerifyIngestKey(await ingestKey()));
 
+// franc builds trigram tables for 82 languages as it loads (about half of ingest's start-up on top of the
+// SDK); a dynamic import keeps that off the cold start of requests whose articles declare their language.
+const languageDetector = once(async () => (await import('../articles/language')).detectLanguage);
+
 export const ingestArticles = once(() => {
   const { db, tableName } = table();
-  return makeIngestArticles({ articles: makeDynamoArticleStore(db, tableName), clock: systemClock });
+  return makeIngestArticles({
+    articles: makeDynamoArticleStore(db, tableName),
+    clock: systemClock,
+    languageDetector,
+  });
 });

@@ -10,6 +10,7 @@ import {
   parseWireCopy,
   snippet,
 } from '../../lib/articles';
+import { detectLanguage } from '../../lib/articles/language';
 import { ValidationError } from '../../lib/errors';
 
 const NOW = new Date('2024-09-12T08:00:00Z');
@@ -21,7 +22,7 @@ describe('normaliseArticle', () => {
     const input = parseWireCopy(
       `date 2024-09-11 Volunteers stack sandbags. AFP\nPublished: Wed 11 Sep 2024, 3:52 PM\n\n${LEAD}\n\n${SECOND}`,
     );
-    const article = normaliseArticle(input, NOW);
+    const article = normaliseArticle(input, NOW, detectLanguage);
     expect(article).toEqual({
       id: article.fingerprint.slice(0, 20),
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),

@@ -35,7 +35,8 @@ describe('language detection for the lang: scope', () => {
   it('fills an article’s language when the sender gave none, and keeps the one given', () => {
     const text =
       'The river burst its banks on Wednesday night and two shelters opened for families in the valley.';
-    expect(normaliseArticle({ text }, now).lang).toBe('en');
-    expect(normaliseArticle({ text, lang: 'de' }, now).lang).toBe('de');
+    expect(normaliseArticle({ text }, now, detectLanguage).lang).toBe('en');
+    expect(normaliseArticle({ text, lang: 'de' }, now, detectLanguage).lang).toBe('de');
+    expect(normaliseArticle({ text }, now).lang, 'without a detector').toBeUndefined();
   });
 });
