@@ -1,43 +1,55 @@
 /**
  * Errors a user can act on carry a stable code and an HTTP status; the HTTP boundary shows their message.
  * Anything else is an internal fault: logged with a correlation id and answered with a generic 500.
+ * Every error class names itself in a string, so the name in logs survives the bundles' minification.
  */
 export class UserFacingError extends Error {
+  override name = 'UserFacingError';
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
   ) {
     super(message);
-    this.name = new.target.name;
   }
 }
 
 export class ValidationError extends UserFacingError {
+  override name = 'ValidationError';
+
   constructor(code: string, message: string) {
     super(400, code, message);
   }
 }
 
 export class UnauthorizedError extends UserFacingError {
+  override name = 'UnauthorizedError';
+
   constructor(message = 'A valid ingest key is required: send "Authorization: Bearer <key>".') {
     super(401, 'unauthorized', message);
   }
 }
 
 export class NotFoundError extends UserFacingError {
+  override name = 'NotFoundError';
+
   constructor(message: string) {
     super(404, 'not_found', message);
   }
 }
 
 export class PayloadTooLargeError extends UserFacingError {
+  override name = 'PayloadTooLargeError';
+
   constructor(limitBytes: number) {
     super(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
   }
 }
 
 export class UnsupportedMediaTypeError extends UserFacingError {
+  override name = 'UnsupportedMediaTypeError';
+
   constructor(received: string | undefined, accepted: readonly string[]) {
     super(
       415,
@@ -48,6 +60,8 @@ export class UnsupportedMediaTypeError extends UserFacingError {
 }
 
 export class InvalidTokenError extends UserFacingError {
+  override name = 'InvalidTokenError';
+
   constructor(message = 'This link is invalid or has expired.') {
     super(400, 'invalid_token', message);
   }

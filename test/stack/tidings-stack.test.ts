@@ -327,6 +327,14 @@ describe('function bundles', () => {
     }
   });
 
+  it('keep the names of the error classes they throw, minified as they are, so logs name the error', () => {
+    const pages = bundles.find((b) => b.name === 'pages');
+    const code = readFileSync(pages?.file ?? '', 'utf8');
+    for (const name of ['NotFoundError', 'InvalidTokenError', 'QueryError', 'UndeclaredAccessError']) {
+      expect(code, name).toContain(`"${name}"`);
+    }
+  });
+
   it('import only the AWS SDK clients their declarations need', () => {
     for (const bundle of bundles) {
       const declared = functions[bundle.name];
