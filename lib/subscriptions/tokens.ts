@@ -22,6 +22,27 @@ function b64(input: string | Buffer): string {
   return Buffer.from(input).toString('base64url');
 }
 
+const MAX_ID_CHARS = 100;
+
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && value !== '' && value.length <= MAX_ID_CHARS;
+
+/** The claims when `value` has exactly their shape and types; undefined otherwise. */
+function claimsOf(value: unknown): TokenClaims | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { purpose, subscriberId, requestId, exp } = value as Record<string, unknown>;
+  if (purpose !== 'confirm' && purpose !== 'unsubscribe') return undefined;
+  if (!isId(subscriberId)) return undefined;
+  if (requestId !== undefined && !isId(requestId)) return undefined;
+  if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) return undefined;
+  return {
+    purpose,
+    subscriberId,
+    ...(requestId !== undefined && { requestId }),
+    ...(exp !== undefined && { exp }),
+  };
+}
+
 export function makeTokens(secret: string) {
   const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
   return {
@@ -37,14 +58,15 @@ export function makeTokens(secret: string) {
       const given = Buffer.from(signature);
       if (expected.length !== given.length || !timingSafeEqual(expected, given))
         throw new InvalidTokenError();
-      let claims: TokenClaims;
+      let parsed: unknown;
       try {
-        claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenClaims;
+        parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
       } catch {
         throw new InvalidTokenError();
       }
-      if (claims.purpose !== purpose || typeof claims.subscriberId !== 'string')
-        throw new InvalidTokenError();
+      // Signed by us, but perhaps by an older or buggy build: only claims of the expected shape count.
+      const claims = claimsOf(parsed);
+      if (!claims || claims.purpose !== purpose) throw new InvalidTokenError();
       if (claims.exp !== undefined && claims.exp * 1000 < now.getTime()) {
         throw new InvalidTokenError('This link has expired. Subscribe again to get a new one.');
       }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidTokenError } from '../../lib/errors';
 import { makeTokens } from '../../lib/subscriptions/tokens';
@@ -38,5 +39,35 @@ describe('signed link tokens', () => {
     expect(() => tokens.verify(confirm, 'confirm', now)).toThrow(/expired/);
     const unsubscribe = tokens.issue({ purpose: 'unsubscribe', subscriberId: 's1' });
     expect(tokens.verify(unsubscribe, 'unsubscribe', new Date('2036-01-01')).subscriberId).toBe('s1');
+  });
+
+  it('rejects a genuinely signed token whose claims are not of the expected shape', () => {
+    const sign = (payload: unknown) => {
+      // Signed with the real secret, as a buggy or older build might have issued it.
+      const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+      const signature = createHmac('sha256', 'a-test-secret').update(body).digest('base64url');
+      return `${body}.${signature}`;
+    };
+    expect(
+      tokens.verify(sign({ purpose: 'unsubscribe', subscriberId: 's1' }), 'unsubscribe', now).subscriberId,
+    ).toBe('s1');
+    for (const payload of [
+      null,
+      42,
+      'unsubscribe',
+      [],
+      {},
+      { purpose: 'unsubscribe' },
+      { purpose: 'unsubscribe', subscriberId: '' },
+      { purpose: 'unsubscribe', subscriberId: 7 },
+      { purpose: 'unsubscribe', subscriberId: 'x'.repeat(101) },
+      { purpose: 'unsubscribe', subscriberId: 's1', exp: 'never' },
+      { purpose: 'unsubscribe', subscriberId: 's1', exp: null },
+      { purpose: 'confirm', subscriberId: 's1', requestId: {} },
+    ]) {
+      expect(() => tokens.verify(sign(payload), 'unsubscribe', now), JSON.stringify(payload)).toThrow(
+        InvalidTokenError,
+      );
+    }
   });
 });
