@@ -165,7 +165,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         };
       });
       try {
-        await writeInChunks([profileUpdate, bumpVersion()], topicUpdates);
+        await writeInChunks([profileUpdate], topicUpdates);
       } catch (error) {
         // A concurrent confirmation of the same link got there first; the outcome is the same.
         if (isConditionFailure(error)) return 0;
@@ -176,7 +176,10 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
 
     async unsubscribe(subscriberId, at) {
       const profile = await store.get(subscriberId);
-      if (!profile || profile.status === 'unsubscribed') return false;
+      if (!profile) return false;
+      // A retry after a failure between chunks finds the profile already unsubscribed: it still retires
+      // whatever topics the failed attempt left in the match index.
+      const alreadyUnsubscribed = profile.status === 'unsubscribed';
       const topicUpdates: TransactItem[] = [];
       for await (const topic of topicsOf(subscriberId)) {
         if (topic.status === 'inactive') continue;
@@ -208,8 +211,10 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
           ExpressionAttributeValues: { ':unsubscribed': 'unsubscribed', ':at': at.toISOString() },
         },
       };
-      await writeInChunks([profileUpdate, bumpVersion()], topicUpdates);
-      return true;
+      if (alreadyUnsubscribed && topicUpdates.length === 0) return false;
+      // The profile changes in the first chunk, so mail stops at once however many chunks follow.
+      await writeInChunks(alreadyUnsubscribed ? [] : [profileUpdate], topicUpdates);
+      return !alreadyUnsubscribed;
     },
 
     async *listActiveTopics(): AsyncIterable<ActiveTopic> {
@@ -251,12 +256,17 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
     },
   };
 
-  /** The first chunk carries `head` (profile and version) so they change with the first topics. */
+  /**
+   * The first chunk carries `head` (the profile) so it changes with the first topics. Every chunk bumps the
+   * topics version: a matcher that refreshed between two chunks must learn of the second one too.
+   */
   async function writeInChunks(head: TransactItem[], rest: TransactItem[]): Promise<void> {
     let first = true;
     for (let i = 0; first || i < rest.length; i += TOPICS_PER_TRANSACTION) {
       const chunk = rest.slice(i, i + TOPICS_PER_TRANSACTION);
-      await db.send(new TransactWriteCommand({ TransactItems: first ? [...head, ...chunk] : chunk }));
+      await db.send(
+        new TransactWriteCommand({ TransactItems: [...(first ? head : []), bumpVersion(), ...chunk] }),
+      );
       first = false;
     }
   }
