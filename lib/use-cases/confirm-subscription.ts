@@ -5,6 +5,7 @@ import type { Tokens } from '../subscriptions/tokens';
 /**
  * 1. verify the signed link
  * 2. activate the subscriber and the topics of that request (idempotent: a second POST changes nothing)
+ * 3. refuse a link whose request is spent while the subscriber is not subscribed (they left since)
  */
 export function makeConfirmSubscription(deps: {
   subscribers: SubscriberStore;
@@ -17,6 +18,14 @@ export function makeConfirmSubscription(deps: {
     if (!claims.requestId) throw new InvalidTokenError();
     const subscriber = await deps.subscribers.get(claims.subscriberId);
     if (!subscriber) throw new InvalidTokenError();
-    return { activatedTopics: await deps.subscribers.confirm(subscriber.id, claims.requestId, now) };
+    const activatedTopics = await deps.subscribers.confirm(subscriber.id, claims.requestId, now);
+    // Nothing left to activate and not subscribed: the reader unsubscribed after this request, and an old
+    // link must not claim otherwise (nor quietly resubscribe them).
+    if (activatedTopics === 0 && subscriber.status !== 'active') {
+      throw new InvalidTokenError(
+        'This confirmation link is no longer valid: you unsubscribed after asking for it. Subscribe again to get a new link.',
+      );
+    }
+    return { activatedTopics };
   };
 }

@@ -114,6 +114,18 @@ describe('the whole pipeline, locally, on DynamoDB Local and the SES endpoint', 
     );
     expect(oneClick.status).toBe(200);
 
+    // The old confirmation link no longer claims she is subscribed, and offers a way back.
+    const [confirmation] = await mailFor(stack.outboxDir, 'alice@example.com');
+    const stale = await fetch(linkIn(confirmation?.mail.text ?? '', '/confirm'), {
+      method: 'POST',
+      headers: { accept: 'text/html' },
+    });
+    expect(stale.status).toBe(400);
+    const stalePage = await stale.text();
+    expect(stalePage).toContain('no longer valid');
+    expect(stalePage).not.toContain('You are subscribed');
+    expect(stalePage).toContain('<a href="/">');
+
     const second = await ingest(await fixture('border-crossing-reopens.txt'));
     expect(second.status).toBe(201);
     await stack.whenIdle();
