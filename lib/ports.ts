@@ -52,8 +52,19 @@ export interface SubscriberStore {
   /** Creates the subscriber and its email claim; 'exists' when the address is already claimed. */
   create(subscriber: Subscriber): Promise<'created' | 'exists'>;
   addTopics(topics: readonly Topic[]): Promise<void>;
+  /** Keeps what one request chose (time zone, digest hour) until it is confirmed or its link expires. */
+  recordRequest(
+    subscriberId: string,
+    requestId: string,
+    settings: { readonly timezone: string; readonly digestHour: number },
+    at: Date,
+  ): Promise<void>;
   get(subscriberId: string): Promise<Subscriber | undefined>;
-  /** Activates the subscriber and the topics of one request; returns how many topics became active. */
+  /**
+   * Activates the subscriber with the request's settings and its topics, one topic per query (a repeated
+   * query is dropped, or replaces the active one when its frequency differs); returns how many topics
+   * became active.
+   */
   confirm(subscriberId: string, requestId: string, at: Date): Promise<number>;
   unsubscribe(subscriberId: string, at: Date): Promise<boolean>;
   listActiveTopics(): AsyncIterable<ActiveTopic>;

@@ -5,7 +5,8 @@ import { CONFIRM_TOKEN_TTL_SECONDS } from '../subscriptions/tokens';
 
 /**
  * 1. find or create the subscriber for the address (pending until confirmed)
- * 2. record the requested topics as pending, tagged with this request
+ * 2. record the request's settings and its topics as pending, tagged with this request (confirming
+ *    applies both: a returning subscriber's new time zone and digest hour win)
  * 3. queue the confirmation email for this request in the delivery ledger; the send function mails it
  *    like every other message (claimed once, retried, logged per recipient)
  * The caller answers 202 whatever happened, so the response never reveals whether an address is known.
@@ -43,6 +44,12 @@ export function makeSubscribeToTopics(deps: {
       requestId,
       createdAt: now.toISOString(),
     }));
+    await deps.subscribers.recordRequest(
+      subscriber.id,
+      requestId,
+      { timezone: request.timezone, digestHour: request.digestHour },
+      now,
+    );
     await deps.subscribers.addTopics(topics);
     await deps.deliveries.queueConfirmation(
       {

@@ -91,3 +91,85 @@ describe('unsubscribing a subscriber with more topics than one transaction holds
     expect(await store.topicsVersion()).toBe(version + 2);
   });
 });
+
+async function request(
+  subscriberId: string,
+  requestId: string,
+  queries: [string, Topic['frequency']][],
+  at: Date,
+) {
+  const store = makeDynamoSubscriberStore(table.db, table.tableName);
+  await store.addTopics(
+    queries.map(([query, frequency], i) => ({
+      subscriberId,
+      id: `${requestId}-${i}`,
+      query,
+      frequency,
+      status: 'pending',
+      requestId,
+      createdAt: at.toISOString(),
+    })),
+  );
+  return store;
+}
+
+describe('confirming a further request', () => {
+  it('keeps one topic per query: a repeat is dropped, a new frequency replaces the old topic', async () => {
+    const store = await activeSubscriber('repeats', 0);
+    const at = new Date('2026-12-01T11:00:00Z');
+    await request('repeats', 'r2', [['quokka', 'instant']], at);
+    expect(await store.confirm('repeats', 'r2', at)).toBe(1);
+
+    await request(
+      'repeats',
+      'r3',
+      [
+        [' quokka ', 'instant'],
+        ['wombat', 'instant'],
+      ],
+      at,
+    );
+    expect(await store.confirm('repeats', 'r3', at)).toBe(1);
+    expect((await activeTopicsOf('repeats')).map((t) => t.query).sort()).toEqual(['quokka', 'wombat']);
+
+    await request('repeats', 'r4', [['quokka', 'daily']], at);
+    expect(await store.confirm('repeats', 'r4', at)).toBe(1);
+    const active = await activeTopicsOf('repeats');
+    expect(active.filter((t) => t.query === 'quokka')).toEqual([
+      expect.objectContaining({ topicId: 'r4-0', frequency: 'daily' }),
+    ]);
+    expect(active).toHaveLength(2);
+    // The replaced topic went to the retired index, so warm matchers drop it.
+    const retired = [];
+    for await (const change of store.topicChangesSince('2026-12-01T10:59:00.000Z')) {
+      if (change.topic.subscriberId === 'repeats' && change.change === 'retired')
+        retired.push(change.topic.topicId);
+    }
+    expect(retired).toEqual(['r2-0']);
+  });
+
+  it('applies the time zone and digest hour of the confirmed request, and not of an unconfirmed one', async () => {
+    const store = await activeSubscriber('returning', 1);
+    const at = new Date('2026-12-01T12:00:00Z');
+    await store.unsubscribe('returning', at);
+
+    await store.recordRequest('returning', 'r2', { timezone: 'Asia/Tokyo', digestHour: 18 }, at);
+    await request('returning', 'r2', [['platypus', 'daily']], at);
+    expect(await store.get('returning')).toMatchObject({
+      status: 'unsubscribed',
+      timezone: 'UTC',
+      digestHour: 7,
+    });
+    expect(await store.confirm('returning', 'r2', at)).toBe(1);
+    expect(await store.get('returning')).toMatchObject({
+      status: 'active',
+      timezone: 'Asia/Tokyo',
+      digestHour: 18,
+    });
+
+    // A later request nobody confirms changes nothing.
+    await store.recordRequest('returning', 'r3', { timezone: 'Europe/Paris', digestHour: 6 }, at);
+    await request('returning', 'r3', [['echidna', 'weekly']], at);
+    expect(await store.get('returning')).toMatchObject({ timezone: 'Asia/Tokyo', digestHour: 18 });
+  });
+});

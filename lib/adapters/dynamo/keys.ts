@@ -26,6 +26,11 @@ export const keys = {
   profile: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'PROFILE' }),
   topic: (subscriberId: string, topicId: string) => ({ pk: `SUB#${subscriberId}`, sk: `TOPIC#${topicId}` }),
   topicPrefix: 'TOPIC#',
+  /** One subscription request's settings, applied to the profile when the request is confirmed. */
+  request: (subscriberId: string, requestId: string) => ({
+    pk: `SUB#${subscriberId}`,
+    sk: `REQUEST#${requestId}`,
+  }),
   /**
    * Active topics, and topics retired since, sorted by when they changed: a warm matcher reads only what
    * changed after its cursor instead of every topic.

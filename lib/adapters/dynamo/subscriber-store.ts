@@ -1,6 +1,12 @@
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { ActiveTopic, SubscriberStore } from '../../ports';
 import type { Subscriber, Topic } from '../../subscriptions/model';
+import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
 import { isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
@@ -25,7 +31,34 @@ function toSubscriber(item: Record<string, unknown>): Subscriber {
   return rest as unknown as Subscriber;
 }
 
+/** Unconfirmed requests (and their settings) are kept as long as their confirmation link works. */
+const REQUEST_TTL_SECONDS = CONFIRM_TOKEN_TTL_SECONDS;
+
+/** Two queries that differ only in spacing are the same topic. */
+const sameQuery = (query: string) => query.trim().replace(/\s+/g, ' ');
+
 export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
+  /**
+   * Takes a topic out of matching: an active one moves to the retired index so warm matchers learn to
+   * drop it; a pending one was never matched and simply leaves the index.
+   */
+  const retireTopic = (subscriberId: string, topic: Topic, at: Date) => {
+    const retired = keys.topicIndex('RETIRED', subscriberId, topic.id, at.toISOString());
+    return {
+      TableName: tableName,
+      Key: keys.topic(subscriberId, topic.id),
+      UpdateExpression:
+        topic.status === 'active'
+          ? 'SET #status = :inactive, gsi1pk = :gpk, gsi1sk = :gsk'
+          : 'SET #status = :inactive REMOVE gsi1pk, gsi1sk',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':inactive': 'inactive',
+        ...(topic.status === 'active' ? { ':gpk': retired.gsi1pk, ':gsk': retired.gsi1sk } : {}),
+      } as Record<string, unknown>,
+    };
+  };
+
   const bumpVersion = (): TransactItem => ({
     Update: {
       TableName: tableName,
@@ -114,29 +147,83 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       return Item ? toSubscriber(Item) : undefined;
     },
 
+    async recordRequest(subscriberId, requestId, settings, at) {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.request(subscriberId, requestId),
+            entity: 'request',
+            ...settings,
+            createdAt: at.toISOString(),
+            // An unconfirmed request is forgotten with its link.
+            expiresAt: Math.floor(at.getTime() / 1000) + REQUEST_TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
     async confirm(subscriberId, requestId, at) {
       const profile = await store.get(subscriberId);
       if (!profile) return 0;
+      const active = new Map<string, Topic>();
       const toActivate: Topic[] = [];
-      let hasDigestTopic = false;
       for await (const topic of topicsOf(subscriberId)) {
-        if (topic.requestId === requestId && topic.status === 'pending') toActivate.push(topic);
-        if (topic.frequency !== 'instant' && (topic.status === 'active' || topic.requestId === requestId)) {
-          hasDigestTopic = true;
-        }
+        if (topic.status === 'active') active.set(sameQuery(topic.query), topic);
+        else if (topic.requestId === requestId && topic.status === 'pending') toActivate.push(topic);
       }
       if (toActivate.length === 0 && profile.status !== 'pending') return 0;
+
+      // One topic per query: the same query asked for again is dropped, or, with another frequency,
+      // replaces the active one (the newer request says how often the reader wants it now).
+      const activate: Topic[] = [];
+      const drop: Topic[] = [];
+      const replace: Topic[] = [];
+      const seen = new Set<string>();
+      for (const topic of toActivate) {
+        const query = sameQuery(topic.query);
+        const existing = active.get(query);
+        if (seen.has(query) || existing?.frequency === topic.frequency) {
+          drop.push(topic);
+          continue;
+        }
+        seen.add(query);
+        if (existing) replace.push(existing);
+        activate.push(topic);
+      }
+      const remaining = [...active.values()].filter((topic) => !replace.includes(topic));
+      const hasDigestTopic = [...remaining, ...activate].some((topic) => topic.frequency !== 'instant');
+
+      // What the reader chose in this request (time zone, digest hour) is what confirming it activates.
+      const { Item: request } = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.request(subscriberId, requestId),
+          ConsistentRead: true,
+        }),
+      );
+      const settings =
+        typeof request?.timezone === 'string' && typeof request.digestHour === 'number'
+          ? { ':tz': request.timezone, ':hour': request.digestHour }
+          : undefined;
+      const set = [
+        '#status = :active',
+        'confirmedAt = :at',
+        ...(settings ? ['#tz = :tz', 'digestHour = :hour'] : []),
+        ...(hasDigestTopic ? ['gsi1pk = :gpk', 'gsi1sk = :gsk'] : []),
+      ];
       const profileUpdate: TransactItem = {
         Update: {
           TableName: tableName,
           Key: keys.profile(subscriberId),
-          UpdateExpression: hasDigestTopic
-            ? 'SET #status = :active, confirmedAt = :at, gsi1pk = :gpk, gsi1sk = :gsk REMOVE unsubscribedAt'
-            : 'SET #status = :active, confirmedAt = :at REMOVE unsubscribedAt',
-          ExpressionAttributeNames: { '#status': 'status' },
+          UpdateExpression: `SET ${set.join(', ')} REMOVE unsubscribedAt`,
+          // `timezone` is a DynamoDB reserved word.
+          ExpressionAttributeNames: { '#status': 'status', ...(settings && { '#tz': 'timezone' }) },
           ExpressionAttributeValues: {
             ':active': 'active',
             ':at': at.toISOString(),
+            ...settings,
             ...(hasDigestTopic
               ? {
                   ':gpk': keys.digestIndex(subscriberId).gsi1pk,
@@ -146,24 +233,38 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
           },
         },
       };
-      const topicUpdates: TransactItem[] = toActivate.map((topic) => {
-        const index = keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString());
-        return {
-          Update: {
-            TableName: tableName,
-            Key: keys.topic(subscriberId, topic.id),
-            UpdateExpression: 'SET #status = :active, gsi1pk = :gpk, gsi1sk = :gsk',
-            ConditionExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':active': 'active',
-              ':pending': 'pending',
-              ':gpk': index.gsi1pk,
-              ':gsk': index.gsi1sk,
+      const pendingOnly = { ConditionExpression: '#status = :pending' };
+      const topicUpdates: TransactItem[] = [
+        ...activate.map((topic): TransactItem => {
+          const index = keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString());
+          return {
+            Update: {
+              TableName: tableName,
+              Key: keys.topic(subscriberId, topic.id),
+              UpdateExpression: 'SET #status = :active, gsi1pk = :gpk, gsi1sk = :gsk',
+              ...pendingOnly,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':active': 'active',
+                ':pending': 'pending',
+                ':gpk': index.gsi1pk,
+                ':gsk': index.gsi1sk,
+              },
             },
-          },
-        };
-      });
+          };
+        }),
+        ...drop.map((topic): TransactItem => {
+          const update = retireTopic(subscriberId, topic, at);
+          return {
+            Update: {
+              ...update,
+              ...pendingOnly,
+              ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':pending': 'pending' },
+            },
+          };
+        }),
+        ...replace.map((topic): TransactItem => ({ Update: retireTopic(subscriberId, topic, at) })),
+      ];
       try {
         await writeInChunks([profileUpdate], topicUpdates);
       } catch (error) {
@@ -171,7 +272,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         if (isConditionFailure(error)) return 0;
         throw error;
       }
-      return toActivate.length;
+      return activate.length;
     },
 
     async unsubscribe(subscriberId, at) {
@@ -183,24 +284,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       const topicUpdates: TransactItem[] = [];
       for await (const topic of topicsOf(subscriberId)) {
         if (topic.status === 'inactive') continue;
-        // Active topics move to the retired index so warm matchers learn to drop them; pending ones
-        // were never matched and simply leave.
-        const retired = keys.topicIndex('RETIRED', subscriberId, topic.id, at.toISOString());
-        topicUpdates.push({
-          Update: {
-            TableName: tableName,
-            Key: keys.topic(subscriberId, topic.id),
-            UpdateExpression:
-              topic.status === 'active'
-                ? 'SET #status = :inactive, gsi1pk = :gpk, gsi1sk = :gsk'
-                : 'SET #status = :inactive REMOVE gsi1pk, gsi1sk',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':inactive': 'inactive',
-              ...(topic.status === 'active' ? { ':gpk': retired.gsi1pk, ':gsk': retired.gsi1sk } : {}),
-            },
-          },
-        });
+        topicUpdates.push({ Update: retireTopic(subscriberId, topic, at) });
       }
       const profileUpdate: TransactItem = {
         Update: {
