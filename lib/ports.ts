@@ -52,6 +52,11 @@ export interface SubscriberStore {
   /** Creates the subscriber and its email claim; 'exists' when the address is already claimed. */
   create(subscriber: Subscriber): Promise<'created' | 'exists'>;
   addTopics(topics: readonly Topic[]): Promise<void>;
+  /**
+   * Takes the address's one confirmation email of the interval, by a conditional write on the profile:
+   * false when one went out less than `intervalMs` before `at`, however many requests race for it.
+   */
+  claimConfirmationSlot(subscriberId: string, at: Date, intervalMs: number): Promise<boolean>;
   /** Keeps what one request chose (time zone, digest hour) until it is confirmed or its link expires. */
   recordRequest(
     subscriberId: string,
@@ -112,6 +117,8 @@ export interface ConfirmationDelivery {
   readonly frequency: Frequency;
   /** When the link stops working (Unix seconds), fixed at request time however late the mail goes out. */
   readonly linkExpiresAt: number;
+  /** The time zone the reader gave with the request, for showing that expiry. */
+  readonly timezone: string;
 }
 
 export type Delivery = AlertDelivery | DigestDelivery | ConfirmationDelivery;

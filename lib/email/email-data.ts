@@ -8,6 +8,10 @@ export interface ConfirmationEmailData {
   readonly confirmUrl: string;
   readonly topics: readonly string[];
   readonly frequency: Frequency;
+  /** ISO 8601 instant after which the link no longer confirms anything; the email says when. */
+  readonly linkExpiresAt: string;
+  /** IANA zone the expiry is shown in: the one the reader gave with the request. */
+  readonly timeZone: string;
 }
 
 /** One matched article, as shown in an alert or a digest. */

@@ -37,6 +37,11 @@ export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
   const locale = inLocale(confirmEmail);
   return render(locale.email, {
     confirmUrl: httpUrl('confirmUrl', data.confirmUrl),
+    expiresLabel: formatDateTime(
+      isoDate('linkExpiresAt', data.linkExpiresAt),
+      locale.dateLocale,
+      timeZone(data.timeZone),
+    ),
     topics,
     topicsText: formatList(topics, locale.dateLocale),
     instant: frequency === 'instant',

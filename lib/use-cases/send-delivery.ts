@@ -99,6 +99,8 @@ export function makeSendDelivery(deps: {
           confirmUrl: deps.links.confirm(subscriberId, delivery.requestId, delivery.linkExpiresAt),
           topics: [...delivery.topics],
           frequency: delivery.frequency,
+          linkExpiresAt: new Date(delivery.linkExpiresAt * 1000).toISOString(),
+          timeZone: delivery.timezone,
         });
       } else {
         if (subscriber?.status !== 'active') return await skip('subscriber is not active');

@@ -3,8 +3,12 @@ import type { Topic } from '../subscriptions/model';
 import type { SubscriptionRequest } from '../subscriptions/subscription-request';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../subscriptions/tokens';
 
+/** At most one confirmation email per address in this long. */
+export const CONFIRMATION_INTERVAL_MS = 10 * 60_000;
+
 /**
- * 1. find or create the subscriber for the address (pending until confirmed)
+ * 1. find or create the subscriber for the address (pending until confirmed); at most one request per
+ *    address per 10 minutes goes further, so the form cannot be used to mail-bomb an address
  * 2. record the request's settings and its topics as pending, tagged with this request (confirming
  *    applies both: a returning subscriber's new time zone and digest hour win)
  * 3. queue the confirmation email for this request in the delivery ledger; the send function mails it
@@ -34,6 +38,9 @@ export function makeSubscribeToTopics(deps: {
       subscriber = outcome === 'created' ? candidate : await deps.subscribers.findByEmail(request.email);
       if (!subscriber) throw new Error('The address was claimed but its subscriber cannot be read.');
     }
+    // One confirmation email per address per interval, however often the form is posted: a repeat
+    // inside it is answered like any other request and changes nothing.
+    if (!(await deps.subscribers.claimConfirmationSlot(subscriber.id, now, CONFIRMATION_INTERVAL_MS))) return;
     const requestId = deps.ids.newId();
     const topics: Topic[] = request.topics.map((query) => ({
       subscriberId: subscriber.id,
@@ -60,6 +67,7 @@ export function makeSubscribeToTopics(deps: {
         topics: [...request.topics],
         frequency: request.frequency,
         linkExpiresAt: Math.floor(now.getTime() / 1000) + CONFIRM_TOKEN_TTL_SECONDS,
+        timezone: request.timezone,
       },
       now,
     );

@@ -5,6 +5,7 @@ import { ValidationError } from '../../lib/errors';
 import { nestingProblems } from './html-structure';
 
 const unsubscribeUrl = 'https://tidings.example.com/unsubscribe?token=tok_3f9a.b-c_d';
+const linkExpiry = { linkExpiresAt: '2026-12-08T09:00:00.000Z', timeZone: 'Europe/London' };
 
 const alert: AlertEmailData = {
   headline: 'Chipmakers race to build AI accelerators',
@@ -71,6 +72,7 @@ describe('subjects', () => {
 
   it('asks to confirm the subscription', () => {
     const email = renderConfirmation({
+      ...linkExpiry,
       confirmUrl: 'https://t.example/c?t=1',
       topics: ['AI'],
       frequency: 'daily',
@@ -108,6 +110,7 @@ describe('escaping', () => {
       /<script|<img/i,
     );
     const confirm = renderConfirmation({
+      ...linkExpiry,
       confirmUrl: 'https://t.example/c',
       topics: [hostile],
       frequency: 'instant',
@@ -224,6 +227,7 @@ describe('confirmation', () => {
   it('links to the confirmation URL and lists the topics', () => {
     const confirmUrl = 'https://tidings.example.com/confirm?token=abc&x=1';
     const { html, text } = renderConfirmation({
+      ...linkExpiry,
       confirmUrl,
       topics: ['AI chips', 'Climate'],
       frequency: 'weekly',
@@ -237,7 +241,12 @@ describe('confirmation', () => {
 
   it('words each frequency', () => {
     const words = (frequency: 'instant' | 'daily' | 'weekly') =>
-      renderConfirmation({ confirmUrl: 'https://t.example/c', topics: ['AI'], frequency }).text;
+      renderConfirmation({
+        ...linkExpiry,
+        confirmUrl: 'https://t.example/c',
+        topics: ['AI'],
+        frequency,
+      }).text;
     expect(words('instant')).toContain('email you each new story about');
     expect(words('daily')).toContain('email you a daily digest of stories about');
   });
@@ -268,9 +277,14 @@ describe('links', () => {
 
   it('refuses a relative unsubscribe or confirmation link', () => {
     expect(() => renderDigest({ ...digest, unsubscribeUrl: '/unsubscribe' })).toThrow(ValidationError);
-    expect(() => renderConfirmation({ confirmUrl: 'confirm', topics: ['AI'], frequency: 'daily' })).toThrow(
-      /confirmUrl must be an absolute/,
-    );
+    expect(() =>
+      renderConfirmation({
+        ...linkExpiry,
+        confirmUrl: 'confirm',
+        topics: ['AI'],
+        frequency: 'daily',
+      }),
+    ).toThrow(/confirmUrl must be an absolute/);
   });
 });
 
@@ -289,11 +303,40 @@ describe('invalid data', () => {
       /items\[1\]\.headline must be non-empty/,
     );
     expect(() =>
-      renderConfirmation({ confirmUrl: 'https://t.example/c', topics: [], frequency: 'daily' }),
+      renderConfirmation({
+        ...linkExpiry,
+        confirmUrl: 'https://t.example/c',
+        topics: [],
+        frequency: 'daily',
+      }),
     ).toThrow(/topics must list at least one/);
   });
 
   it('refuses an empty digest rather than sending one', () => {
     expect(() => renderDigest({ ...digest, items: [] })).toThrow(ValidationError);
+  });
+});
+
+describe('the confirmation email', () => {
+  it('says when its link stops working, in the reader’s time zone', () => {
+    const { html, text } = renderConfirmation({
+      confirmUrl: 'https://t.example/c',
+      topics: ['AI'],
+      frequency: 'daily',
+      linkExpiresAt: '2026-12-08T09:00:00.000Z',
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(text).toContain('The link works until 8 Dec 2026, 18:00 GMT+9; after that, subscribe again');
+    expect(visibleText(html)).toContain('The link works until 8 Dec 2026, 18:00 GMT+9');
+  });
+
+  it('refuses an expiry that is not a date or a zone that is not one', () => {
+    const base = { confirmUrl: 'https://t.example/c', topics: ['AI'], frequency: 'daily' } as const;
+    expect(() => renderConfirmation({ ...base, linkExpiresAt: 'soon', timeZone: 'UTC' })).toThrow(
+      ValidationError,
+    );
+    expect(() =>
+      renderConfirmation({ ...base, linkExpiresAt: '2026-12-08T09:00:00.000Z', timeZone: 'Mars/Olympus' }),
+    ).toThrow(ValidationError);
   });
 });

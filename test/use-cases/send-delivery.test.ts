@@ -171,6 +171,7 @@ describe('sending a confirmation through the ledger', () => {
       topics: ['Gaza -football', '"Qassem Soleimani"'],
       frequency: 'daily',
       linkExpiresAt: Math.floor(at.getTime() / 1000) + TTL,
+      timezone: 'Europe/Paris',
     };
     const ledger = async () =>
       (
@@ -196,6 +197,7 @@ describe('sending a confirmation through the ledger', () => {
     const parsed = await simpleParser(raw);
     expect(parsed.text).toContain('Gaza -football');
     expect(parsed.text).toContain('"Qassem Soleimani"');
+    expect(parsed.text).toContain('The link works until 4 Dec 2026, 11:00 CET');
     const token = /confirm\?token=([\w.-]+)/.exec(parsed.text ?? '')?.[1];
     expect(makeTokens('secret').verify(token, 'confirm', at)).toMatchObject({
       subscriberId: 'sub-confirm',

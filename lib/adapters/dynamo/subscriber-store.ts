@@ -3,7 +3,9 @@ import {
   PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+
 import type { ActiveTopic, SubscriberStore } from '../../ports';
 import type { Subscriber, Topic } from '../../subscriptions/model';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
@@ -145,6 +147,28 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         new GetCommand({ TableName: tableName, Key: keys.profile(subscriberId), ConsistentRead: true }),
       );
       return Item ? toSubscriber(Item) : undefined;
+    },
+
+    async claimConfirmationSlot(subscriberId, at, intervalMs) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.profile(subscriberId),
+            UpdateExpression: 'SET lastConfirmationAt = :at',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(lastConfirmationAt) OR lastConfirmationAt <= :since)',
+            ExpressionAttributeValues: {
+              ':at': at.toISOString(),
+              ':since': new Date(at.getTime() - intervalMs).toISOString(),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
 
     async recordRequest(subscriberId, requestId, settings, at) {

@@ -1,0 +1,69 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox, startTestStack, type TestStack } from '../support/local-stack';
+
+let stack: TestStack;
+let db: DynamoDBClient;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  db = new DynamoDBClient({
+    endpoint: stack.dynamodbUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+
+afterAll(async () => {
+  db?.destroy();
+  await stack?.close();
+});
+
+async function items(): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await db.send(new ScanCommand({ TableName: stack.env.TABLE_NAME }));
+  return Items.map((item) => unmarshall(item));
+}
+
+describe('the subscribe form posted 50 times for one address', () => {
+  it('answers every post alike and sends one confirmation email, to one subscriber', async () => {
+    // The same address as a bot might vary it: case, spacing, a decomposed ü in the domain.
+    const spellings = [
+      'dora@bücher.example',
+      'DORA@BÜCHER.EXAMPLE',
+      ' dora@bu\u0308cher.example ',
+      'Dora@xn--bcher-kva.example',
+    ];
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        fetch(`${stack.apiUrl}/subscriptions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: spellings[i % spellings.length], topics: [`topic ${i}`] }),
+        }),
+      ),
+    );
+    const bodies = await Promise.all(responses.map((r) => r.json()));
+    expect(new Set(responses.map((r) => r.status))).toEqual(new Set([202]));
+    expect(new Set(bodies.map((b) => JSON.stringify(b)))).toEqual(
+      new Set(['{"status":"pending_confirmation"}']),
+    );
+
+    await stack.whenIdle();
+    // SES gets the domain in its ASCII form (mail parsers show it decoded again).
+    const mail = await outbox(stack.outboxDir);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]?.raw).toMatch(/^To: dora@xn--bcher-kva\.example\r?$/m);
+
+    const stored = await items();
+    expect(stored.filter((item) => item.entity === 'subscriber')).toHaveLength(1);
+    expect(stored.filter((item) => item.entity === 'email')).toEqual([
+      expect.objectContaining({ pk: 'EMAIL#dora@xn--bcher-kva.example' }),
+    ]);
+    // Only the request that won the slot was recorded: the other 49 wrote nothing.
+    expect(stored.filter((item) => item.entity === 'request')).toHaveLength(1);
+    const topics = stored.filter((item) => item.entity === 'topic');
+    expect(topics).toHaveLength(1);
+    expect(mail[0]?.mail.text).toContain(`- ${topics[0]?.query}\n`);
+  });
+});

@@ -1,0 +1,71 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
+import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
+import { parseSubscriptionRequest } from '../../lib/subscriptions/subscription-request';
+import { makeSubscribeToTopics } from '../../lib/use-cases/subscribe-to-topics';
+import { startTestTable } from '../support/dynamo';
+
+let table: Awaited<ReturnType<typeof startTestTable>>;
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(async () => {
+  await table?.stop();
+});
+
+let ids = 0;
+
+function subscribeAt(start: Date) {
+  let now = start;
+  const subscribers = makeDynamoSubscriberStore(table.db, table.tableName);
+  const subscribe = makeSubscribeToTopics({
+    subscribers,
+    deliveries: makeDynamoDeliveryStore(table.db, table.tableName),
+    clock: { now: () => now },
+    ids: { newId: () => `id-${++ids}` },
+  });
+  return {
+    subscribers,
+    subscribe: (email: string, topics: string[]) => subscribe(parseSubscriptionRequest({ email, topics })),
+    later: (minutes: number) => {
+      now = new Date(now.getTime() + minutes * 60_000);
+    },
+  };
+}
+
+async function confirmationsTo(subscriberId: string) {
+  const { Items = [] } = await table.db.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `SUB#${subscriberId}`, ':prefix': 'DELIVERY#CONFIRM#' },
+    }),
+  );
+  return Items.map((item) => item.topics as string[]);
+}
+
+describe('subscribing', () => {
+  it('queues at most one confirmation email per address per 10 minutes', async () => {
+    const { subscribe, subscribers, later } = subscribeAt(new Date('2026-12-01T09:00:00Z'));
+    await subscribe('eve@example.com', ['quokka']);
+    const subscriber = await subscribers.findByEmail('eve@example.com');
+    if (!subscriber) throw new Error('no subscriber');
+    later(9.9);
+    await subscribe('EVE@example.com', ['wombat']);
+    expect(await confirmationsTo(subscriber.id)).toEqual([['quokka']]);
+    later(0.1);
+    await subscribe('eve@example.com', ['wombat']);
+    expect(await confirmationsTo(subscriber.id)).toEqual([['quokka'], ['wombat']]);
+  });
+
+  it('counts the interval per address: another address is not held up', async () => {
+    const { subscribe, subscribers } = subscribeAt(new Date('2026-12-01T10:00:00Z'));
+    await subscribe('fay@example.com', ['quokka']);
+    await subscribe('gus@example.com', ['quokka']);
+    for (const email of ['fay@example.com', 'gus@example.com']) {
+      const subscriber = await subscribers.findByEmail(email);
+      expect(await confirmationsTo(subscriber?.id ?? ''), email).toEqual([['quokka']]);
+    }
+  });
+});
