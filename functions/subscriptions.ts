@@ -1,20 +1,25 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { confirmSubscription, subscribeToTopics, unsubscribe } from '../lib/compose/subscriptions';
+import { confirmSubscription, publicUrl, subscribeToTopics, unsubscribe } from '../lib/compose/subscriptions';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
-import { parseFields, queryParam, wantsHtml } from '../lib/http/request';
+import { isOneClickUnsubscribe, requireOwnOrigin } from '../lib/http/origin';
+import { formFields, parseFields, queryParam, wantsHtml } from '../lib/http/request';
 import { json, page } from '../lib/http/response';
 import { checkEmailPage } from '../lib/pages/subscribe-page';
 import { confirmedPage, unsubscribedPage } from '../lib/pages/token-pages';
-import { parseSubscriptionRequest } from '../lib/subscriptions/subscription-request';
+import { isHoneypotFilled, parseSubscriptionRequest } from '../lib/subscriptions/subscription-request';
 
 /** The state-changing POSTs: subscribe, confirm, unsubscribe (including RFC 8058 one-click). */
 export const subscriptions = async (event: APIGatewayProxyEventV2) => {
   const html = wantsHtml(event);
+  // Mail providers' one-click posts come from no page at all; everything else must come from ours.
+  const oneClick = event.routeKey === 'POST /unsubscribe' && isOneClickUnsubscribe(formFields(event));
+  if (!oneClick) requireOwnOrigin(event, publicUrl());
   switch (event.routeKey) {
     case 'POST /subscriptions': {
-      const request = parseSubscriptionRequest(parseFields(event));
-      await subscribeToTopics()(request);
+      const fields = parseFields(event);
+      // A bot that filled the hidden field gets the answer everyone gets, and nothing happens.
+      if (!isHoneypotFilled(fields)) await subscribeToTopics()(parseSubscriptionRequest(fields));
       // Always 202 for a valid request: the answer never says whether the address was known.
       return html ? page(202, checkEmailPage()) : json(202, { status: 'pending_confirmation' });
     }

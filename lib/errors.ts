@@ -59,6 +59,14 @@ export class UnsupportedMediaTypeError extends UserFacingError {
   }
 }
 
+export class ForbiddenOriginError extends UserFacingError {
+  override name = 'ForbiddenOriginError';
+
+  constructor(ownOrigin: string) {
+    super(403, 'forbidden_origin', `This form can only be sent from Tidings' own pages at ${ownOrigin}.`);
+  }
+}
+
 export class InvalidTokenError extends UserFacingError {
   override name = 'InvalidTokenError';
 

@@ -12,6 +12,7 @@ describe('error classes', () => {
       PayloadTooLargeError: new errors.PayloadTooLargeError(10),
       UnsupportedMediaTypeError: new errors.UnsupportedMediaTypeError('text/x', ['text/plain']),
       InvalidTokenError: new errors.InvalidTokenError(),
+      ForbiddenOriginError: new errors.ForbiddenOriginError('https://news.example.com'),
       ConfigError: new errors.ConfigError('message'),
       UndeclaredAccessError: new errors.UndeclaredAccessError('message'),
       QueryError: new QueryError('message', 3),

@@ -4,7 +4,7 @@ import { makeConfirmSubscription } from '../use-cases/confirm-subscription';
 import { makeSubscribeToTopics } from '../use-cases/subscribe-to-topics';
 import { makeUnsubscribe } from '../use-cases/unsubscribe';
 import { once } from './once';
-import { systemClock, uuidIds } from './runtime';
+import { config, systemClock, uuidIds } from './runtime';
 import { tokensFor } from './secrets';
 import { tableFor } from './table';
 
@@ -34,3 +34,6 @@ export const confirmSubscription = once(async () =>
 export const unsubscribe = once(async () =>
   makeUnsubscribe({ subscribers: stores().subscribers, tokens: await tokens(), clock: systemClock }),
 );
+
+/** The origin the subscriptions function's own pages are served from: the only one its forms accept. */
+export const publicUrl = () => config().publicUrl;

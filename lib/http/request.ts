@@ -62,6 +62,11 @@ export function parseFields(event: APIGatewayProxyEventV2): Record<string, unkno
   return value as Record<string, unknown>;
 }
 
+/** A form post's fields; an empty object for any other body (which this never rejects). */
+export function formFields(event: APIGatewayProxyEventV2): Record<string, unknown> {
+  return mediaType(event) === 'application/x-www-form-urlencoded' ? parseForm(bodyText(event)) : {};
+}
+
 export function wantsHtml(event: APIGatewayProxyEventV2): boolean {
   const accept = header(event, 'accept') ?? '';
   return accept.includes('text/html') || mediaType(event) === 'application/x-www-form-urlencoded';

@@ -14,6 +14,7 @@ const STYLE = `
   .error { background: #fdecec; color: #8a1c1c; padding: .8rem 1rem; border-radius: 6px; }
   code { background: #eef0f4; padding: 0 .25rem; border-radius: 3px; }
   hr { margin: 2rem 0 1rem; border: 0; border-top: 1px solid #e3e6ec; }
+  .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 `;
 
 export function layout(title: string, body: Markup): Markup {

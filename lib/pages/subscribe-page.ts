@@ -1,4 +1,5 @@
 import { html, Markup } from '../http/html';
+import { HONEYPOT_FIELD } from '../subscriptions/subscription-request';
 import { layout } from './layout';
 import { previewForm } from './preview-page';
 import { TIMEZONE_SCRIPT } from './scripts';
@@ -22,6 +23,8 @@ export function subscribePage(): Markup {
     <option value="weekly">Weekly digest</option>
   </select>
   <input type="hidden" id="timezone" name="timezone" value="">
+  <div class="trap" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
+  <input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" tabindex="-1" autocomplete="off"></div>
   <button type="submit">Subscribe</button>
 </form>
 <script>${new Markup(TIMEZONE_SCRIPT)}</script>

@@ -12,6 +12,17 @@ export interface SubscriptionRequest {
 }
 
 export const MAX_TOPICS_PER_REQUEST = 20;
+
+/**
+ * A form field people never see (and screen readers are told to skip): bots that fill every field fill
+ * it, and their post is answered like any other but does nothing.
+ */
+export const HONEYPOT_FIELD = 'website';
+
+export function isHoneypotFilled(fields: Readonly<Record<string, unknown>>): boolean {
+  const value = fields[HONEYPOT_FIELD];
+  return typeof value === 'string' ? value.trim() !== '' : value !== undefined;
+}
 export const DEFAULT_DIGEST_HOUR = 7;
 
 function isValidTimeZone(zone: string): boolean {

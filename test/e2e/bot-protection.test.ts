@@ -67,3 +67,66 @@ describe('the subscribe form posted 50 times for one address', () => {
     expect(mail[0]?.mail.text).toContain(`- ${topics[0]?.query}\n`);
   });
 });
+
+describe('posts from other sites and from bots', () => {
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${stack.apiUrl}${path}`, { method: 'POST', body, headers });
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+  it('refuses a subscribe form posted from another origin, writing nothing', async () => {
+    const before = (await items()).length;
+    const body = 'email=hal%40example.com&topics=quokka';
+    for (const headers of [
+      { ...form, origin: 'https://evil.example' },
+      { ...form, origin: 'http://localhost:1' },
+      { ...form, origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { ...form, 'sec-fetch-site': 'same-site' },
+    ]) {
+      const response = await post('/subscriptions', body, headers);
+      expect(response.status, JSON.stringify(headers)).toBe(403);
+      expect(await response.text()).toContain('This form can only be sent from Tidings&#39; own pages');
+    }
+    expect((await items()).length).toBe(before);
+  });
+
+  it('accepts the same post from its own pages and from API clients that name no origin', async () => {
+    const own = new URL(stack.apiUrl).origin;
+    const ok = await post('/subscriptions', 'email=ida%40example.com&topics=quokka', {
+      ...form,
+      origin: own,
+    });
+    expect(ok.status).toBe(202);
+    const api = await post(
+      '/subscriptions',
+      JSON.stringify({ email: 'jo@example.com', topics: ['quokka'] }),
+      {
+        'content-type': 'application/json',
+      },
+    );
+    expect(api.status).toBe(202);
+  });
+
+  it('answers a filled honeypot like any other post, and does nothing', async () => {
+    const before = (await items()).length;
+    const response = await post(
+      '/subscriptions',
+      'email=kim%40example.com&topics=quokka&website=http%3A%2F%2Fspam',
+      form,
+    );
+    expect(response.status).toBe(202);
+    expect(await response.text()).toContain('Check your inbox');
+    await stack.whenIdle();
+    expect((await items()).length).toBe(before);
+    expect((await outbox(stack.outboxDir)).filter((m) => m.raw.includes('kim@example.com'))).toEqual([]);
+  });
+
+  it('still takes a one-click unsubscribe whatever origin the mail client names', async () => {
+    const response = await post('/unsubscribe?token=not-a-token', 'List-Unsubscribe=One-Click', {
+      ...form,
+      origin: 'https://mail.example',
+    });
+    // Past the origin check: the forged token is what it refuses.
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('This link is invalid or has expired.');
+  });
+});
