@@ -1,5 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { confirmSubscription, publicUrl, subscribeToTopics, unsubscribe } from '../lib/compose/subscriptions';
+import {
+  confirmSubscription,
+  limitSubscribes,
+  publicUrl,
+  subscribeToTopics,
+  unsubscribe,
+} from '../lib/compose/subscriptions';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { isOneClickUnsubscribe, requireOwnOrigin } from '../lib/http/origin';
@@ -19,7 +25,12 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
     case 'POST /subscriptions': {
       const fields = parseFields(event);
       // A bot that filled the hidden field gets the answer everyone gets, and nothing happens.
-      if (!isHoneypotFilled(fields)) await subscribeToTopics()(parseSubscriptionRequest(fields));
+      if (!isHoneypotFilled(fields)) {
+        const request = parseSubscriptionRequest(fields);
+        // Counted per client as API Gateway saw it; X-Forwarded-For is whatever the client wrote.
+        await limitSubscribes()(event.requestContext.http.sourceIp);
+        await subscribeToTopics()(request);
+      }
       // Always 202 for a valid request: the answer never says whether the address was known.
       return html ? page(202, checkEmailPage()) : json(202, { status: 'pending_confirmation' });
     }

@@ -25,6 +25,8 @@ export interface Config {
   readonly tokenSecret: SecretRef | undefined;
   /** SES configuration set for feedback events; unset locally. */
   readonly sesConfigurationSet: string | undefined;
+  /** Subscribe posts one client IP may make in a minute. */
+  readonly subscribePerIpPerMinute: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -69,6 +71,16 @@ function url(env: Env, name: string): string {
   return value.replace(/\/+$/, '');
 }
 
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`${name} must be a whole number of at least 1, got "${raw}".`);
+  }
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     tableName: required(env, 'TABLE_NAME'),
@@ -81,5 +93,6 @@ export function loadConfig(env: Env = process.env): Config {
     ingestKey: secret(env, 'TIDINGS_INGEST_KEY', 'INGEST_KEY_SECRET_ARN'),
     tokenSecret: secret(env, 'TIDINGS_TOKEN_SECRET', 'TOKEN_SECRET_ARN'),
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
+    subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
   };
 }

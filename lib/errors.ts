@@ -67,6 +67,18 @@ export class ForbiddenOriginError extends UserFacingError {
   }
 }
 
+export class TooManyRequestsError extends UserFacingError {
+  override name = 'TooManyRequestsError';
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      429,
+      'too_many_requests',
+      `Too many requests from your network; try again in ${retryAfterSeconds} seconds.`,
+    );
+  }
+}
+
 export class InvalidTokenError extends UserFacingError {
   override name = 'InvalidTokenError';
 

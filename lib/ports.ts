@@ -79,6 +79,15 @@ export interface SubscriberStore {
   listDigestSubscribers(): AsyncIterable<Subscriber>;
 }
 
+export interface RateLimiter {
+  /**
+   * Counts one use of `subject` in the fixed window of `windowSeconds` that holds `at`: 0 when allowed,
+   * else the seconds until the window ends. Counted by conditional writes, so concurrent requests cannot
+   * all slip under the limit.
+   */
+  take(subject: string, limit: number, windowSeconds: number, at: Date): Promise<number>;
+}
+
 export interface MatchedTopic {
   readonly topicId: string;
   readonly query: string;

@@ -21,6 +21,8 @@ export const itemFamilies = {
   email: ['EMAIL#*'],
   subscriber: ['SUB#*'],
   meta: ['META'],
+  /** Rate-limit counters, one short-lived item per client and window. */
+  rate: ['RATE#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Partitions of the GSI by their `gsi1pk` values. */

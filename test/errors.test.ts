@@ -13,6 +13,7 @@ describe('error classes', () => {
       UnsupportedMediaTypeError: new errors.UnsupportedMediaTypeError('text/x', ['text/plain']),
       InvalidTokenError: new errors.InvalidTokenError(),
       ForbiddenOriginError: new errors.ForbiddenOriginError('https://news.example.com'),
+      TooManyRequestsError: new errors.TooManyRequestsError(30),
       ConfigError: new errors.ConfigError('message'),
       UndeclaredAccessError: new errors.UndeclaredAccessError('message'),
       QueryError: new QueryError('message', 3),

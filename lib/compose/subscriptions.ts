@@ -1,6 +1,8 @@
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { makeDynamoRateLimiter } from '../adapters/dynamo/rate-limiter';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { makeConfirmSubscription } from '../use-cases/confirm-subscription';
+import { makeLimitSubscribes } from '../use-cases/limit-subscribes';
 import { makeSubscribeToTopics } from '../use-cases/subscribe-to-topics';
 import { makeUnsubscribe } from '../use-cases/unsubscribe';
 import { once } from './once';
@@ -20,11 +22,25 @@ const stores = once(() => {
   return {
     subscribers: makeDynamoSubscriberStore(db, tableName),
     deliveries: makeDynamoDeliveryStore(db, tableName),
+    limiter: makeDynamoRateLimiter(db, tableName),
   };
 });
 
+export const limitSubscribes = once(() =>
+  makeLimitSubscribes({
+    limiter: stores().limiter,
+    clock: systemClock,
+    perMinute: config().subscribePerIpPerMinute,
+  }),
+);
+
 export const subscribeToTopics = once(() =>
-  makeSubscribeToTopics({ ...stores(), clock: systemClock, ids: uuidIds }),
+  makeSubscribeToTopics({
+    subscribers: stores().subscribers,
+    deliveries: stores().deliveries,
+    clock: systemClock,
+    ids: uuidIds,
+  }),
 );
 
 export const confirmSubscription = once(async () =>

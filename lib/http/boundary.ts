@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { UserFacingError } from '../errors';
+import { TooManyRequestsError, UserFacingError } from '../errors';
 import { logger } from '../log';
 import { errorPage } from '../pages/error-page';
 import { wantsHtml } from './request';
@@ -26,7 +26,13 @@ export function withHttpBoundary(handle: HttpHandler) {
       const message = known
         ? error.message
         : `Something went wrong on our side. Quote reference ${correlationId} if you contact us.`;
-      return wantsHtml(event) ? page(status, errorPage(message)) : json(status, { error: { code, message } });
+      const response = wantsHtml(event)
+        ? page(status, errorPage(message))
+        : json(status, { error: { code, message } });
+      if (error instanceof TooManyRequestsError) {
+        response.headers = { ...response.headers, 'retry-after': String(error.retryAfterSeconds) };
+      }
+      return response;
     } finally {
       logger.removeKeys(['correlationId', 'route']);
     }

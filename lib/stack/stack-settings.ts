@@ -9,12 +9,15 @@ export interface StackSettings {
   readonly mailFrom: string;
   /** Base URL for links in emails; when absent the stack uses the HTTP API's own URL. */
   readonly publicUrl: string | undefined;
+  /** Subscribe posts one client IP may make a minute (TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE); default 10. */
+  readonly subscribePerIpPerMinute: number | undefined;
 }
 
 export const contextKeys = {
   mailDomain: 'tidings:mailDomain',
   mailFrom: 'tidings:mailFrom',
   publicUrl: 'tidings:publicUrl',
+  subscribePerIpPerMinute: 'tidings:subscribePerIpPerMinute',
 } as const;
 
 function text(node: Node, key: string): string | undefined {
@@ -54,5 +57,16 @@ export function readStackSettings(node: Node): StackSettings {
   if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
     throw new ConfigError(`Context ${contextKeys.publicUrl} must be an absolute URL, got "${publicUrl}".`);
   }
-  return { mailDomain, mailFrom, publicUrl: publicUrl?.replace(/\/+$/, '') };
+  const perMinute: unknown = node.tryGetContext(contextKeys.subscribePerIpPerMinute);
+  const subscribePerIpPerMinute =
+    perMinute === undefined || perMinute === null ? undefined : Number(perMinute);
+  if (
+    subscribePerIpPerMinute !== undefined &&
+    !(Number.isInteger(subscribePerIpPerMinute) && subscribePerIpPerMinute >= 1)
+  ) {
+    throw new ConfigError(
+      `Context ${contextKeys.subscribePerIpPerMinute} must be a whole number of at least 1, got ${JSON.stringify(perMinute)}.`,
+    );
+  }
+  return { mailDomain, mailFrom, publicUrl: publicUrl?.replace(/\/+$/, ''), subscribePerIpPerMinute };
 }

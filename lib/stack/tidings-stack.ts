@@ -99,6 +99,9 @@ export class TidingsStack extends Stack {
       // lib/config.ts requires both of every function; neither grants anything.
       fn.addEnvironment('TIDINGS_PUBLIC_URL', publicUrl);
       fn.addEnvironment('MAIL_FROM', settings.mailFrom);
+      if (settings.subscribePerIpPerMinute !== undefined) {
+        fn.addEnvironment('TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', String(settings.subscribePerIpPerMinute));
+      }
       fn.bindTable(this.table, declaration.table);
       for (const secret of declaration.secrets) {
         fn.bindSecret(this.secrets[secret], secretEnvironment[secret]);

@@ -223,6 +223,8 @@ describe('item and index families', () => {
       keys.delivery('s', 'ALERT#x'),
       keys.pendingDigestItem('s', 'daily', 'x'),
       keys.topicsVersion(),
+      keys.rateCounter('subscribe-ip#x', '2026-12-01T09:00:00.000Z'),
+      keys.request('s', 'r'),
     ];
     for (const key of itemKeys) expect(familiesOf(itemFamilies, key.pk), key.pk).toHaveLength(1);
     const indexKeys = [

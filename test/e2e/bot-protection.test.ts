@@ -7,7 +7,8 @@ let stack: TestStack;
 let db: DynamoDBClient;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // 50 posts from one client below, to test the per-address limit apart from the per-client one.
+  stack = await startTestStack({ TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE: '1000' });
   db = new DynamoDBClient({
     endpoint: stack.dynamodbUrl,
     region: 'us-east-1',

@@ -62,4 +62,17 @@ describe('readStackSettings', () => {
       'Context tidings:mailDomain must be a string, got 42.',
     );
   });
+
+  it('reads the per-IP subscribe limit as a whole number, and refuses anything else', () => {
+    expect(settingsFrom(valid).subscribePerIpPerMinute).toBeUndefined();
+    expect(settingsFrom({ ...valid, 'tidings:subscribePerIpPerMinute': '30' }).subscribePerIpPerMinute).toBe(
+      30,
+    );
+    expect(settingsFrom({ ...valid, 'tidings:subscribePerIpPerMinute': 5 }).subscribePerIpPerMinute).toBe(5);
+    for (const bad of ['0', '-1', '2.5', 'many']) {
+      expect(() => settingsFrom({ ...valid, 'tidings:subscribePerIpPerMinute': bad }), bad).toThrow(
+        /tidings:subscribePerIpPerMinute must be a whole number of at least 1/,
+      );
+    }
+  });
 });

@@ -210,7 +210,13 @@ describe('the functions', () => {
   });
 
   it('limits every item action to the partitions of the families each function declares', () => {
-    const families = { article: 'ARTICLE#*', email: 'EMAIL#*', subscriber: 'SUB#*', meta: 'META' };
+    const families = {
+      article: 'ARTICLE#*',
+      email: 'EMAIL#*',
+      subscriber: 'SUB#*',
+      meta: 'META',
+      rate: 'RATE#*',
+    };
     const tableArn = stack.resolve(stack.table.table.tableArn);
     for (const name of names) {
       const declared: { readonly [actionClass: string]: unknown } = functions[name].table;

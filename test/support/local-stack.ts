@@ -18,7 +18,9 @@ export interface TestStack extends LocalStack {
 }
 
 /** The same local stack `npm start` runs, on free ports, in memory, with its own outbox folder. */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(env: Readonly<Record<string, string>> = {}): Promise<TestStack> {
+  // The handlers read their settings from the environment, as in Lambda; a test file may set its own.
+  Object.assign(process.env, env);
   const dataDir = await mkdtemp(join(tmpdir(), 'tidings-test-'));
   const ports = { api: await freePort(), dynamodb: await freePort(), ses: await freePort() };
   const ingestKey = `test-key-${Math.random().toString(36).slice(2)}`;

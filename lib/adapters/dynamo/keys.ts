@@ -54,6 +54,8 @@ export const keys = {
     sk: `PENDING#${period}#${articleId}`,
   }),
   pendingDigestPrefix: (period: string) => `PENDING#${period}#`,
+  /** A rate-limit counter: one item per limited thing (a hashed client IP) and window. */
+  rateCounter: (subject: string, windowStart: string) => ({ pk: `RATE#${subject}`, sk: windowStart }),
   /** Bumped on every change to the set of active topics so matchers know their cached index is stale. */
   topicsVersion: () => ({ pk: 'META', sk: 'TOPICS_VERSION' }),
 } as const;
