@@ -1,30 +1,18 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;
-let db: DynamoDBClient;
 
 beforeAll(async () => {
   // 50 posts from one client below, to test the per-address limit apart from the per-client one.
   stack = await startTestStack({ TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE: '1000' });
-  db = new DynamoDBClient({
-    endpoint: stack.dynamodbUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
 });
 
 afterAll(async () => {
-  db?.destroy();
   await stack?.close();
 });
 
-async function items(): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await db.send(new ScanCommand({ TableName: stack.env.TABLE_NAME }));
-  return Items.map((item) => unmarshall(item));
-}
+const items = () => stack.items();
 
 describe('the subscribe form posted 50 times for one address', () => {
   it('answers every post alike and sends one confirmation email, to one subscriber', async () => {

@@ -1,6 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { freePort } from '../../lib/local/free-port';
 import { readLocalSettings } from '../../lib/local/local-env';
@@ -15,6 +17,8 @@ export interface TestStack extends LocalStack {
   readonly close: () => Promise<void>;
   /** POST /articles as the publishing system does: wire copy as text, anything else as JSON. */
   readonly ingest: (body: string | object) => Promise<Response>;
+  /** Every item in the table, for tests that check what a request wrote (or that it wrote nothing). */
+  readonly items: () => Promise<Record<string, unknown>[]>;
 }
 
 /** The same local stack `npm start` runs, on free ports, in memory, with its own outbox folder. */
@@ -35,6 +39,11 @@ export async function startTestStack(env: Readonly<Record<string, string>> = {})
     projectRoot,
   );
   const stack = await startLocalStack({ projectRoot, settings, persist: false, schedules: false });
+  const db = new DynamoDBClient({
+    endpoint: stack.dynamodbUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   return {
     ...stack,
     dataDir,
@@ -49,7 +58,18 @@ export async function startTestStack(env: Readonly<Record<string, string>> = {})
         },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
+    items: async () => {
+      const found: Record<string, unknown>[] = [];
+      let ExclusiveStartKey: ScanCommand['input']['ExclusiveStartKey'];
+      do {
+        const page = await db.send(new ScanCommand({ TableName: settings.tableName, ExclusiveStartKey }));
+        found.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return found;
+    },
     close: async () => {
+      db.destroy();
       await stack.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
