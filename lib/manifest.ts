@@ -120,7 +120,7 @@ export const functions = {
     table: {
       read: ['email', 'subscriber'],
       create: ['email', 'subscriber'],
-      update: ['subscriber', 'meta', 'rate'],
+      update: ['email', 'subscriber', 'meta', 'rate'],
       transact: true,
     },
   },

@@ -48,7 +48,8 @@ export interface TopicChange {
 }
 
 export interface SubscriberStore {
-  findByEmail(email: string): Promise<Subscriber | undefined>;
+  /** The subscriber holding the address at `at`; a pending subscription past its expiry holds nothing. */
+  findByEmail(email: string, at: Date): Promise<Subscriber | undefined>;
   /** Creates the subscriber and its email claim; 'exists' when the address is already claimed. */
   create(subscriber: Subscriber): Promise<'created' | 'exists'>;
   addTopics(topics: readonly Topic[]): Promise<void>;
@@ -57,6 +58,8 @@ export interface SubscriberStore {
    * false when one went out less than `intervalMs` before `at`, however many requests race for it.
    */
   claimConfirmationSlot(subscriberId: string, at: Date, intervalMs: number): Promise<boolean>;
+  /** A new request keeps a still-pending subscriber (profile and address) as long as its own link works. */
+  keepPending(subscriber: Subscriber, at: Date): Promise<void>;
   /** Keeps what one request chose (time zone, digest hour) until it is confirmed or its link expires. */
   recordRequest(
     subscriberId: string,

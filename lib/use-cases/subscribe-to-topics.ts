@@ -23,7 +23,7 @@ export function makeSubscribeToTopics(deps: {
 }) {
   return async function subscribeToTopics(request: SubscriptionRequest): Promise<void> {
     const now = deps.clock.now();
-    let subscriber = await deps.subscribers.findByEmail(request.email);
+    let subscriber = await deps.subscribers.findByEmail(request.email, now);
     if (!subscriber) {
       const candidate = {
         id: deps.ids.newId(),
@@ -35,12 +35,13 @@ export function makeSubscribeToTopics(deps: {
       };
       const outcome = await deps.subscribers.create(candidate);
       // A concurrent request may have claimed the address between the read and the write.
-      subscriber = outcome === 'created' ? candidate : await deps.subscribers.findByEmail(request.email);
+      subscriber = outcome === 'created' ? candidate : await deps.subscribers.findByEmail(request.email, now);
       if (!subscriber) throw new Error('The address was claimed but its subscriber cannot be read.');
     }
     // One confirmation email per address per interval, however often the form is posted: a repeat
     // inside it is answered like any other request and changes nothing.
     if (!(await deps.subscribers.claimConfirmationSlot(subscriber.id, now, CONFIRMATION_INTERVAL_MS))) return;
+    if (subscriber.status === 'pending') await deps.subscribers.keepPending(subscriber, now);
     const requestId = deps.ids.newId();
     const topics: Topic[] = request.topics.map((query) => ({
       subscriberId: subscriber.id,

@@ -1,5 +1,6 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
 import type { ActiveTopic } from '../../lib/ports';
@@ -171,5 +172,80 @@ describe('confirming a further request', () => {
     await store.recordRequest('returning', 'r3', { timezone: 'Europe/Paris', digestHour: 6 }, at);
     await request('returning', 'r3', [['echidna', 'weekly']], at);
     expect(await store.get('returning')).toMatchObject({ timezone: 'Asia/Tokyo', digestHour: 18 });
+  });
+});
+
+describe('a subscription nobody confirms', () => {
+  const day = 86_400;
+  const raw = async (key: { pk: string; sk: string }) =>
+    (await table.db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+
+  async function pending(id: string, email: string, at: Date) {
+    const store = makeDynamoSubscriberStore(table.db, table.tableName);
+    expect(
+      await store.create({
+        id,
+        email,
+        status: 'pending',
+        timezone: 'UTC',
+        digestHour: 7,
+        createdAt: at.toISOString(),
+      }),
+    ).toBe('created');
+    await request(id, 'r1', [['kiwi', 'instant']], at);
+    return store;
+  }
+
+  it('expires with its link, profile, address claim and topics alike, until it is confirmed', async () => {
+    const at = new Date('2026-12-01T08:00:00Z');
+    const store = await pending('lapsing', 'lapsing@example.com', at);
+    const expiry = at.getTime() / 1000 + 7 * day;
+    expect((await raw(keys.profile('lapsing')))?.expiresAt).toBe(expiry);
+    expect((await raw(keys.email('lapsing@example.com')))?.expiresAt).toBe(expiry);
+    expect((await raw(keys.topic('lapsing', 'r1-0')))?.expiresAt).toBe(expiry);
+
+    expect(await store.confirm('lapsing', 'r1', new Date('2026-12-02T08:00:00Z'))).toBe(1);
+    expect(await raw(keys.profile('lapsing'))).not.toHaveProperty('expiresAt');
+    expect(await raw(keys.email('lapsing@example.com'))).not.toHaveProperty('expiresAt');
+    expect(await raw(keys.topic('lapsing', 'r1-0'))).not.toHaveProperty('expiresAt');
+    // A later request cannot put the expiry back on a confirmed subscriber.
+    const confirmed = await store.get('lapsing');
+    if (!confirmed) throw new Error('gone');
+    await store.keepPending(confirmed, new Date('2026-12-03T08:00:00Z'));
+    expect(await raw(keys.profile('lapsing'))).not.toHaveProperty('expiresAt');
+    expect(await raw(keys.email('lapsing@example.com'))).not.toHaveProperty('expiresAt');
+  });
+
+  it('lets the address go once lapsed, even before the TTL has removed the items', async () => {
+    const at = new Date('2026-12-01T08:00:00Z');
+    const store = await pending('old-pending', 'reuse@example.com', at);
+    const later = new Date(at.getTime() + 8 * day * 1000);
+    expect((await store.findByEmail('reuse@example.com', new Date(at.getTime() + 6 * day * 1000)))?.id).toBe(
+      'old-pending',
+    );
+    expect(await store.findByEmail('reuse@example.com', later)).toBeUndefined();
+    expect(
+      await store.create({
+        id: 'new-pending',
+        email: 'reuse@example.com',
+        status: 'pending',
+        timezone: 'UTC',
+        digestHour: 7,
+        createdAt: later.toISOString(),
+      }),
+    ).toBe('created');
+    expect((await store.findByEmail('reuse@example.com', later))?.id).toBe('new-pending');
+  });
+
+  it('is kept as long as the newest request’s link works', async () => {
+    const at = new Date('2026-12-01T08:00:00Z');
+    const store = await pending('asks-again', 'again@example.com', at);
+    const subscriber = await store.get('asks-again');
+    if (!subscriber) throw new Error('gone');
+    const again = new Date(at.getTime() + 5 * day * 1000);
+    await store.keepPending(subscriber, again);
+    const until = again.getTime() / 1000 + 7 * day;
+    expect((await raw(keys.profile('asks-again')))?.expiresAt).toBe(until);
+    expect((await raw(keys.email('again@example.com')))?.expiresAt).toBe(until);
   });
 });

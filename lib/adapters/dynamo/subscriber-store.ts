@@ -33,11 +33,27 @@ function toSubscriber(item: Record<string, unknown>): Subscriber {
   return rest as unknown as Subscriber;
 }
 
-/** Unconfirmed requests (and their settings) are kept as long as their confirmation link works. */
-const REQUEST_TTL_SECONDS = CONFIRM_TOKEN_TTL_SECONDS;
+/**
+ * Unconfirmed requests, their settings and topics, and a subscriber who never confirmed (profile and
+ * email claim) are kept as long as a confirmation link works, then DynamoDB's TTL removes them.
+ */
+const PENDING_TTL_SECONDS = CONFIRM_TOKEN_TTL_SECONDS;
+const pendingUntil = (from: string | Date) =>
+  Math.floor(new Date(from).getTime() / 1000) + PENDING_TTL_SECONDS;
+/** TTL deletes lag by up to days: an item past its expiry counts as gone already. */
+const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
+  typeof item?.expiresAt === 'number' && item.expiresAt * 1000 <= at.getTime();
 
 /** Two queries that differ only in spacing are the same topic. */
 const sameQuery = (query: string) => query.trim().replace(/\s+/g, ' ');
+
+async function ignoreConditionFailure(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
 
 export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
   /**
@@ -90,14 +106,21 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
     }) as AsyncGenerator<Topic & Record<string, unknown>>;
 
   const store: SubscriberStore = {
-    async findByEmail(email) {
+    async findByEmail(email, at) {
       const { Item } = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.email(email), ConsistentRead: true }),
       );
-      return Item ? store.get(Item.subscriberId as string) : undefined;
+      if (!Item || lapsed(Item, at)) return undefined;
+      return store.get(Item.subscriberId as string);
     },
 
     async create(subscriber) {
+      const expiry = subscriber.status === 'pending' ? { expiresAt: pendingUntil(subscriber.createdAt) } : {};
+      // A claim left by a pending subscription that lapsed (TTL not yet run) is taken over.
+      const absentOrLapsed = {
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': Math.floor(new Date(subscriber.createdAt).getTime() / 1000) },
+      };
       try {
         await db.send(
           new TransactWriteCommand({
@@ -105,14 +128,19 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...keys.email(subscriber.email), entity: 'email', subscriberId: subscriber.id },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+                  Item: {
+                    ...keys.email(subscriber.email),
+                    entity: 'email',
+                    subscriberId: subscriber.id,
+                    ...expiry,
+                  },
+                  ...absentOrLapsed,
                 },
               },
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...keys.profile(subscriber.id), entity: 'subscriber', ...subscriber },
+                  Item: { ...keys.profile(subscriber.id), entity: 'subscriber', ...subscriber, ...expiry },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -133,7 +161,12 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
             TransactItems: topics.slice(i, i + TOPICS_PER_TRANSACTION).map((topic) => ({
               Put: {
                 TableName: tableName,
-                Item: { ...keys.topic(topic.subscriberId, topic.id), entity: 'topic', ...topic },
+                Item: {
+                  ...keys.topic(topic.subscriberId, topic.id),
+                  entity: 'topic',
+                  ...topic,
+                  ...(topic.status === 'pending' && { expiresAt: pendingUntil(topic.createdAt) }),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             })),
@@ -147,6 +180,34 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         new GetCommand({ TableName: tableName, Key: keys.profile(subscriberId), ConsistentRead: true }),
       );
       return Item ? toSubscriber(Item) : undefined;
+    },
+
+    async keepPending(subscriber, at) {
+      const until = pendingUntil(at);
+      // Conditional: a confirmation that lands first removed the expiry, and must not get it back.
+      await ignoreConditionFailure(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.profile(subscriber.id),
+            UpdateExpression: 'SET expiresAt = :until',
+            ConditionExpression: '#status = :pending AND attribute_exists(expiresAt)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':until': until, ':pending': 'pending' },
+          }),
+        ),
+      );
+      await ignoreConditionFailure(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.email(subscriber.email),
+            UpdateExpression: 'SET expiresAt = :until',
+            ConditionExpression: 'subscriberId = :id AND attribute_exists(expiresAt)',
+            ExpressionAttributeValues: { ':until': until, ':id': subscriber.id },
+          }),
+        ),
+      );
     },
 
     async claimConfirmationSlot(subscriberId, at, intervalMs) {
@@ -181,7 +242,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
             ...settings,
             createdAt: at.toISOString(),
             // An unconfirmed request is forgotten with its link.
-            expiresAt: Math.floor(at.getTime() / 1000) + REQUEST_TTL_SECONDS,
+            expiresAt: pendingUntil(at),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -241,7 +302,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         Update: {
           TableName: tableName,
           Key: keys.profile(subscriberId),
-          UpdateExpression: `SET ${set.join(', ')} REMOVE unsubscribedAt`,
+          UpdateExpression: `SET ${set.join(', ')} REMOVE unsubscribedAt, expiresAt`,
           // `timezone` is a DynamoDB reserved word.
           ExpressionAttributeNames: { '#status': 'status', ...(settings && { '#tz': 'timezone' }) },
           ExpressionAttributeValues: {
@@ -265,7 +326,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
             Update: {
               TableName: tableName,
               Key: keys.topic(subscriberId, topic.id),
-              UpdateExpression: 'SET #status = :active, gsi1pk = :gpk, gsi1sk = :gsk',
+              UpdateExpression: 'SET #status = :active, gsi1pk = :gpk, gsi1sk = :gsk REMOVE expiresAt',
               ...pendingOnly,
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
@@ -289,8 +350,19 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         }),
         ...replace.map((topic): TransactItem => ({ Update: retireTopic(subscriberId, topic, at) })),
       ];
+      // A confirmed subscriber keeps the address for good.
+      const claimUpdate: TransactItem = {
+        Update: {
+          TableName: tableName,
+          Key: keys.email(profile.email),
+          UpdateExpression: 'REMOVE expiresAt',
+          // Only its own claim: a lapsed subscription's address may have passed to a new request.
+          ConditionExpression: 'subscriberId = :id',
+          ExpressionAttributeValues: { ':id': subscriberId },
+        },
+      };
       try {
-        await writeInChunks([profileUpdate], topicUpdates);
+        await writeInChunks([profileUpdate, claimUpdate], topicUpdates);
       } catch (error) {
         // A concurrent confirmation of the same link got there first; the outcome is the same.
         if (isConditionFailure(error)) return 0;
