@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
-import { isConditionFailure } from './errors';
+import { ignoreConditionFailure } from './errors';
 import { keys } from './keys';
 import type { TableClient } from './table-guard';
 
@@ -17,16 +17,6 @@ function queuedDelivery(delivery: Delivery, at: Date) {
     attempts: 0,
     ...delivery,
   };
-}
-
-async function ignoreConditionFailure(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
 }
 
 export function makeDynamoDeliveryStore(db: TableClient, tableName: string): DeliveryStore {

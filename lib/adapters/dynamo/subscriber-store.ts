@@ -9,7 +9,7 @@ import {
 import type { ActiveTopic, SubscriberStore } from '../../ports';
 import type { Subscriber, Topic } from '../../subscriptions/model';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
-import { isConditionFailure } from './errors';
+import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
 import type { TableClient } from './table-guard';
@@ -46,14 +46,6 @@ const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
 
 /** Two queries that differ only in spacing are the same topic. */
 const sameQuery = (query: string) => query.trim().replace(/\s+/g, ' ');
-
-async function ignoreConditionFailure(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-}
 
 export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
   /**
