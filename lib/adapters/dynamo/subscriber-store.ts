@@ -202,9 +202,9 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       );
     },
 
-    async claimConfirmationSlot(subscriberId, at, intervalMs) {
-      try {
-        await db.send(
+    claimConfirmationSlot(subscriberId, at, intervalMs) {
+      return ignoreConditionFailure(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.profile(subscriberId),
@@ -216,12 +216,8 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
               ':since': new Date(at.getTime() - intervalMs).toISOString(),
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async recordRequest(subscriberId, requestId, settings, at) {
