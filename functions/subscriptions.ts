@@ -9,7 +9,7 @@ import {
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { isOneClickUnsubscribe, requireOwnOrigin } from '../lib/http/origin';
-import { formFields, parseFields, queryParam, wantsHtml } from '../lib/http/request';
+import { clientOf, formFields, mediaType, parseFields, queryParam, wantsHtml } from '../lib/http/request';
 import { json, page } from '../lib/http/response';
 import { checkEmailPage } from '../lib/pages/subscribe-page';
 import { confirmedPage, unsubscribedPage } from '../lib/pages/token-pages';
@@ -21,6 +21,7 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
   // Mail providers' one-click posts come from no page at all; everything else must come from ours.
   const oneClick = event.routeKey === 'POST /unsubscribe' && isOneClickUnsubscribe(formFields(event));
   if (!oneClick) requireOwnOrigin(event, publicUrl());
+  const client = clientOf(event);
   switch (event.routeKey) {
     case 'POST /subscriptions': {
       const fields = parseFields(event);
@@ -29,19 +30,26 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
         const request = parseSubscriptionRequest(fields);
         // Counted per client as API Gateway saw it; X-Forwarded-For is whatever the client wrote.
         await limitSubscribes()(event.requestContext.http.sourceIp);
-        await subscribeToTopics()(request);
+        const source = mediaType(event) === 'application/x-www-form-urlencoded' ? 'form' : 'api';
+        await subscribeToTopics()(request, { source, ...client });
       }
       // Always 202 for a valid request: the answer never says whether the address was known.
       return html ? page(202, checkEmailPage()) : json(202, { status: 'pending_confirmation' });
     }
     case 'POST /confirm': {
-      const { activatedTopics } = await (await confirmSubscription())(queryParam(event, 'token'));
+      const { activatedTopics } = await (await confirmSubscription())(queryParam(event, 'token'), {
+        source: 'email-link',
+        ...client,
+      });
       return html
         ? page(200, confirmedPage(activatedTopics))
         : json(200, { status: 'confirmed', activatedTopics });
     }
     case 'POST /unsubscribe': {
-      await (await unsubscribe())(queryParam(event, 'token'));
+      await (await unsubscribe())(queryParam(event, 'token'), {
+        source: oneClick ? 'one-click' : 'email-link',
+        ...client,
+      });
       return html ? page(200, unsubscribedPage()) : json(200, { status: 'unsubscribed' });
     }
     default:

@@ -3,7 +3,14 @@
  * them against DynamoDB and SES; nothing here knows about AWS.
  */
 import type { Article } from './articles';
-import type { DigestPeriod, Frequency, Subscriber, Topic } from './subscriptions/model';
+import type {
+  ConsentContext,
+  ConsentEntry,
+  DigestPeriod,
+  Frequency,
+  Subscriber,
+  Topic,
+} from './subscriptions/model';
 
 export interface Clock {
   now(): Date;
@@ -60,21 +67,30 @@ export interface SubscriberStore {
   claimConfirmationSlot(subscriberId: string, at: Date, intervalMs: number): Promise<boolean>;
   /** A new request keeps a still-pending subscriber (profile and address) as long as its own link works. */
   keepPending(subscriber: Subscriber, at: Date): Promise<void>;
-  /** Keeps what one request chose (time zone, digest hour) until it is confirmed or its link expires. */
+  /**
+   * Every change of state (requesting, confirming, unsubscribing…) writes its consent-ledger line in the
+   * same transaction as the change itself, so the ledger cannot miss one or record one that did not happen.
+   *
+   * Keeps what one request chose (time zone, digest hour) until it is confirmed or its link expires. */
   recordRequest(
     subscriberId: string,
     requestId: string,
     settings: { readonly timezone: string; readonly digestHour: number },
     at: Date,
+    consent: ConsentContext,
   ): Promise<void>;
   get(subscriberId: string): Promise<Subscriber | undefined>;
+  /** Every topic the subscriber has, in any state (pending, active, retired). */
+  listTopics(subscriberId: string): Promise<Topic[]>;
+  /** The subscriber's consent ledger, oldest first. */
+  consentHistory(subscriberId: string): Promise<ConsentEntry[]>;
   /**
    * Activates the subscriber with the request's settings and its topics, one topic per query (a repeated
    * query is dropped, or replaces the active one when its frequency differs); returns how many topics
    * became active.
    */
-  confirm(subscriberId: string, requestId: string, at: Date): Promise<number>;
-  unsubscribe(subscriberId: string, at: Date): Promise<boolean>;
+  confirm(subscriberId: string, requestId: string, at: Date, consent: ConsentContext): Promise<number>;
+  unsubscribe(subscriberId: string, at: Date, consent: ConsentContext): Promise<boolean>;
   listActiveTopics(): AsyncIterable<ActiveTopic>;
   /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
   topicChangesSince(since: string): AsyncIterable<TopicChange>;

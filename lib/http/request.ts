@@ -75,3 +75,13 @@ export function wantsHtml(event: APIGatewayProxyEventV2): boolean {
 export function queryParam(event: APIGatewayProxyEventV2, name: string): string | undefined {
   return event.queryStringParameters?.[name];
 }
+
+/**
+ * Who sent the request, for the consent ledger: API Gateway's view of the client address (never
+ * X-Forwarded-For, which the client writes itself) and the user agent.
+ */
+export function clientOf(event: APIGatewayProxyEventV2): { ip?: string; userAgent?: string } {
+  const ip = event.requestContext?.http?.sourceIp;
+  const userAgent = header(event, 'user-agent');
+  return { ...(ip && { ip }), ...(userAgent && { userAgent }) };
+}

@@ -2,7 +2,8 @@ export const FREQUENCIES = ['instant', 'daily', 'weekly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 export type DigestPeriod = Exclude<Frequency, 'instant'>;
 
-export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed';
+/** 'suppressed': SES reported the address undeliverable or a complaint; nothing is ever mailed to it. */
+export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'suppressed';
 
 export interface Subscriber {
   readonly id: string;
@@ -28,4 +29,41 @@ export interface Topic {
   /** The subscription request that added it: confirming that request's link activates it. */
   readonly requestId: string;
   readonly createdAt: string;
+}
+
+/** Where a change to someone's subscription came from, as recorded in their consent ledger. */
+export const CONSENT_SOURCES = [
+  'form',
+  'api',
+  'email-link',
+  'one-click',
+  'preference-centre',
+  'ses-feedback',
+  'import',
+] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/** Who asked for a change, as far as we know: the source always, the client's IP and user agent when seen. */
+export interface ConsentContext {
+  readonly source: ConsentSource;
+  readonly ip?: string;
+  readonly userAgent?: string;
+}
+
+export type ConsentAction =
+  | 'requested'
+  | 'confirmed'
+  | 'unsubscribed'
+  | 'suppressed'
+  | 'topics-changed'
+  | 'settings-changed'
+  | 'paused'
+  | 'links-revoked';
+
+/** One line of the consent ledger: append-only, written in the same transaction as the change it records. */
+export interface ConsentEntry extends ConsentContext {
+  readonly at: string;
+  readonly action: ConsentAction;
+  /** What changed, in words ("added: Gaza -football"), when the action alone does not say. */
+  readonly detail?: string;
 }

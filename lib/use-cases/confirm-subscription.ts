@@ -1,5 +1,6 @@
 import { InvalidTokenError } from '../errors';
 import type { Clock, SubscriberStore } from '../ports';
+import type { ConsentContext } from '../subscriptions/model';
 import type { Tokens } from '../subscriptions/tokens';
 
 /**
@@ -12,13 +13,16 @@ export function makeConfirmSubscription(deps: {
   tokens: Tokens;
   clock: Clock;
 }) {
-  return async function confirmSubscription(token: unknown): Promise<{ activatedTopics: number }> {
+  return async function confirmSubscription(
+    token: unknown,
+    consent: ConsentContext,
+  ): Promise<{ activatedTopics: number }> {
     const now = deps.clock.now();
     const claims = deps.tokens.verify(token, 'confirm', now);
     if (!claims.requestId) throw new InvalidTokenError();
     const subscriber = await deps.subscribers.get(claims.subscriberId);
     if (!subscriber) throw new InvalidTokenError();
-    const activatedTopics = await deps.subscribers.confirm(subscriber.id, claims.requestId, now);
+    const activatedTopics = await deps.subscribers.confirm(subscriber.id, claims.requestId, now, consent);
     // Nothing left to activate and not subscribed: the reader unsubscribed after this request, and an old
     // link must not claim otherwise (nor quietly resubscribe them).
     if (activatedTopics === 0 && subscriber.status !== 'active') {

@@ -1,5 +1,5 @@
 import type { Clock, DeliveryStore, Ids, SubscriberStore } from '../ports';
-import type { Topic } from '../subscriptions/model';
+import type { ConsentContext, Topic } from '../subscriptions/model';
 import type { SubscriptionRequest } from '../subscriptions/subscription-request';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../subscriptions/tokens';
 
@@ -21,7 +21,10 @@ export function makeSubscribeToTopics(deps: {
   clock: Clock;
   ids: Ids;
 }) {
-  return async function subscribeToTopics(request: SubscriptionRequest): Promise<void> {
+  return async function subscribeToTopics(
+    request: SubscriptionRequest,
+    consent: ConsentContext,
+  ): Promise<void> {
     const now = deps.clock.now();
     let subscriber = await deps.subscribers.findByEmail(request.email, now);
     if (!subscriber) {
@@ -57,6 +60,7 @@ export function makeSubscribeToTopics(deps: {
       requestId,
       { timezone: request.timezone, digestHour: request.digestHour },
       now,
+      consent,
     );
     await deps.subscribers.addTopics(topics);
     await deps.deliveries.queueConfirmation(

@@ -5,7 +5,7 @@ import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
 import type { ActiveTopic } from '../../lib/ports';
 import type { Topic } from '../../lib/subscriptions/model';
-import { startTestTable } from '../support/dynamo';
+import { startTestTable, viaApi } from '../support/dynamo';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ async function activeSubscriber(subscriberId: string, topicCount: number) {
     createdAt: at.toISOString(),
   }));
   await store.addTopics(topics);
-  expect(await store.confirm(subscriberId, 'r1', at)).toBe(topicCount);
+  expect(await store.confirm(subscriberId, 'r1', at, viaApi)).toBe(topicCount);
   return store;
 }
 
@@ -68,7 +68,7 @@ describe('unsubscribing a subscriber with more topics than one transaction holds
     const version = await store.topicsVersion();
 
     const flaky = makeDynamoSubscriberStore(failingTransaction(table.db, 2), table.tableName);
-    await expect(flaky.unsubscribe('many-topics', new Date('2026-12-01T10:00:00Z'))).rejects.toThrow(
+    await expect(flaky.unsubscribe('many-topics', new Date('2026-12-01T10:00:00Z'), viaApi)).rejects.toThrow(
       'socket hang up',
     );
     // The first chunk landed: the profile is unsubscribed (so sending skips it) but 60 topics are still active.
@@ -76,7 +76,7 @@ describe('unsubscribing a subscriber with more topics than one transaction holds
     expect(await activeTopicsOf('many-topics')).toHaveLength(60);
 
     // The retry (the same link clicked again, or the Lambda retry) finishes the job.
-    expect(await store.unsubscribe('many-topics', new Date('2026-12-01T10:01:00Z'))).toBe(false);
+    expect(await store.unsubscribe('many-topics', new Date('2026-12-01T10:01:00Z'), viaApi)).toBe(false);
     expect(await activeTopicsOf('many-topics')).toEqual([]);
     // Each chunk told the matchers: a matcher that refreshed in between still learns of the rest.
     expect(await store.topicsVersion()).toBe(version + 2);
@@ -88,7 +88,7 @@ describe('unsubscribing a subscriber with more topics than one transaction holds
     expect(changes.filter((c) => c === 'retired')).toHaveLength(150);
 
     // Once complete, another retry changes nothing.
-    expect(await store.unsubscribe('many-topics', new Date('2026-12-01T10:02:00Z'))).toBe(false);
+    expect(await store.unsubscribe('many-topics', new Date('2026-12-01T10:02:00Z'), viaApi)).toBe(false);
     expect(await store.topicsVersion()).toBe(version + 2);
   });
 });
@@ -119,7 +119,7 @@ describe('confirming a further request', () => {
     const store = await activeSubscriber('repeats', 0);
     const at = new Date('2026-12-01T11:00:00Z');
     await request('repeats', 'r2', [['quokka', 'instant']], at);
-    expect(await store.confirm('repeats', 'r2', at)).toBe(1);
+    expect(await store.confirm('repeats', 'r2', at, viaApi)).toBe(1);
 
     await request(
       'repeats',
@@ -130,11 +130,11 @@ describe('confirming a further request', () => {
       ],
       at,
     );
-    expect(await store.confirm('repeats', 'r3', at)).toBe(1);
+    expect(await store.confirm('repeats', 'r3', at, viaApi)).toBe(1);
     expect((await activeTopicsOf('repeats')).map((t) => t.query).sort()).toEqual(['quokka', 'wombat']);
 
     await request('repeats', 'r4', [['quokka', 'daily']], at);
-    expect(await store.confirm('repeats', 'r4', at)).toBe(1);
+    expect(await store.confirm('repeats', 'r4', at, viaApi)).toBe(1);
     const active = await activeTopicsOf('repeats');
     expect(active.filter((t) => t.query === 'quokka')).toEqual([
       expect.objectContaining({ topicId: 'r4-0', frequency: 'daily' }),
@@ -152,16 +152,16 @@ describe('confirming a further request', () => {
   it('applies the time zone and digest hour of the confirmed request, and not of an unconfirmed one', async () => {
     const store = await activeSubscriber('returning', 1);
     const at = new Date('2026-12-01T12:00:00Z');
-    await store.unsubscribe('returning', at);
+    await store.unsubscribe('returning', at, viaApi);
 
-    await store.recordRequest('returning', 'r2', { timezone: 'Asia/Tokyo', digestHour: 18 }, at);
+    await store.recordRequest('returning', 'r2', { timezone: 'Asia/Tokyo', digestHour: 18 }, at, viaApi);
     await request('returning', 'r2', [['platypus', 'daily']], at);
     expect(await store.get('returning')).toMatchObject({
       status: 'unsubscribed',
       timezone: 'UTC',
       digestHour: 7,
     });
-    expect(await store.confirm('returning', 'r2', at)).toBe(1);
+    expect(await store.confirm('returning', 'r2', at, viaApi)).toBe(1);
     expect(await store.get('returning')).toMatchObject({
       status: 'active',
       timezone: 'Asia/Tokyo',
@@ -169,9 +169,57 @@ describe('confirming a further request', () => {
     });
 
     // A later request nobody confirms changes nothing.
-    await store.recordRequest('returning', 'r3', { timezone: 'Europe/Paris', digestHour: 6 }, at);
+    await store.recordRequest('returning', 'r3', { timezone: 'Europe/Paris', digestHour: 6 }, at, viaApi);
     await request('returning', 'r3', [['echidna', 'weekly']], at);
     expect(await store.get('returning')).toMatchObject({ timezone: 'Asia/Tokyo', digestHour: 18 });
+  });
+});
+
+describe('the consent ledger', () => {
+  it('records each transition once, with its source, client address and user agent, oldest first', async () => {
+    const store = makeDynamoSubscriberStore(table.db, table.tableName);
+    const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 13, minute));
+    await store.create({
+      id: 'ledger',
+      email: 'ledger@example.com',
+      status: 'pending',
+      timezone: 'UTC',
+      digestHour: 7,
+      createdAt: at(0).toISOString(),
+    });
+    const browser = { ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' };
+    await store.recordRequest('ledger', 'r1', { timezone: 'UTC', digestHour: 7 }, at(0), {
+      source: 'form',
+      ...browser,
+    });
+    await request('ledger', 'r1', [['wombat', 'instant']], at(0));
+    await store.confirm('ledger', 'r1', at(5), { source: 'email-link', ...browser });
+    // Confirming again and unsubscribing twice change nothing the second time, so they record nothing.
+    await store.confirm('ledger', 'r1', at(6), { source: 'email-link', ...browser });
+    await store.unsubscribe('ledger', at(9), { source: 'one-click' });
+    await store.unsubscribe('ledger', at(10), { source: 'one-click' });
+
+    expect(await store.consentHistory('ledger')).toEqual([
+      { at: at(0).toISOString(), action: 'requested', source: 'form', ...browser },
+      {
+        at: at(5).toISOString(),
+        action: 'confirmed',
+        source: 'email-link',
+        ...browser,
+        detail: 'request r1: wombat',
+      },
+      { at: at(9).toISOString(), action: 'unsubscribed', source: 'one-click' },
+    ]);
+  });
+
+  it('writes the line with the change or not at all: a failed unsubscribe leaves no line claiming it', async () => {
+    const store = await activeSubscriber('ledger-fail', 1);
+    const flaky = makeDynamoSubscriberStore(failingTransaction(table.db, 1), table.tableName);
+    await expect(
+      flaky.unsubscribe('ledger-fail', new Date('2026-12-01T14:00:00Z'), viaApi),
+    ).rejects.toThrow('socket hang up');
+    expect((await store.get('ledger-fail'))?.status).toBe('active');
+    expect((await store.consentHistory('ledger-fail')).map((line) => line.action)).toEqual(['confirmed']);
   });
 });
 
@@ -204,7 +252,7 @@ describe('a subscription nobody confirms', () => {
     expect((await raw(keys.email('lapsing@example.com')))?.expiresAt).toBe(expiry);
     expect((await raw(keys.topic('lapsing', 'r1-0')))?.expiresAt).toBe(expiry);
 
-    expect(await store.confirm('lapsing', 'r1', new Date('2026-12-02T08:00:00Z'))).toBe(1);
+    expect(await store.confirm('lapsing', 'r1', new Date('2026-12-02T08:00:00Z'), viaApi)).toBe(1);
     expect(await raw(keys.profile('lapsing'))).not.toHaveProperty('expiresAt');
     expect(await raw(keys.email('lapsing@example.com'))).not.toHaveProperty('expiresAt');
     expect(await raw(keys.topic('lapsing', 'r1-0'))).not.toHaveProperty('expiresAt');

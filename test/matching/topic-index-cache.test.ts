@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { makeTopicIndexCache } from '../../lib/matching/topic-index-cache';
 import type { SubscriberStore } from '../../lib/ports';
-import { startTestTable } from '../support/dynamo';
+import { startTestTable, viaApi } from '../support/dynamo';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -34,7 +34,7 @@ async function subscribe(store: SubscriberStore, id: string, query: string, at: 
       createdAt: at.toISOString(),
     },
   ]);
-  await store.confirm(id, 'r', at);
+  await store.confirm(id, 'r', at, viaApi);
 }
 
 describe('the in-memory topic index, built from DynamoDB and refreshed incrementally', () => {
@@ -67,7 +67,7 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     expect(calls).toEqual({ full: 1, changes: 1 });
 
     now = new Date('2026-11-27T10:06:00Z');
-    await store.unsubscribe('ann', now);
+    await store.unsubscribe('ann', now, viaApi);
     const third = await currentIndex();
     expect(third.index.match(article('Iran and Iraq')).map((m) => m.topicId)).toEqual(['ben#t']);
     expect(third.topics.has('ann#t')).toBe(false);

@@ -26,3 +26,6 @@ export async function startTestTable(tableName = 'tidings-test') {
     },
   };
 }
+
+/** The consent context of changes a test makes directly on a store: as if through the JSON API. */
+export const viaApi = { source: 'api' } as const;

@@ -4,7 +4,7 @@ import { InvalidTokenError } from '../../lib/errors';
 import { makeTokens } from '../../lib/subscriptions/tokens';
 import { makeConfirmSubscription } from '../../lib/use-cases/confirm-subscription';
 import { makeUnsubscribe } from '../../lib/use-cases/unsubscribe';
-import { startTestTable } from '../support/dynamo';
+import { startTestTable, viaApi } from '../support/dynamo';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -53,19 +53,20 @@ describe('confirming a subscription', () => {
   it('activates the request once; a second click says it was already confirmed', async () => {
     const { subscribers, link } = await pendingSubscriber('c1', 'r1');
     const confirm = makeConfirmSubscription({ subscribers, tokens, clock });
-    expect(await confirm(link('r1'))).toEqual({ activatedTopics: 1 });
-    expect(await confirm(link('r1'))).toEqual({ activatedTopics: 0 });
+    expect(await confirm(link('r1'), viaApi)).toEqual({ activatedTopics: 1 });
+    expect(await confirm(link('r1'), viaApi)).toEqual({ activatedTopics: 0 });
     expect((await subscribers.get('c1'))?.status).toBe('active');
   });
 
   it('refuses an old link after the reader unsubscribed, and leaves them unsubscribed', async () => {
     const { subscribers, link } = await pendingSubscriber('c2', 'r1');
     const confirm = makeConfirmSubscription({ subscribers, tokens, clock });
-    await confirm(link('r1'));
+    await confirm(link('r1'), viaApi);
     await makeUnsubscribe({ subscribers, tokens, clock })(
       tokens.issue({ purpose: 'unsubscribe', subscriberId: 'c2' }),
+      viaApi,
     );
-    const again = confirm(link('r1'));
+    const again = confirm(link('r1'), viaApi);
     await expect(again).rejects.toThrow(InvalidTokenError);
     await expect(again).rejects.toThrow(
       /no longer valid: you unsubscribed after asking for it\. Subscribe again/,
@@ -76,8 +77,8 @@ describe('confirming a subscription', () => {
   it('still lets a returning reader confirm a new request made after unsubscribing', async () => {
     const { subscribers, link } = await pendingSubscriber('c3', 'r1');
     const confirm = makeConfirmSubscription({ subscribers, tokens, clock });
-    await confirm(link('r1'));
-    await subscribers.unsubscribe('c3', now);
+    await confirm(link('r1'), viaApi);
+    await subscribers.unsubscribe('c3', now, viaApi);
     await subscribers.addTopics([
       {
         subscriberId: 'c3',
@@ -89,7 +90,7 @@ describe('confirming a subscription', () => {
         createdAt: now.toISOString(),
       },
     ]);
-    expect(await confirm(link('r2'))).toEqual({ activatedTopics: 1 });
+    expect(await confirm(link('r2'), viaApi)).toEqual({ activatedTopics: 1 });
     expect((await subscribers.get('c3'))?.status).toBe('active');
   });
 });

@@ -11,7 +11,7 @@ import { makeTokens } from '../../lib/subscriptions/tokens';
 import { makeCheckHealth } from '../../lib/use-cases/check-health';
 import { makeLinks } from '../../lib/use-cases/links';
 import { makeSendDelivery } from '../../lib/use-cases/send-delivery';
-import { startTestTable } from '../support/dynamo';
+import { startTestTable, viaApi } from '../support/dynamo';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -72,7 +72,7 @@ async function setUp(mailer: Mailer, subscriberId: string) {
       createdAt: now.toISOString(),
     },
   ]);
-  expect(await stores.subscribers.confirm(subscriberId, 'r1', now)).toBe(1);
+  expect(await stores.subscribers.confirm(subscriberId, 'r1', now, viaApi)).toBe(1);
   const delivery: AlertDelivery = {
     kind: 'alert',
     subscriberId,
@@ -148,7 +148,7 @@ describe('sending a delivery, with the per-recipient ledger', () => {
   it('skips, and records why, when the subscriber left before the send', async () => {
     const { mailer, sent } = flakyMailer(0);
     const { send, delivery, ledger, stores } = await setUp(mailer, 'sub-left');
-    await stores.subscribers.unsubscribe('sub-left', new Date());
+    await stores.subscribers.unsubscribe('sub-left', new Date(), viaApi);
     expect(await send(delivery)).toBe('skipped');
     expect(sent).toHaveLength(0);
     expect(await ledger()).toMatchObject({ status: 'skipped', skipReason: 'subscriber is not active' });
@@ -161,7 +161,7 @@ describe('sending a confirmation through the ledger', () => {
   async function confirmationFor(subscriberId: string, status: 'pending' | 'unsubscribed') {
     const { mailer, sent } = flakyMailer(0);
     const { send, stores, later } = await setUp(mailer, subscriberId);
-    if (status === 'unsubscribed') await stores.subscribers.unsubscribe(subscriberId, new Date());
+    if (status === 'unsubscribed') await stores.subscribers.unsubscribe(subscriberId, new Date(), viaApi);
     const at = new Date('2026-11-27T10:00:00Z');
     const confirmation: ConfirmationDelivery = {
       kind: 'confirm',

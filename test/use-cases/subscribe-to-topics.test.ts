@@ -4,7 +4,7 @@ import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-stor
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { parseSubscriptionRequest } from '../../lib/subscriptions/subscription-request';
 import { makeSubscribeToTopics } from '../../lib/use-cases/subscribe-to-topics';
-import { startTestTable } from '../support/dynamo';
+import { startTestTable, viaApi } from '../support/dynamo';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -27,7 +27,8 @@ function subscribeAt(start: Date) {
   });
   return {
     subscribers,
-    subscribe: (email: string, topics: string[]) => subscribe(parseSubscriptionRequest({ email, topics })),
+    subscribe: (email: string, topics: string[]) =>
+      subscribe(parseSubscriptionRequest({ email, topics }), viaApi),
     later: (minutes: number) => {
       now = new Date(now.getTime() + minutes * 60_000);
     },

@@ -54,6 +54,12 @@ export const keys = {
     sk: `PENDING#${period}#${articleId}`,
   }),
   pendingDigestPrefix: (period: string) => `PENDING#${period}#`,
+  /** One consent-ledger line; sorted by time, and unique even for two changes in the same millisecond. */
+  consent: (subscriberId: string, at: string, action: string, nonce: string) => ({
+    pk: `SUB#${subscriberId}`,
+    sk: `CONSENT#${at}#${action}#${nonce}`,
+  }),
+  consentPrefix: 'CONSENT#',
   /** A rate-limit counter: one item per limited thing (a hashed client IP) and window. */
   rateCounter: (subject: string, windowStart: string) => ({ pk: `RATE#${subject}`, sk: windowStart }),
   /** Bumped on every change to the set of active topics so matchers know their cached index is stale. */

@@ -1,13 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import {
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
 import type { ActiveTopic, SubscriberStore } from '../../ports';
-import type { Subscriber, Topic } from '../../subscriptions/model';
+import type {
+  ConsentAction,
+  ConsentContext,
+  ConsentEntry,
+  Subscriber,
+  Topic,
+} from '../../subscriptions/model';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
@@ -28,10 +34,13 @@ function toActiveTopic(item: Record<string, unknown>): ActiveTopic {
   };
 }
 
-function toSubscriber(item: Record<string, unknown>): Subscriber {
+/** The stored item without the table's own attributes. */
+function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
-  return rest as unknown as Subscriber;
+  return rest;
 }
+
+const toSubscriber = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Subscriber;
 
 /**
  * Unconfirmed requests, their settings and topics, and a subscriber who never confirmed (profile and
@@ -96,6 +105,35 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': keys.topicPrefix },
       ConsistentRead: true,
     }) as AsyncGenerator<Topic & Record<string, unknown>>;
+
+  /** A consent-ledger line, written in the same transaction as the change it records. */
+  const consentLine = (
+    subscriberId: string,
+    action: ConsentAction,
+    consent: ConsentContext,
+    at: Date,
+    detail?: string,
+  ): TransactItem => {
+    const entry: ConsentEntry = {
+      at: at.toISOString(),
+      action,
+      source: consent.source,
+      ...(consent.ip !== undefined && { ip: consent.ip }),
+      ...(consent.userAgent !== undefined && { userAgent: consent.userAgent.slice(0, 500) }),
+      ...(detail !== undefined && { detail: detail.slice(0, 2000) }),
+    };
+    return {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.consent(subscriberId, entry.at, action, randomUUID().slice(0, 8)),
+          entity: 'consent',
+          ...entry,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  };
 
   const store: SubscriberStore = {
     async findByEmail(email, at) {
@@ -220,24 +258,49 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       );
     },
 
-    async recordRequest(subscriberId, requestId, settings, at) {
+    async recordRequest(subscriberId, requestId, settings, at, consent) {
       await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...keys.request(subscriberId, requestId),
-            entity: 'request',
-            ...settings,
-            createdAt: at.toISOString(),
-            // An unconfirmed request is forgotten with its link.
-            expiresAt: pendingUntil(at),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...keys.request(subscriberId, requestId),
+                  entity: 'request',
+                  ...settings,
+                  createdAt: at.toISOString(),
+                  // An unconfirmed request is forgotten with its link.
+                  expiresAt: pendingUntil(at),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            consentLine(subscriberId, 'requested', consent, at),
+          ],
         }),
       );
     },
 
-    async confirm(subscriberId, requestId, at) {
+    async listTopics(subscriberId) {
+      const topics: Topic[] = [];
+      for await (const item of topicsOf(subscriberId)) topics.push(withoutKeys(item) as unknown as Topic);
+      return topics;
+    },
+
+    async consentHistory(subscriberId) {
+      const entries: ConsentEntry[] = [];
+      const items = queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': keys.consentPrefix },
+        ConsistentRead: true,
+      });
+      for await (const item of items) entries.push(withoutKeys(item) as unknown as ConsentEntry);
+      return entries;
+    },
+
+    async confirm(subscriberId, requestId, at, consent) {
       const profile = await store.get(subscriberId);
       if (!profile) return 0;
       const active = new Map<string, Topic>();
@@ -350,7 +413,14 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         },
       };
       try {
-        await writeInChunks([profileUpdate, claimUpdate], topicUpdates);
+        const confirmed = consentLine(
+          subscriberId,
+          'confirmed',
+          consent,
+          at,
+          `request ${requestId}: ${activate.map((topic) => topic.query).join('; ') || 'no new topics'}`,
+        );
+        await writeInChunks([profileUpdate, claimUpdate, confirmed], topicUpdates);
       } catch (error) {
         // A concurrent confirmation of the same link got there first; the outcome is the same.
         if (isConditionFailure(error)) return 0;
@@ -359,7 +429,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       return activate.length;
     },
 
-    async unsubscribe(subscriberId, at) {
+    async unsubscribe(subscriberId, at, consent) {
       const profile = await store.get(subscriberId);
       if (!profile) return false;
       // A retry after a failure between chunks finds the profile already unsubscribed: it still retires
@@ -381,7 +451,10 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       };
       if (alreadyUnsubscribed && topicUpdates.length === 0) return false;
       // The profile changes in the first chunk, so mail stops at once however many chunks follow.
-      await writeInChunks(alreadyUnsubscribed ? [] : [profileUpdate], topicUpdates);
+      const head = alreadyUnsubscribed
+        ? []
+        : [profileUpdate, consentLine(subscriberId, 'unsubscribed', consent, at)];
+      await writeInChunks(head, topicUpdates);
       return !alreadyUnsubscribed;
     },
 
