@@ -3,6 +3,7 @@ import {
   confirmSubscription,
   limitSubscribes,
   publicUrl,
+  requestLimits,
   subscribeToTopics,
   unsubscribe,
 } from '../lib/compose/subscriptions';
@@ -27,7 +28,7 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
       const fields = parseFields(event);
       // A bot that filled the hidden field gets the answer everyone gets, and nothing happens.
       if (!isHoneypotFilled(fields)) {
-        const request = parseSubscriptionRequest(fields);
+        const request = parseSubscriptionRequest(fields, requestLimits());
         // Counted per client as API Gateway saw it; X-Forwarded-For is whatever the client wrote.
         await limitSubscribes()(event.requestContext.http.sourceIp);
         const source = mediaType(event) === 'application/x-www-form-urlencoded' ? 'form' : 'api';

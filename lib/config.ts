@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import { DEFAULT_MAX_TOPICS } from './subscriptions/model';
 
 /**
  * Every setting Tidings reads, read and validated in one place. Variable names are set by the CDK
@@ -27,6 +28,8 @@ export interface Config {
   readonly sesConfigurationSet: string | undefined;
   /** Subscribe posts one client IP may make in a minute. */
   readonly subscribePerIpPerMinute: number;
+  /** Topics one subscriber may have, and so one request may ask for. */
+  readonly maxTopics: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -94,5 +97,6 @@ export function loadConfig(env: Env = process.env): Config {
     tokenSecret: secret(env, 'TIDINGS_TOKEN_SECRET', 'TOKEN_SECRET_ARN'),
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
+    maxTopics: positiveInteger(env, 'TIDINGS_MAX_TOPICS', DEFAULT_MAX_TOPICS),
   };
 }

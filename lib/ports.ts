@@ -7,10 +7,12 @@ import type {
   ConsentContext,
   ConsentEntry,
   DigestPeriod,
-  Frequency,
+  DigestSettings,
   Subscriber,
   Topic,
+  Weekday,
 } from './subscriptions/model';
+import type { TopicAfterConfirming } from './subscriptions/topic-set';
 
 export interface Clock {
   now(): Date;
@@ -75,7 +77,7 @@ export interface SubscriberStore {
   recordRequest(
     subscriberId: string,
     requestId: string,
-    settings: { readonly timezone: string; readonly digestHour: number },
+    settings: Required<DigestSettings>,
     at: Date,
     consent: ConsentContext,
   ): Promise<void>;
@@ -141,12 +143,14 @@ export interface ConfirmationDelivery {
   readonly subscriberId: string;
   readonly key: string;
   readonly requestId: string;
-  readonly topics: readonly string[];
-  readonly frequency: Frequency;
+  /** Every topic the subscriber will have once this request is confirmed, the new ones marked. */
+  readonly topics: readonly TopicAfterConfirming[];
   /** When the link stops working (Unix seconds), fixed at request time however late the mail goes out. */
   readonly linkExpiresAt: number;
-  /** The time zone the reader gave with the request, for showing that expiry. */
+  /** What the reader chose with the request: the expiry and digest times are shown in their zone. */
   readonly timezone: string;
+  readonly digestHour: number;
+  readonly digestWeekday: Weekday;
 }
 
 export type Delivery = AlertDelivery | DigestDelivery | ConfirmationDelivery;

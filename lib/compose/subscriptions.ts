@@ -51,5 +51,8 @@ export const unsubscribe = once(async () =>
   makeUnsubscribe({ subscribers: stores().subscribers, tokens: await tokens(), clock: systemClock }),
 );
 
+/** What one subscriber may ask for. */
+export const requestLimits = () => ({ maxTopics: config().maxTopics });
+
 /** The origin the subscriptions function's own pages are served from: the only one its forms accept. */
 export const publicUrl = () => config().publicUrl;

@@ -3,11 +3,16 @@
 export type Frequency = 'instant' | 'daily' | 'weekly';
 export type DigestPeriod = 'daily' | 'weekly';
 
+export type Weekday = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';
+
 export interface ConfirmationEmailData {
   /** Absolute http(s) link that confirms the subscription. */
   readonly confirmUrl: string;
-  readonly topics: readonly string[];
-  readonly frequency: Frequency;
+  /** Every topic the reader will have once confirmed, each with its frequency; `isNew` for this request's. */
+  readonly topics: readonly { query: string; frequency: Frequency; isNew: boolean }[];
+  /** Local hour (0–23) and day of their digests, shown beside daily and weekly topics. */
+  readonly digestHour: number;
+  readonly digestWeekday: Weekday;
   /** ISO 8601 instant after which the link no longer confirms anything; the email says when. */
   readonly linkExpiresAt: string;
   /** IANA zone the expiry is shown in: the one the reader gave with the request. */

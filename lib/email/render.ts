@@ -1,6 +1,7 @@
 import Mustache from 'mustache';
 import { alertEmail, confirmEmail, digestEmail } from '../../templates/dist/compiled';
 import {
+  hourOfDay,
   httpUrl,
   isoDate,
   nonEmptyList,
@@ -16,9 +17,22 @@ import type {
   DigestEmailData,
   MatchedArticle,
   RenderedEmail,
+  Weekday,
 } from './email-data';
+
+/** In `Date#getDay` order, so a day's index is its number. */
+const WEEKDAYS: readonly Weekday[] = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+];
+
 import { escapeHtml } from './escape-html';
-import { formatDateTime, formatList, preview } from './format';
+import { formatDateTime, formatHour, formatList, formatWeekday, preview } from './format';
 import { highlightTerms, type TextSegment } from './highlight';
 
 // The only copy so far; another locale is a new templates/copy/<locale>.json and a way to choose it here.
@@ -30,10 +44,17 @@ const inLocale = (templates: CompiledKind) => {
 };
 
 export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
-  const topics = nonEmptyList('topics', data.topics).map((topic, index) =>
-    requiredText(`topics[${index}]`, topic),
-  );
-  const frequency = oneOf('frequency', data.frequency, ['instant', 'daily', 'weekly']);
+  const topics = nonEmptyList('topics', data.topics).map((topic, index) => {
+    const frequency = oneOf(`topics[${index}].frequency`, topic.frequency, ['instant', 'daily', 'weekly']);
+    return {
+      query: requiredText(`topics[${index}].query`, topic.query),
+      instant: frequency === 'instant',
+      daily: frequency === 'daily',
+      weekly: frequency === 'weekly',
+      isNew: topic.isNew === true,
+    };
+  });
+  const weekday = oneOf('digestWeekday', data.digestWeekday, WEEKDAYS);
   const locale = inLocale(confirmEmail);
   return render(locale.email, {
     confirmUrl: httpUrl('confirmUrl', data.confirmUrl),
@@ -43,10 +64,12 @@ export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
       timeZone(data.timeZone),
     ),
     topics,
-    topicsText: formatList(topics, locale.dateLocale),
-    instant: frequency === 'instant',
-    daily: frequency === 'daily',
-    weekly: frequency === 'weekly',
+    topicsText: formatList(
+      topics.map((topic) => topic.query),
+      locale.dateLocale,
+    ),
+    digestTime: formatHour(hourOfDay('digestHour', data.digestHour)),
+    weekdayLabel: formatWeekday(WEEKDAYS.indexOf(weekday), locale.dateLocale),
   });
 }
 

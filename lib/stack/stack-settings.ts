@@ -11,6 +11,8 @@ export interface StackSettings {
   readonly publicUrl: string | undefined;
   /** Subscribe posts one client IP may make a minute (TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE); default 10. */
   readonly subscribePerIpPerMinute: number | undefined;
+  /** Topics one subscriber may have (TIDINGS_MAX_TOPICS); default 25. */
+  readonly maxTopics: number | undefined;
 }
 
 export const contextKeys = {
@@ -18,7 +20,19 @@ export const contextKeys = {
   mailFrom: 'tidings:mailFrom',
   publicUrl: 'tidings:publicUrl',
   subscribePerIpPerMinute: 'tidings:subscribePerIpPerMinute',
+  maxTopics: 'tidings:maxTopics',
 } as const;
+
+/** A whole number of at least 1 (given as a number or, on the command line, as text), or undefined. */
+function positive(node: Node, key: string): number | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null) return undefined;
+  const value = Number(raw);
+  if (!(Number.isInteger(value) && value >= 1)) {
+    throw new ConfigError(`Context ${key} must be a whole number of at least 1, got ${JSON.stringify(raw)}.`);
+  }
+  return value;
+}
 
 function text(node: Node, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
@@ -57,16 +71,11 @@ export function readStackSettings(node: Node): StackSettings {
   if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
     throw new ConfigError(`Context ${contextKeys.publicUrl} must be an absolute URL, got "${publicUrl}".`);
   }
-  const perMinute: unknown = node.tryGetContext(contextKeys.subscribePerIpPerMinute);
-  const subscribePerIpPerMinute =
-    perMinute === undefined || perMinute === null ? undefined : Number(perMinute);
-  if (
-    subscribePerIpPerMinute !== undefined &&
-    !(Number.isInteger(subscribePerIpPerMinute) && subscribePerIpPerMinute >= 1)
-  ) {
-    throw new ConfigError(
-      `Context ${contextKeys.subscribePerIpPerMinute} must be a whole number of at least 1, got ${JSON.stringify(perMinute)}.`,
-    );
-  }
-  return { mailDomain, mailFrom, publicUrl: publicUrl?.replace(/\/+$/, ''), subscribePerIpPerMinute };
+  return {
+    mailDomain,
+    mailFrom,
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    subscribePerIpPerMinute: positive(node, contextKeys.subscribePerIpPerMinute),
+    maxTopics: positive(node, contextKeys.maxTopics),
+  };
 }

@@ -4,6 +4,7 @@ import type {
   AlertDelivery,
   ArticleStore,
   Clock,
+  ConfirmationDelivery,
   Delivery,
   DeliveryStore,
   DigestDelivery,
@@ -12,6 +13,8 @@ import type {
   SubscriberStore,
 } from '../ports';
 import { periodLabel } from '../subscriptions/digest-schedule';
+import { DEFAULT_DIGEST_WEEKDAY, type Frequency } from '../subscriptions/model';
+import { DEFAULT_DIGEST_HOUR } from '../subscriptions/subscription-request';
 import type { Links } from './links';
 
 export type SendOutcome = 'sent' | 'skipped' | 'already-taken';
@@ -34,6 +37,23 @@ function articleData(article: Article, topics: readonly MatchedTopic[], links: L
     source: article.source,
     snippet: snippet(article, SNIPPET_CHARS),
     ...describe(topics),
+  };
+}
+
+/**
+ * The topics and digest times a confirmation shows. Confirmations queued before topics had their own
+ * frequency carry plain queries and one `frequency`; they are still in the ledger after a deploy.
+ */
+function confirmationTopics(delivery: ConfirmationDelivery) {
+  const legacy = delivery as unknown as { frequency?: Frequency };
+  return {
+    topics: delivery.topics.map((topic) =>
+      typeof topic === 'string'
+        ? { query: topic, frequency: legacy.frequency ?? 'instant', isNew: true }
+        : topic,
+    ),
+    digestHour: delivery.digestHour ?? DEFAULT_DIGEST_HOUR,
+    digestWeekday: delivery.digestWeekday ?? DEFAULT_DIGEST_WEEKDAY,
   };
 }
 
@@ -97,8 +117,7 @@ export function makeSendDelivery(deps: {
         if (delivery.linkExpiresAt * 1000 <= now.getTime()) return await skip('its link has expired');
         email = renderConfirmation({
           confirmUrl: deps.links.confirm(subscriberId, delivery.requestId, delivery.linkExpiresAt),
-          topics: [...delivery.topics],
-          frequency: delivery.frequency,
+          ...confirmationTopics(delivery),
           linkExpiresAt: new Date(delivery.linkExpiresAt * 1000).toISOString(),
           timeZone: delivery.timezone,
         });

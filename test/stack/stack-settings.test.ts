@@ -75,4 +75,12 @@ describe('readStackSettings', () => {
       );
     }
   });
+
+  it('reads the topic limit the same way', () => {
+    expect(settingsFrom(valid).maxTopics).toBeUndefined();
+    expect(settingsFrom({ ...valid, 'tidings:maxTopics': '40' }).maxTopics).toBe(40);
+    expect(() => settingsFrom({ ...valid, 'tidings:maxTopics': 'lots' })).toThrow(
+      'Context tidings:maxTopics must be a whole number of at least 1, got "lots".',
+    );
+  });
 });

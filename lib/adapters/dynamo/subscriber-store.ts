@@ -15,6 +15,7 @@ import type {
   Topic,
 } from '../../subscriptions/model';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
+import { sameQuery } from '../../subscriptions/topic-set';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
@@ -52,9 +53,6 @@ const pendingUntil = (from: string | Date) =>
 /** TTL deletes lag by up to days: an item past its expiry counts as gone already. */
 const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
   typeof item?.expiresAt === 'number' && item.expiresAt * 1000 <= at.getTime();
-
-/** Two queries that differ only in spacing are the same topic. */
-const sameQuery = (query: string) => query.trim().replace(/\s+/g, ' ');
 
 export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
   /**
@@ -341,12 +339,16 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       );
       const settings =
         typeof request?.timezone === 'string' && typeof request.digestHour === 'number'
-          ? { ':tz': request.timezone, ':hour': request.digestHour }
+          ? {
+              ':tz': request.timezone,
+              ':hour': request.digestHour,
+              ':weekday': typeof request.digestWeekday === 'string' ? request.digestWeekday : 'monday',
+            }
           : undefined;
       const set = [
         '#status = :active',
         'confirmedAt = :at',
-        ...(settings ? ['#tz = :tz', 'digestHour = :hour'] : []),
+        ...(settings ? ['#tz = :tz', 'digestHour = :hour', 'digestWeekday = :weekday'] : []),
         ...(hasDigestTopic ? ['gsi1pk = :gpk', 'gsi1sk = :gsk'] : []),
       ];
       const profileUpdate: TransactItem = {
