@@ -93,6 +93,26 @@ export interface SubscriberStore {
    */
   confirm(subscriberId: string, requestId: string, at: Date, consent: ConsentContext): Promise<number>;
   unsubscribe(subscriberId: string, at: Date, consent: ConsentContext): Promise<boolean>;
+  /**
+   * A confirmed subscriber's own edit (preference centre, mute link): `add` become active at once, `retire`
+   * (topic ids) leave matching; one consent line records it.
+   */
+  changeTopics(
+    subscriberId: string,
+    change: { readonly add: readonly Topic[]; readonly retire: readonly string[]; readonly detail: string },
+    at: Date,
+    consent: ConsentContext,
+  ): Promise<void>;
+  updateSettings(
+    subscriberId: string,
+    settings: Required<DigestSettings>,
+    at: Date,
+    consent: ConsentContext,
+  ): Promise<void>;
+  /** Holds every alert and digest until `until`; undefined resumes mail now. */
+  pause(subscriberId: string, until: Date | undefined, at: Date, consent: ConsentContext): Promise<void>;
+  /** Bumps the link generation, so every link issued before stops working; returns the new generation. */
+  revokeLinks(subscriberId: string, at: Date, consent: ConsentContext): Promise<number>;
   listActiveTopics(): AsyncIterable<ActiveTopic>;
   /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
   topicChangesSince(since: string): AsyncIterable<TopicChange>;
@@ -182,4 +202,21 @@ export interface DeliveryStore {
   markSkipped(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;
   /** Puts a claimed delivery back in the queue after a failure that is worth retrying. */
   release(subscriberId: string, key: string, error: string): Promise<void>;
+  /** The subscriber's send log: every delivery with its status, times and provider message id. */
+  history(subscriberId: string): Promise<DeliveryRecord[]>;
+}
+
+export interface DeliveryRecord {
+  readonly key: string;
+  readonly kind: Delivery['kind'];
+  readonly status: 'queued' | 'sending' | 'sent' | 'skipped';
+  readonly createdAt: string;
+  readonly attempts?: number;
+  readonly sentAt?: string;
+  readonly messageId?: string;
+  readonly skippedAt?: string;
+  readonly skipReason?: string;
+  readonly lastError?: string;
+  /** What it was about: the alert's article, or the digest's articles. */
+  readonly articleIds: readonly string[];
 }

@@ -33,19 +33,26 @@ export interface MatchedArticle {
   readonly matchedTerms: readonly string[];
 }
 
-export interface AlertEmailData extends MatchedArticle {
+/** The links every alert and digest carries to its reader's own settings. */
+export interface SubscriberLinks {
   readonly unsubscribeUrl: string;
+  /** The preference centre, shown as "Manage your topics" beside the unsubscribe link. */
+  readonly preferencesUrl: string;
+}
+
+export interface AlertEmailData extends MatchedArticle, SubscriberLinks {
+  /** A signed "mute this topic" link for each topic that matched. */
+  readonly muteLinks: readonly { readonly query: string; readonly url: string }[];
   /** IANA zone for dates, e.g. Europe/London; UTC when absent. */
   readonly timeZone?: string;
 }
 
-export interface DigestEmailData {
+export interface DigestEmailData extends SubscriberLinks {
   readonly period: DigestPeriod;
   /** Shown in the subject and heading, e.g. "27 Nov 2026" or "21–27 Nov 2026". */
   readonly periodLabel: string;
   /** At least one: an empty digest is not sent. */
   readonly items: readonly MatchedArticle[];
-  readonly unsubscribeUrl: string;
   /** IANA zone for dates, e.g. Europe/London; UTC when absent. */
   readonly timeZone?: string;
 }

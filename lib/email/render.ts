@@ -17,6 +17,7 @@ import type {
   DigestEmailData,
   MatchedArticle,
   RenderedEmail,
+  SubscriberLinks,
   Weekday,
 } from './email-data';
 
@@ -73,13 +74,24 @@ export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
   });
 }
 
+function subscriberLinks(data: SubscriberLinks) {
+  return {
+    unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
+    preferencesUrl: httpUrl('preferencesUrl', data.preferencesUrl),
+  };
+}
+
 export function renderAlert(data: AlertEmailData): RenderedEmail {
   const locale = inLocale(alertEmail);
   const article = articleView(data, 'alert', timeZone(data.timeZone), locale.dateLocale);
   return render(locale.email, {
     ...article,
     snippetPreview: preview(article.snippet),
-    unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
+    ...subscriberLinks(data),
+    muteLinks: data.muteLinks.map((link, index) => ({
+      query: requiredText(`muteLinks[${index}].query`, link.query),
+      url: httpUrl(`muteLinks[${index}].url`, link.url),
+    })),
   });
 }
 
@@ -101,7 +113,7 @@ export function renderDigest(data: DigestEmailData): RenderedEmail {
     topicsText: formatList(topics, locale.dateLocale),
     firstHeadline: items[0]?.headline,
     more: items.length - 1,
-    unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
+    ...subscriberLinks(data),
   });
 }
 

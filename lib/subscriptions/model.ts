@@ -44,6 +44,10 @@ export interface Subscriber extends DigestSettings {
   readonly createdAt: string;
   readonly confirmedAt?: string;
   readonly unsubscribedAt?: string;
+  /** No alert or digest is sent before this instant (ISO): the subscriber paused their mail. */
+  readonly pausedUntil?: string;
+  /** Bumped when the subscriber revokes their links; tokens of older generations stop working. */
+  readonly tokenGeneration?: number;
 }
 
 export type TopicStatus = 'pending' | 'active' | 'inactive';

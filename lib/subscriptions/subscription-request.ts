@@ -50,22 +50,27 @@ function readFrequency(raw: unknown, field: string): Frequency {
   return raw as Frequency;
 }
 
-/** Checks one query as the matcher will read it; the message names the topic by its place in the list. */
-export function readQuery(raw: unknown, label: string): string {
-  if (typeof raw !== 'string') throw new ValidationError('invalid_topics', `${label} must be a string.`);
+/** Checks one query as the matcher will read it, returning it trimmed; the parser's message says why not. */
+export function checkQuery(raw: string): string {
   const query = raw.trim();
   if (query.length > MAX_QUERY_CHARS) {
-    throw new ValidationError('invalid_query', `${label} is longer than ${MAX_QUERY_CHARS} characters.`);
+    throw new ValidationError('invalid_query', `A topic can be at most ${MAX_QUERY_CHARS} characters long.`);
   }
+  parseQuery(query);
+  return query;
+}
+
+/** `checkQuery` for one topic of a list: the message names the topic by its place in it. */
+function readQuery(raw: unknown, label: string): string {
+  if (typeof raw !== 'string') throw new ValidationError('invalid_topics', `${label} must be a string.`);
   try {
-    parseQuery(query);
+    return checkQuery(raw);
   } catch (error) {
     if (error instanceof ValidationError) {
-      throw new ValidationError('invalid_query', `${label} ("${query.slice(0, 60)}"): ${error.message}`);
+      throw new ValidationError('invalid_query', `${label} ("${raw.trim().slice(0, 60)}"): ${error.message}`);
     }
     throw error;
   }
-  return query;
 }
 
 /** Topics as strings (taking `frequency`) or `{query, frequency}` objects; a repeated query counts once. */

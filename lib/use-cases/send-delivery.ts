@@ -13,7 +13,7 @@ import type {
   SubscriberStore,
 } from '../ports';
 import { periodLabel } from '../subscriptions/digest-schedule';
-import { DEFAULT_DIGEST_WEEKDAY, type Frequency } from '../subscriptions/model';
+import { DEFAULT_DIGEST_WEEKDAY, type Frequency, type Subscriber } from '../subscriptions/model';
 import { DEFAULT_DIGEST_HOUR } from '../subscriptions/subscription-request';
 import type { Links } from './links';
 
@@ -77,11 +77,26 @@ export function makeSendDelivery(deps: {
    */
   claimTimeoutMs: number;
 }) {
-  async function render(delivery: AlertDelivery | DigestDelivery, unsubscribeUrl: string, timeZone: string) {
+  async function render(delivery: AlertDelivery | DigestDelivery, subscriber: Subscriber, now: Date) {
+    const timeZone = subscriber.timezone;
+    // Every mail carries fresh links (90 days from now), so a reader always holds working ones.
+    const links = {
+      unsubscribeUrl: deps.links.unsubscribe(subscriber, now),
+      preferencesUrl: deps.links.preferences(subscriber, now),
+    };
     if (delivery.kind === 'alert') {
       const article = await deps.articles.get(delivery.articleId);
       if (!article) return undefined;
-      return renderAlert({ ...articleData(article, delivery.topics, deps.links), unsubscribeUrl, timeZone });
+      const muteLinks = delivery.topics.map((topic) => ({
+        query: topic.query,
+        url: deps.links.mute(subscriber, topic.topicId, now),
+      }));
+      return renderAlert({
+        ...articleData(article, delivery.topics, deps.links),
+        ...links,
+        muteLinks,
+        timeZone,
+      });
     }
     const items = [];
     for (const entry of delivery.entries) {
@@ -93,7 +108,7 @@ export function makeSendDelivery(deps: {
       period: delivery.period,
       periodLabel: periodLabel(delivery.period, delivery.periodKey),
       items,
-      unsubscribeUrl,
+      ...links,
       timeZone,
     });
   }
@@ -123,11 +138,13 @@ export function makeSendDelivery(deps: {
         });
       } else {
         if (subscriber?.status !== 'active') return await skip('subscriber is not active');
-        const unsubscribeUrl = deps.links.unsubscribe(subscriberId);
-        email = await render(delivery, unsubscribeUrl, subscriber.timezone);
+        if (subscriber.pausedUntil && subscriber.pausedUntil > now.toISOString()) {
+          return await skip(`mail is paused until ${subscriber.pausedUntil}`);
+        }
+        email = await render(delivery, subscriber, now);
         if (!email) return await skip('its articles are gone');
         headers = {
-          'List-Unsubscribe': `<${unsubscribeUrl}>`,
+          'List-Unsubscribe': `<${deps.links.unsubscribe(subscriber, now)}>`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
         };
       }

@@ -5,6 +5,8 @@ import { ValidationError } from '../../lib/errors';
 import { nestingProblems } from './html-structure';
 
 const unsubscribeUrl = 'https://tidings.example.com/unsubscribe?token=tok_3f9a.b-c_d';
+const preferencesUrl = 'https://tidings.example.com/preferences?token=pref_1.x';
+const muteUrl = 'https://tidings.example.com/mute?token=mute_1.y';
 const linkExpiry = { linkExpiresAt: '2026-12-08T09:00:00.000Z', timeZone: 'Europe/London' };
 /** Digests at 07:00 on Mondays, the defaults. */
 const digestTimes = { digestHour: 7, digestWeekday: 'monday' } as const;
@@ -18,6 +20,8 @@ const alert: AlertEmailData = {
   topic: 'AI chips',
   matchedTerms: ['nvidia', 'tsmc'],
   unsubscribeUrl,
+  preferencesUrl,
+  muteLinks: [{ query: 'AI chips', url: muteUrl }],
 };
 
 const item = (n: number, extra: Partial<MatchedArticle> = {}): MatchedArticle => ({
@@ -36,6 +40,7 @@ const digest: DigestEmailData = {
   periodLabel: '27 Nov 2026',
   items: [item(1), item(2), item(3)],
   unsubscribeUrl,
+  preferencesUrl,
 };
 
 /** The words of an HTML fragment as a reader sees them. */
@@ -182,6 +187,23 @@ describe('alert', () => {
     expect(email.text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
   });
 
+  it('links to the preference centre and mutes each matched topic, in HTML and text', () => {
+    const both = renderAlert({
+      ...alert,
+      muteLinks: [
+        { query: 'AI chips', url: muteUrl },
+        { query: 'Nvidia', url: `${muteUrl}2` },
+      ],
+    });
+    expect(hrefs(both.html)).toEqual(expect.arrayContaining([preferencesUrl, muteUrl, `${muteUrl}2`]));
+    expect(visibleText(both.html)).toContain('Mute “AI chips” Mute “Nvidia” Manage your topics');
+    expect(both.text).toContain(`Mute “AI chips”: ${muteUrl}\nMute “Nvidia”: ${muteUrl}2\n`);
+    expect(both.text).toContain(`Manage your topics: ${preferencesUrl}\nUnsubscribe: ${unsubscribeUrl}`);
+    expect(() => renderAlert({ ...alert, muteLinks: [{ query: 'AI', url: 'javascript:1' }] })).toThrow(
+      /muteLinks\[0\]\.url must be an absolute http\(s\) URL/,
+    );
+  });
+
   it('writes dates in the given time zone', () => {
     const local = renderAlert({ ...alert, timeZone: 'America/New_York' });
     expect(visibleText(local.html)).toContain('27 Nov 2026, 09:05');
@@ -208,7 +230,7 @@ describe('digest', () => {
       expect(text).toContain(`Matched (Topic ${n}): election`);
     }
     expect(html.match(/class="item"/g)).toHaveLength(3);
-    expect(text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
+    expect(text).toContain(`Manage your topics: ${preferencesUrl}\nUnsubscribe: ${unsubscribeUrl}`);
     expect(visibleText(html)).toContain('matched your topics Topic 1, Topic 2 and Topic 3.');
   });
 
@@ -259,6 +281,8 @@ describe('links', () => {
     const given = new Set([
       alert.articleUrl,
       unsubscribeUrl,
+      preferencesUrl,
+      muteUrl,
       ...digest.items.map((entry) => entry.articleUrl),
     ]);
     for (const { html } of [renderAlert(alert), renderDigest(digest)]) {

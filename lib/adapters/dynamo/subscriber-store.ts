@@ -460,6 +460,128 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       return !alreadyUnsubscribed;
     },
 
+    async changeTopics(subscriberId, change, at, consent) {
+      const topics = await store.listTopics(subscriberId);
+      const retiring = topics.filter(
+        (topic) => change.retire.includes(topic.id) && topic.status !== 'inactive',
+      );
+      const remaining = topics.filter((topic) => topic.status === 'active' && !retiring.includes(topic));
+      const hasDigestTopic = [...remaining, ...change.add].some((topic) => topic.frequency !== 'instant');
+      const digest = keys.digestIndex(subscriberId);
+      // The digest index lists exactly the subscribers with a digest topic: the schedule walks only those.
+      const profileUpdate: TransactItem = {
+        Update: {
+          TableName: tableName,
+          Key: keys.profile(subscriberId),
+          UpdateExpression: hasDigestTopic ? 'SET gsi1pk = :gpk, gsi1sk = :gsk' : 'REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':active': 'active',
+            ...(hasDigestTopic && { ':gpk': digest.gsi1pk, ':gsk': digest.gsi1sk }),
+          },
+        },
+      };
+      const added = change.add.map((topic): TransactItem => {
+        const index = keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString());
+        return {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.topic(subscriberId, topic.id),
+              entity: 'topic',
+              ...topic,
+              status: 'active',
+              ...index,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+      });
+      const retired = retiring.map(
+        (topic): TransactItem => ({ Update: retireTopic(subscriberId, topic, at) }),
+      );
+      await writeInChunks(
+        [profileUpdate, consentLine(subscriberId, 'topics-changed', consent, at, change.detail)],
+        [...added, ...retired],
+      );
+    },
+
+    async updateSettings(subscriberId, settings, at, consent) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.profile(subscriberId),
+                UpdateExpression: 'SET #tz = :tz, digestHour = :hour, digestWeekday = :weekday',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#tz': 'timezone' },
+                ExpressionAttributeValues: {
+                  ':tz': settings.timezone,
+                  ':hour': settings.digestHour,
+                  ':weekday': settings.digestWeekday,
+                },
+              },
+            },
+            consentLine(
+              subscriberId,
+              'settings-changed',
+              consent,
+              at,
+              `digests at ${settings.digestHour}:00 ${settings.timezone}, weekly on ${settings.digestWeekday}`,
+            ),
+          ],
+        }),
+      );
+    },
+
+    async pause(subscriberId, until, at, consent) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.profile(subscriberId),
+                UpdateExpression: until ? 'SET pausedUntil = :until' : 'REMOVE pausedUntil',
+                ConditionExpression: 'attribute_exists(pk)',
+                ...(until && { ExpressionAttributeValues: { ':until': until.toISOString() } }),
+              },
+            },
+            consentLine(
+              subscriberId,
+              'paused',
+              consent,
+              at,
+              until ? `until ${until.toISOString()}` : 'resumed',
+            ),
+          ],
+        }),
+      );
+    },
+
+    async revokeLinks(subscriberId, at, consent) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.profile(subscriberId),
+                UpdateExpression: 'ADD tokenGeneration :one',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+            consentLine(subscriberId, 'links-revoked', consent, at),
+          ],
+        }),
+      );
+      return (await store.get(subscriberId))?.tokenGeneration ?? 0;
+    },
+
     async *listActiveTopics(): AsyncIterable<ActiveTopic> {
       for (let shard = 0; shard < SHARDS; shard++) {
         for await (const item of topicShard('TOPICS', shard)) yield toActiveTopic(item);
