@@ -3,7 +3,8 @@ import { articles, previewTopic, verifyToken } from '../lib/compose/pages';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { queryParam, wantsHtml } from '../lib/http/request';
-import { json, page } from '../lib/http/response';
+import { favicon, json, page } from '../lib/http/response';
+import { refuseUnmatched } from '../lib/http/routes';
 import { articlePage } from '../lib/pages/article-page';
 import { previewPage } from '../lib/pages/preview-page';
 import { subscribePage } from '../lib/pages/subscribe-page';
@@ -17,8 +18,8 @@ const previewJson = (preview: TopicPreview) => ({
 });
 
 /**
- * GET pages (and the topic preview, as JSON for API clients). Token pages check the link is genuine but
- * change nothing: only their form's POST does.
+ * GET pages (and the topic preview, as JSON for API clients), and the answer to requests no route matches.
+ * Token pages check the link is genuine but change nothing: only their form's POST does.
  */
 export const pages = async (event: APIGatewayProxyEventV2) => {
   switch (event.routeKey) {
@@ -44,8 +45,11 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
       if (!article) throw new NotFoundError('There is no article with that id.');
       return page(200, articlePage(article));
     }
+    case 'GET /favicon.ico':
+      return favicon();
     default:
-      throw new NotFoundError(`No page at ${event.rawPath}.`);
+      // The `$default` route: no route matched, so this answers 404 or 405 from the manifest's routes.
+      return refuseUnmatched(event);
   }
 };
 

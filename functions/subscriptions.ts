@@ -6,11 +6,11 @@ import {
   subscribeToTopics,
   unsubscribe,
 } from '../lib/compose/subscriptions';
-import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { isOneClickUnsubscribe, requireOwnOrigin } from '../lib/http/origin';
 import { clientOf, formFields, mediaType, parseFields, queryParam, wantsHtml } from '../lib/http/request';
 import { json, page } from '../lib/http/response';
+import { refuseUnmatched } from '../lib/http/routes';
 import { checkEmailPage } from '../lib/pages/subscribe-page';
 import { confirmedPage, unsubscribedPage } from '../lib/pages/token-pages';
 import { isHoneypotFilled, parseSubscriptionRequest } from '../lib/subscriptions/subscription-request';
@@ -53,7 +53,7 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
       return html ? page(200, unsubscribedPage()) : json(200, { status: 'unsubscribed' });
     }
     default:
-      throw new NotFoundError(`Nothing to post at ${event.rawPath}.`);
+      return refuseUnmatched(event);
   }
 };
 

@@ -215,9 +215,9 @@ describe('the consent ledger', () => {
   it('writes the line with the change or not at all: a failed unsubscribe leaves no line claiming it', async () => {
     const store = await activeSubscriber('ledger-fail', 1);
     const flaky = makeDynamoSubscriberStore(failingTransaction(table.db, 1), table.tableName);
-    await expect(
-      flaky.unsubscribe('ledger-fail', new Date('2026-12-01T14:00:00Z'), viaApi),
-    ).rejects.toThrow('socket hang up');
+    await expect(flaky.unsubscribe('ledger-fail', new Date('2026-12-01T14:00:00Z'), viaApi)).rejects.toThrow(
+      'socket hang up',
+    );
     expect((await store.get('ledger-fail'))?.status).toBe('active');
     expect((await store.consentHistory('ledger-fail')).map((line) => line.action)).toEqual(['confirmed']);
   });

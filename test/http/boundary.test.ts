@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { ValidationError } from '../../lib/errors';
+import { MethodNotAllowedError, ValidationError } from '../../lib/errors';
 import { withHttpBoundary } from '../../lib/http/boundary';
 import { logger } from '../../lib/log';
 
@@ -47,5 +47,36 @@ describe('the HTTP error boundary', () => {
     const response = await handler(event({ accept: 'text/html' }));
     expect(response.headers?.['content-type']).toMatch(/text\/html/);
     expect(response.body).toContain('That is &lt;not&gt; an email address.');
+  });
+
+  it('names the allowed methods of a 405 in Allow, for JSON and HTML alike', async () => {
+    const handler = withHttpBoundary(async () => {
+      throw new MethodNotAllowedError('PUT', '/confirm', ['GET', 'HEAD', 'POST']);
+    });
+    for (const accept of ['application/json', 'text/html']) {
+      const response = await handler(event({ accept }));
+      expect(response.statusCode, accept).toBe(405);
+      expect(response.headers?.allow, accept).toBe('GET, HEAD, POST');
+    }
+  });
+
+  it('hands a HEAD request to the handler as its GET and answers with the same status and headers, no body', async () => {
+    const seen: string[] = [];
+    const handler = withHttpBoundary(async (e) => {
+      seen.push(`${e.requestContext.http.method} ${e.routeKey}`);
+      return { statusCode: 200, headers: { 'content-type': 'text/html', etag: '"1"' }, body: '<p>hi</p>' };
+    });
+    const head = {
+      routeKey: 'HEAD /page',
+      headers: {},
+      requestContext: { requestId: 'r', http: { method: 'HEAD' } },
+    } as unknown as APIGatewayProxyEventV2;
+    const response = await handler(head);
+    expect(seen).toEqual(['GET GET /page']);
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'text/html', etag: '"1"' },
+      body: '',
+    });
   });
 });
