@@ -99,11 +99,14 @@ export const functions = {
   pages: {
     entry: 'functions/pages.ts',
     description:
-      'Serves the subscribe, confirm and unsubscribe pages, the article archive, topic previews and the 404/405 answers.',
+      'Serves the subscribe, confirm and unsubscribe pages and their results, the article archive, topic previews and 404/405 answers.',
     triggers: [
       { kind: 'http', method: 'GET', path: '/' },
+      { kind: 'http', method: 'GET', path: '/check-inbox' },
       { kind: 'http', method: 'GET', path: '/confirm' },
+      { kind: 'http', method: 'GET', path: '/confirmed' },
       { kind: 'http', method: 'GET', path: '/unsubscribe' },
+      { kind: 'http', method: 'GET', path: '/unsubscribed' },
       { kind: 'http', method: 'GET', path: '/articles/{id}' },
       { kind: 'http', method: 'GET', path: '/preview' },
       { kind: 'http', method: 'GET', path: '/favicon.ico' },
@@ -113,7 +116,8 @@ export const functions = {
     memoryMb: 256,
     secrets: ['tokenSecret'],
     mail: 'none',
-    table: { read: ['article'], index: ['articlesByDay'] },
+    // Subscribers: the pages the confirm and unsubscribe posts redirect to show the reader's topics.
+    table: { read: ['article', 'subscriber'], index: ['articlesByDay'] },
   },
   subscriptions: {
     entry: 'functions/subscriptions.ts',

@@ -4,7 +4,7 @@ const STYLE = `
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f4f5f7; color: #1d2330; }
   main { max-width: 40rem; margin: 3rem auto; background: #fff; padding: 2rem 2.5rem; border-radius: 10px;
          box-shadow: 0 1px 3px rgba(0,0,0,.08); }
-  h1 { font-size: 1.6rem; margin-top: 0; } .brand { color: #2454d6; font-weight: 700; letter-spacing: .02em; }
+  h1 { font-size: 1.6rem; margin-top: 0; } .brand { color: #2454d6; font-weight: 700; letter-spacing: .02em; text-decoration: none; }
   label { display: block; font-weight: 600; margin: 1rem 0 .3rem; }
   input, textarea, select { width: 100%; box-sizing: border-box; font: inherit; padding: .55rem .7rem;
          border: 1px solid #c5cad3; border-radius: 6px; }
@@ -26,6 +26,6 @@ export function layout(title: string, body: Markup): Markup {
 <title>${title} · Tidings</title>
 <style>${new Markup(STYLE)}</style>
 </head>
-<body><main><p class="brand">Tidings</p>${body}</main></body>
+<body><main><p><a class="brand" href="/">Tidings</a></p>${body}</main></body>
 </html>`;
 }

@@ -37,6 +37,7 @@ export function checkEmailPage(): Markup {
   return layout(
     'Check your inbox',
     html`<h1>Check your inbox</h1>
-<p>If that address can receive mail, a confirmation link is on its way. Your topics start once you confirm.</p>`,
+<p>If that address can receive mail, a confirmation link is on its way. Your topics start once you confirm.</p>
+<p><a href="/">Back to Tidings</a></p>`,
   );
 }
