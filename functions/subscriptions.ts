@@ -6,11 +6,13 @@ import {
   subscribeToTopics,
   unsubscribe,
 } from '../lib/compose/subscriptions';
+import { TooManyRequestsError, type UserFacingError, ValidationError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { isOneClickUnsubscribe, requireOwnOrigin } from '../lib/http/origin';
 import { clientOf, formFields, mediaType, parseFields, queryParam, wantsHtml } from '../lib/http/request';
 import { json, page, seeOther } from '../lib/http/response';
 import { refuseUnmatched } from '../lib/http/routes';
+import { fieldOfError, subscribePage } from '../lib/pages/subscribe-page';
 import { unsubscribedPage } from '../lib/pages/token-pages';
 import { isHoneypotFilled, parseSubscriptionRequest } from '../lib/subscriptions/subscription-request';
 
@@ -62,4 +64,14 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
   }
 };
 
-export const handler = withHttpBoundary(subscriptions);
+/** A refused subscribe form comes back filled in, the error beside its field (or atop the form for 429). */
+const subscribeFormAgain = (error: UserFacingError, event: APIGatewayProxyEventV2) =>
+  event.routeKey === 'POST /subscriptions' &&
+  (error instanceof ValidationError || error instanceof TooManyRequestsError)
+    ? subscribePage({
+        values: formFields(event),
+        error: { message: error.message, field: fieldOfError(error.code) },
+      })
+    : undefined;
+
+export const handler = withHttpBoundary(subscriptions, { errorPageFor: subscribeFormAgain });
