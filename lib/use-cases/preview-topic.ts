@@ -1,5 +1,4 @@
-import type { Article } from '../articles';
-import { matchableArticle } from '../matching/matchable-article';
+import { type ListedArticle, matchableArticle } from '../matching/matchable-article';
 import type { ArticleStore, Clock } from '../ports';
 import { parseQuery, TopicIndex } from '../query';
 
@@ -10,7 +9,7 @@ export interface TopicPreview {
   readonly topic: string;
   /** How many recent articles the topic was tried against. */
   readonly searched: number;
-  readonly matches: readonly { readonly article: Article; readonly terms: readonly string[] }[];
+  readonly matches: readonly { readonly article: ListedArticle; readonly terms: readonly string[] }[];
 }
 
 /**
