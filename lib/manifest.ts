@@ -32,7 +32,16 @@ export interface ScheduleTrigger {
   readonly everyMinutes: number;
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
+/**
+ * Every HTTP request no route matches (API Gateway's `$default` route, the local server's no-match case):
+ * the function answers 404, or 405 with `Allow`, from this manifest's routes (see `lib/http/routes.ts`).
+ * Exactly one function has it, and it may not write: any method on any path reaches it.
+ */
+export interface FallbackTrigger {
+  readonly kind: 'fallback';
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | FallbackTrigger;
 
 /**
  * What a function may do with the table, by action class and item family (see `lib/table.ts`). The stack
@@ -90,19 +99,25 @@ export const functions = {
   pages: {
     entry: 'functions/pages.ts',
     description:
-      'Serves the subscribe, confirm and unsubscribe pages, the article archive and topic previews.',
+      'Serves the subscribe, confirm and unsubscribe pages and their results, the article archive, topic previews and 404/405 answers.',
     triggers: [
       { kind: 'http', method: 'GET', path: '/' },
+      { kind: 'http', method: 'GET', path: '/check-inbox' },
       { kind: 'http', method: 'GET', path: '/confirm' },
+      { kind: 'http', method: 'GET', path: '/confirmed' },
       { kind: 'http', method: 'GET', path: '/unsubscribe' },
+      { kind: 'http', method: 'GET', path: '/unsubscribed' },
       { kind: 'http', method: 'GET', path: '/articles/{id}' },
       { kind: 'http', method: 'GET', path: '/preview' },
+      { kind: 'http', method: 'GET', path: '/favicon.ico' },
+      { kind: 'fallback' },
     ],
     timeoutSeconds: 5,
     memoryMb: 256,
     secrets: ['tokenSecret'],
     mail: 'none',
-    table: { read: ['article'], index: ['articlesByDay'] },
+    // Subscribers: the pages the confirm and unsubscribe posts redirect to show the reader's topics.
+    table: { read: ['article', 'subscriber'], index: ['articlesByDay'] },
   },
   subscriptions: {
     entry: 'functions/subscriptions.ts',
