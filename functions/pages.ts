@@ -30,8 +30,7 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
     case 'GET /check-inbox':
       return page(200, checkEmailPage());
     case 'GET /confirm':
-      (await verifyToken()).verify(token, 'confirm', new Date());
-      return page(200, confirmPage(token ?? ''));
+      return page(200, confirmPage(await (await showSubscription())(token, 'confirm'), token ?? ''));
     case 'GET /confirmed':
       return page(200, confirmedPage(await (await showSubscription())(token, 'confirm'), token ?? ''));
     case 'GET /unsubscribe':

@@ -7,11 +7,17 @@ import { layout } from './layout';
  * GET pages behind email links only show a button: mail scanners follow links, so only the POST of this
  * form changes anything. The post redirects to a result page, so reloading that page posts nothing again.
  */
-export function confirmPage(token: string): Markup {
+export function confirmPage(view: SubscriptionView, token: string): Markup {
+  const topics = view.afterConfirming;
   return layout(
     'Confirm your subscription',
     html`<h1>Confirm your subscription</h1>
-<p>Press the button to start receiving the topics you asked for.</p>
+${
+  topics.length > 0
+    ? html`<p>Once you confirm, you will get ${topics.length === 1 ? 'this topic' : `these ${topics.length} topics`}:</p>
+<ul>${topics.map((t) => html`<li><code>${t.query}</code> <span class="hint">${frequencyLabels[t.frequency]}</span>${t.isNew ? html` <strong>new</strong>` : html``}</li>`)}</ul>`
+    : html`<p>Press the button to start receiving the topics you asked for.</p>`
+}
 <form method="post" action="/confirm?token=${token}"><button type="submit">Confirm subscription</button></form>
 <p><a href="/">Not you? Go to Tidings</a></p>`,
   );

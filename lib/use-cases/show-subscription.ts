@@ -2,11 +2,17 @@ import { InvalidTokenError } from '../errors';
 import type { Clock, SubscriberStore } from '../ports';
 import type { Frequency, SubscriberStatus } from '../subscriptions/model';
 import type { TokenPurpose, Tokens } from '../subscriptions/tokens';
+import { type TopicAfterConfirming, topicsAfterConfirming } from '../subscriptions/topic-set';
 
 export interface SubscriptionView {
   readonly status: SubscriberStatus;
   /** Every active topic, not only those the last request added: what the reader will now receive. */
   readonly activeTopics: readonly { readonly query: string; readonly frequency: Frequency }[];
+  /**
+   * For a confirmation link whose request is still pending: every topic the reader will have once they
+   * confirm it, the request's own marked new. Empty once the request is confirmed (or lapsed).
+   */
+  readonly afterConfirming: readonly TopicAfterConfirming[];
 }
 
 /**
@@ -24,11 +30,14 @@ export function makeShowSubscription(deps: {
     const subscriber = await deps.subscribers.get(claims.subscriberId);
     if (!subscriber) throw new InvalidTokenError();
     const topics = await deps.subscribers.listTopics(subscriber.id);
+    const active = topics.filter((topic) => topic.status === 'active');
+    const requested = topics.filter(
+      (topic) => topic.status === 'pending' && claims.requestId && topic.requestId === claims.requestId,
+    );
     return {
       status: subscriber.status,
-      activeTopics: topics
-        .filter((topic) => topic.status === 'active')
-        .map(({ query, frequency }) => ({ query, frequency })),
+      activeTopics: active.map(({ query, frequency }) => ({ query, frequency })),
+      afterConfirming: requested.length > 0 ? topicsAfterConfirming(active, requested) : [],
     };
   };
 }

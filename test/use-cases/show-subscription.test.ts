@@ -62,7 +62,39 @@ describe('the page after confirming', () => {
 
     const unsubscribeLink = tokens.issue({ purpose: 'unsubscribe', subscriberId: 's1' });
     await makeUnsubscribe({ subscribers, tokens, clock })(unsubscribeLink, viaApi);
-    expect(await show(unsubscribeLink, 'unsubscribe')).toEqual({ status: 'unsubscribed', activeTopics: [] });
+    expect(await show(unsubscribeLink, 'unsubscribe')).toEqual({
+      status: 'unsubscribed',
+      activeTopics: [],
+      afterConfirming: [],
+    });
+  });
+
+  it('shows, before confirming, every topic the reader will have: the active ones and the new', async () => {
+    const subscribers = makeDynamoSubscriberStore(table.db, table.tableName);
+    await subscribers.create({
+      id: 's3',
+      email: 's3@example.com',
+      status: 'pending',
+      timezone: 'UTC',
+      digestHour: 7,
+      createdAt: now.toISOString(),
+    });
+    await subscribers.addTopics([
+      topic('s3', 'r1', 'quokka', 'instant'),
+      topic('s3', 'r1', 'wombat', 'instant'),
+      topic('s3', 'r2', 'wombat', 'weekly'),
+      topic('s3', 'r2', 'numbat', 'daily'),
+    ]);
+    const show = makeShowSubscription({ subscribers, tokens, clock });
+    await makeConfirmSubscription({ subscribers, tokens, clock })(confirmLink('s3', 'r1'), viaApi);
+    const view = await show(confirmLink('s3', 'r2'), 'confirm');
+    expect(view.afterConfirming).toEqual([
+      { query: 'quokka', frequency: 'instant', isNew: false },
+      { query: 'wombat', frequency: 'weekly', isNew: false },
+      { query: 'numbat', frequency: 'daily', isNew: true },
+    ]);
+    // Once confirmed, the link's request has nothing pending left to show.
+    expect((await show(confirmLink('s3', 'r1'), 'confirm')).afterConfirming).toEqual([]);
   });
 
   it('refuses a tampered token, a token for another purpose and an unknown subscriber', async () => {
