@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COLOURS, CONTRAST_PAIRS, STYLE } from '../../lib/pages/layout';
-
-/** WCAG 2.x relative luminance of a #rrggbb colour. */
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const channel = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
-    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-function contrast(a: string, b: string): number {
-  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (light + 0.05) / (dark + 0.05);
-}
+import { contrast } from '../support/contrast';
 
 describe('the pages’ colours', () => {
   it('meet WCAG AA for every text and control colour against what it sits on', () => {
