@@ -9,6 +9,7 @@ import type {
   DigestPeriod,
   Frequency,
   Subscriber,
+  SubscriptionEnding,
   Topic,
 } from './subscriptions/model';
 
@@ -90,7 +91,17 @@ export interface SubscriberStore {
    * became active.
    */
   confirm(subscriberId: string, requestId: string, at: Date, consent: ConsentContext): Promise<number>;
-  unsubscribe(subscriberId: string, at: Date, consent: ConsentContext): Promise<boolean>;
+  /**
+   * Ends the subscription (unsubscribed unless `ending` says suppressed) and takes every topic out of
+   * matching; true when this call changed the status. Idempotent and resumable: a retry after a failure
+   * between chunks retires the topics left over and writes no second consent line.
+   */
+  unsubscribe(
+    subscriberId: string,
+    at: Date,
+    consent: ConsentContext,
+    ending?: SubscriptionEnding,
+  ): Promise<boolean>;
   listActiveTopics(): AsyncIterable<ActiveTopic>;
   /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
   topicChangesSince(since: string): AsyncIterable<TopicChange>;
