@@ -23,6 +23,8 @@ export interface Config {
   /** Only the functions granted a secret get its variable; using an absent one is a deployment fault. */
   readonly ingestKey: SecretRef | undefined;
   readonly tokenSecret: SecretRef | undefined;
+  /** Keys the suppression list's address hashes (see `subscriptions/suppression.ts`). */
+  readonly suppressionSalt: SecretRef | undefined;
   /** SES configuration set for feedback events; unset locally. */
   readonly sesConfigurationSet: string | undefined;
   /** Subscribe posts one client IP may make in a minute. */
@@ -49,13 +51,16 @@ function secret(env: Env, valueName: string, arnName: string): SecretRef | undef
   return value ? { kind: 'value', value } : undefined;
 }
 
+const secretVariables = {
+  'ingest key': 'INGEST_KEY_SECRET_ARN or TIDINGS_INGEST_KEY',
+  'token secret': 'TOKEN_SECRET_ARN or TIDINGS_TOKEN_SECRET',
+  'suppression salt': 'SUPPRESSION_SALT_SECRET_ARN or TIDINGS_SUPPRESSION_SALT',
+} as const;
+
 /** The secret a use case needs, or a ConfigError naming the variables that would provide it. */
-export function requireSecret(ref: SecretRef | undefined, name: 'ingest key' | 'token secret'): SecretRef {
+export function requireSecret(ref: SecretRef | undefined, name: keyof typeof secretVariables): SecretRef {
   if (ref) return ref;
-  const vars =
-    name === 'ingest key'
-      ? 'INGEST_KEY_SECRET_ARN or TIDINGS_INGEST_KEY'
-      : 'TOKEN_SECRET_ARN or TIDINGS_TOKEN_SECRET';
+  const vars = secretVariables[name];
   throw new ConfigError(
     `This function has no ${name}: set ${vars} (the stack grants it to the functions that need it).`,
   );
@@ -92,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxDir: optional(env, 'TIDINGS_OUTBOX'),
     ingestKey: secret(env, 'TIDINGS_INGEST_KEY', 'INGEST_KEY_SECRET_ARN'),
     tokenSecret: secret(env, 'TIDINGS_TOKEN_SECRET', 'TOKEN_SECRET_ARN'),
+    suppressionSalt: secret(env, 'TIDINGS_SUPPRESSION_SALT', 'SUPPRESSION_SALT_SECRET_ARN'),
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
   };

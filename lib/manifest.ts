@@ -57,7 +57,7 @@ export interface TableAccess {
   readonly describe?: boolean;
 }
 
-export type SecretName = 'ingestKey' | 'tokenSecret';
+export type SecretName = 'ingestKey' | 'tokenSecret' | 'suppressionSalt';
 
 export interface FunctionDeclaration {
   /** Path of the handler module from the project root; it exports `handler`. */

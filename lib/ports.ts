@@ -12,6 +12,7 @@ import type {
   SubscriptionEnding,
   Topic,
 } from './subscriptions/model';
+import type { SuppressionReason } from './subscriptions/suppression';
 
 export interface Clock {
   now(): Date;
@@ -116,6 +117,37 @@ export interface RateLimiter {
    * all slip under the limit.
    */
   take(subject: string, limit: number, windowSeconds: number, at: Date): Promise<number>;
+}
+
+/** Whether an address may be mailed: all that sending and subscribing need of the suppression list. */
+export interface SuppressionCheck {
+  /** `email` is normalised; the list is keyed by its salted hash. */
+  isSuppressed(email: string): Promise<boolean>;
+}
+
+export interface SuppressionEntry {
+  readonly reason: SuppressionReason;
+  /** In words: which bounce or complaint, about which message. */
+  readonly detail: string;
+  /** The SES message and feedback report the decision came from. */
+  readonly messageId: string;
+  readonly feedbackId: string;
+}
+
+/** What handling SES feedback needs: the check, adding an address, counting its transient bounces. */
+export interface SuppressionList extends SuppressionCheck {
+  /** Puts the address on the list once; false when it was there already (the first entry is kept). */
+  suppress(email: string, entry: SuppressionEntry, at: Date): Promise<boolean>;
+  /**
+   * Records one transient bounce of the address, once per SES feedback id (a redelivered notification adds
+   * nothing), and returns how many of its bounces fall within `windowMs` up to the bounce's time. Each
+   * bounce is its own conditional put, so concurrent ones are neither lost nor counted twice.
+   */
+  countTransientBounce(
+    email: string,
+    bounce: { readonly feedbackId: string; readonly messageId: string; readonly at: Date },
+    windowMs: number,
+  ): Promise<number>;
 }
 
 export interface MatchedTopic {

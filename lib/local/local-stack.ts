@@ -11,7 +11,7 @@ import {
 } from '../manifest';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { type HttpLambda, startHttpServer } from './http-server';
-import { functionEnvironment, type LocalSettings, localTokenSecret } from './local-env';
+import { functionEnvironment, type LocalSettings, localSuppressionSalt, localTokenSecret } from './local-env';
 import { startSesLocal } from './ses-local';
 import { type StreamLambda, type StreamPoller, startStreamPoller } from './stream-poller';
 import { ensureTable } from './table-setup';
@@ -75,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       settings,
       { dynamodb: dynamodb.endpoint, ses: ses.endpoint },
       localTokenSecret(process.env, settings.dataDir),
+      localSuppressionSalt(process.env, settings.dataDir),
     );
     // The handlers read their configuration from the environment, exactly as in Lambda.
     Object.assign(process.env, env);

@@ -31,6 +31,7 @@ import { TidingsTable } from './tidings-table';
 export const secretEnvironment: Record<SecretName, string> = {
   ingestKey: 'INGEST_KEY_SECRET_ARN',
   tokenSecret: 'TOKEN_SECRET_ARN',
+  suppressionSalt: 'SUPPRESSION_SALT_SECRET_ARN',
 };
 
 /** A failing stream batch is split in half and retried up to this often before its records go to the queue. */
@@ -144,7 +145,20 @@ export class TidingsStack extends Stack {
         'The token secret signs the unsubscribe links already sitting in the mailboxes of readers; rotating it ' +
         'would break every one of them, and unsubscribing must keep working.',
     });
-    return { ingestKey, tokenSecret };
+    // Its own secret, not the token secret: rotating the link-signing key must never un-suppress anyone.
+    const suppressionSalt = new Secret(this, 'SuppressionSalt', {
+      description: 'Tidings: HMAC key of the address hashes the suppression list is keyed by.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Without it no stored suppression matches any address again, so it outlives the stack like the table.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(suppressionSalt).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The suppression salt keys the hashes of every address that bounced or complained; a new salt would ' +
+        'match none of them, so rotating it would quietly un-suppress them all and Tidings would mail them again.',
+    });
+    return { ingestKey, tokenSecret, suppressionSalt };
   }
 
   private addTriggers(name: FunctionName, declaration: FunctionDeclaration, fn: TidingsFunction): void {

@@ -10,6 +10,9 @@ describe('configuration', () => {
     expect(config.publicUrl).toBe('https://news.example.com');
     expect(config.ingestKey).toBeUndefined();
     expect(() => requireSecret(config.tokenSecret, 'token secret')).toThrow(/TOKEN_SECRET_ARN/);
+    expect(() => requireSecret(config.suppressionSalt, 'suppression salt')).toThrow(
+      /SUPPRESSION_SALT_SECRET_ARN or TIDINGS_SUPPRESSION_SALT/,
+    );
   });
 
   it('prefers a secret ARN over a local value', () => {
