@@ -31,7 +31,7 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
         // Counted per client as API Gateway saw it; X-Forwarded-For is whatever the client wrote.
         await limitSubscribes()(event.requestContext.http.sourceIp);
         const source = mediaType(event) === 'application/x-www-form-urlencoded' ? 'form' : 'api';
-        await subscribeToTopics()(request, { source, ...client });
+        await (await subscribeToTopics())(request, { source, ...client });
       }
       // Always 202 for a valid request: the answer never says whether the address was known.
       return html ? page(202, checkEmailPage()) : json(202, { status: 'pending_confirmation' });

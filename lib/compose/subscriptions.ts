@@ -8,14 +8,17 @@ import { makeUnsubscribe } from '../use-cases/unsubscribe';
 import { once } from './once';
 import { config, systemClock, uuidIds } from './runtime';
 import { tokensFor } from './secrets';
+import { suppressionsFor } from './suppressions';
 import { tableFor } from './table';
 
 /**
  * What the subscriptions function uses: subscribers, the delivery ledger its confirmation emails are
- * queued in (the send function mails them), and the token check of confirm and unsubscribe links.
+ * queued in (the send function mails them), the suppression list it checks before either, and the token
+ * check of confirm and unsubscribe links.
  */
 const table = tableFor('subscriptions');
 const tokens = tokensFor('subscriptions');
+const suppressions = suppressionsFor('subscriptions', table);
 
 const stores = once(() => {
   const { db, tableName } = table();
@@ -34,10 +37,11 @@ export const limitSubscribes = once(() =>
   }),
 );
 
-export const subscribeToTopics = once(() =>
+export const subscribeToTopics = once(async () =>
   makeSubscribeToTopics({
     subscribers: stores().subscribers,
     deliveries: stores().deliveries,
+    suppressions: await suppressions(),
     clock: systemClock,
     ids: uuidIds,
   }),
