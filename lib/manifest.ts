@@ -1,8 +1,8 @@
 /**
  * The one declaration of Tidings' functions and what triggers them. The CDK stack turns it into Lambda
- * functions, routes, event-source mappings and schedules; the local runner (`npm start`) serves the same
- * routes, polls DynamoDB Local's stream with the same filters and fires the same schedules. Neither keeps
- * a list of its own, so the two cannot drift.
+ * functions, routes, event-source mappings, schedules and topic subscriptions; the local runner (`npm start`)
+ * serves the same routes, polls DynamoDB Local's stream with the same filters, fires the same schedules and
+ * delivers the same topics' messages. Neither keeps a list of its own, so the two cannot drift.
  */
 
 import type { IndexFamily, ItemFamily } from './table';
@@ -32,7 +32,24 @@ export interface ScheduleTrigger {
   readonly everyMinutes: number;
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
+/**
+ * The SNS topics functions can subscribe to. `mailFeedback` receives SES's bounce and complaint events (the
+ * configuration set's event destination on AWS, the local SES simulator addresses under `npm start`).
+ */
+export type TopicName = 'mailFeedback';
+
+/**
+ * An SNS trigger: the function receives each message published to `topic`. SNS invokes Lambda
+ * asynchronously, so a failed event is retried `retryAttempts` times (at most 2) and then kept in a failure
+ * queue; the local runner retries the same number of times.
+ */
+export interface SnsTrigger {
+  readonly kind: 'sns';
+  readonly topic: TopicName;
+  readonly retryAttempts: 0 | 1 | 2;
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | SnsTrigger;
 
 /**
  * What a function may do with the table, by action class and item family (see `lib/table.ts`). The stack
@@ -170,6 +187,23 @@ export const functions = {
       delete: ['subscriber'],
       transact: true,
       index: ['digestSubscribers'],
+    },
+  },
+  feedback: {
+    entry: 'functions/feedback.ts',
+    description: 'Suppresses or unsubscribes the addresses SES reports bouncing or complaining.',
+    triggers: [{ kind: 'sns', topic: 'mailFeedback', retryAttempts: 2 }],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    secrets: ['suppressionSalt'],
+    mail: 'none',
+    table: {
+      // The address claim and subscriber; the suppression entry and counted bounces; the consent line (a
+      // create in the subscriber's partition), the profile, its topics and the topics version.
+      read: ['email', 'subscriber', 'suppression'],
+      create: ['subscriber', 'suppression'],
+      update: ['subscriber', 'meta'],
+      transact: true,
     },
   },
 } as const satisfies Record<string, FunctionDeclaration>;

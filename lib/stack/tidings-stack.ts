@@ -3,10 +3,12 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../errors';
@@ -15,7 +17,9 @@ import {
   type FunctionName,
   functions,
   type SecretName,
+  type SnsTrigger,
   type StreamTrigger,
+  type TopicName,
   type Trigger,
 } from '../manifest';
 import { streamFilterPattern } from '../stream/filter-pattern';
@@ -54,6 +58,8 @@ export class TidingsStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly secrets: Record<SecretName, Secret>;
+  /** The topics the manifest's SNS triggers name. */
+  readonly topics: Record<TopicName, ITopic>;
   readonly functions: Record<FunctionName, TidingsFunction>;
 
   constructor(scope: Construct, id: string, props: TidingsStackProps) {
@@ -63,6 +69,7 @@ export class TidingsStack extends Stack {
     this.table = new TidingsTable(this, 'Data');
     this.mail = new TidingsMail(this, 'Mail', { mailDomain: settings.mailDomain });
     this.secrets = this.createSecrets();
+    this.topics = { mailFeedback: this.mail.feedbackTopic };
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Tidings: subscribe pages, subscriptions and article ingest.',
@@ -189,6 +196,32 @@ export class TidingsStack extends Stack {
     });
     const streamTriggers = triggers.filter((t): t is StreamTrigger => t.kind === 'stream');
     if (streamTriggers.length > 0) this.addStreamMapping(id, name, fn, streamTriggers);
+    const snsTriggers = triggers.filter((t): t is SnsTrigger => t.kind === 'sns');
+    if (snsTriggers.length > 0) this.addTopicSubscriptions(id, name, fn, snsTriggers);
+  }
+
+  /**
+   * Subscribes the function to each topic. SNS invokes Lambda asynchronously, so the retries and the failure
+   * queue are the function's asynchronous-invocation settings, one per function like the stream mapping's.
+   */
+  private addTopicSubscriptions(
+    id: string,
+    name: FunctionName,
+    fn: TidingsFunction,
+    triggers: SnsTrigger[],
+  ): void {
+    const attempts = new Set(triggers.map((t) => t.retryAttempts));
+    const [retryAttempts] = attempts;
+    if (attempts.size !== 1 || retryAttempts === undefined) {
+      throw new ConfigError(
+        `The SNS triggers of the ${name} function ask for different retry attempts (${[...attempts].join(', ')}); a function has one setting.`,
+      );
+    }
+    for (const trigger of triggers) fn.addEventSource(new SnsEventSource(this.topics[trigger.topic]));
+    fn.configureAsyncInvoke({
+      retryAttempts,
+      onFailure: new SqsDestination(this.createFailureQueue(`${id}Notification`, name, 'SNS notifications')),
+    });
   }
 
   /**
@@ -215,14 +248,15 @@ export class TidingsStack extends Stack {
         bisectBatchOnError: true,
         retryAttempts: streamRetryAttempts,
         reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.createFailureQueue(id, name)),
+        onFailure: new SqsDlq(this.createFailureQueue(`${id}Stream`, name, 'stream mapping')),
         filters: triggers.map((trigger) => FilterCriteria.filter(streamFilterPattern(trigger))),
       }),
     );
   }
 
-  private createFailureQueue(id: string, name: FunctionName): Queue {
-    const queue = new Queue(this, `${id}StreamFailures`, {
+  /** Where the events of `source` go once the function has failed them every retry. */
+  private createFailureQueue(id: string, name: FunctionName, source: string): Queue {
+    const queue = new Queue(this, `${id}Failures`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // The longest SQS allows: time to notice, fix the function and replay.
@@ -231,9 +265,9 @@ export class TidingsStack extends Stack {
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        `This queue is itself the failure destination of the ${name} stream mapping; it holds pointers to ` +
-        'stream records that failed every retry, for an operator to inspect and replay, and has no consumer ' +
-        'whose failures would need a further dead-letter queue.',
+        `This queue is itself the failure destination of the ${name} function's ${source}; it holds the ` +
+        'events (or pointers to them) that failed every retry, for an operator to inspect and replay, and has ' +
+        'no consumer whose failures would need a further dead-letter queue.',
     });
     return queue;
   }

@@ -526,6 +526,77 @@ describe('stream triggers', () => {
   });
 });
 
+describe('SNS triggers', () => {
+  const snsTriggers = names.flatMap((name) =>
+    triggersOf(name).flatMap((trigger) => (trigger.kind === 'sns' ? [{ name, trigger }] : [])),
+  );
+
+  it('put the feedback function on the topic SES publishes bounces and complaints to', () => {
+    expect(snsTriggers).toContainEqual({
+      name: 'feedback',
+      trigger: expect.objectContaining({ topic: 'mailFeedback' }),
+    });
+    expect(stack.topics.mailFeedback).toBe(stack.mail.feedbackTopic);
+  });
+
+  it('subscribe each function to its topic, which alone may invoke it, with retries and a failure queue', () => {
+    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription'));
+    expect(subscriptions).toHaveLength(snsTriggers.length);
+    const queues = template.findResources('AWS::SQS::Queue');
+    for (const { name, trigger } of snsTriggers) {
+      const topicRef = { Ref: logicalId(stack.topics[trigger.topic]) };
+      const functionArn = { 'Fn::GetAtt': [functionId(name), 'Arn'] };
+      expect(subscriptions, name).toContainEqual(
+        expect.objectContaining({
+          Properties: expect.objectContaining({
+            Protocol: 'lambda',
+            TopicArn: topicRef,
+            Endpoint: functionArn,
+          }),
+        }),
+      );
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: functionArn,
+        Principal: 'sns.amazonaws.com',
+        SourceArn: topicRef,
+      });
+      const configs = Object.values(
+        template.findResources('AWS::Lambda::EventInvokeConfig', {
+          Properties: { FunctionName: { Ref: functionId(name) } },
+        }),
+      );
+      expect(configs, name).toHaveLength(1);
+      const config = configs[0]?.Properties;
+      expect(config.MaximumRetryAttempts, name).toBe(trigger.retryAttempts);
+      const queueId: string = config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+      expect(queues[queueId]?.Properties.SqsManagedSseEnabled, name).toBe(true);
+      // The function may hand failed events to its own failure queue, and to nothing else.
+      const sqsResources = statementsOf(name)
+        .filter((st) => [st.Action].flat().some((a) => a.startsWith('sqs:')))
+        .flatMap((st) => [st.Resource].flat());
+      expect(sqsResources, name).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    }
+  });
+
+  it('give the feedback function only what handling feedback needs', () => {
+    const dynamo = actionsOf('feedback').filter((a) => a.startsWith('dynamodb:'));
+    expect(dynamo).not.toContain('dynamodb:DeleteItem');
+    const leadingKeys = (action: string) =>
+      statementsOf('feedback')
+        .filter((st) => [st.Action].flat().includes(action))
+        .flatMap((st) => [st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']].flat())
+        .sort();
+    // Consent lines and suppression entries are created; only profiles, topics and the version change.
+    expect(leadingKeys('dynamodb:PutItem')).toEqual(['SUB#*', 'SUPPRESS#*']);
+    expect(leadingKeys('dynamodb:UpdateItem')).toEqual(['META', 'SUB#*']);
+    expect(actionsOf('feedback').filter((a) => a.startsWith('ses:'))).toEqual([]);
+    expect(resourcesFor('feedback', 'secretsmanager:GetSecretValue')).toEqual([
+      stack.resolve(stack.secrets.suppressionSalt.secretArn),
+    ]);
+  });
+});
+
 describe('schedule triggers', () => {
   it('invoke their function at the declared rate, with a role that may invoke only that function', () => {
     const scheduled = names.flatMap((name) =>
