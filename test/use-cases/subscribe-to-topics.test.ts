@@ -95,4 +95,27 @@ describe('subscribing', () => {
       await subscribers.findByEmail('ida@example.com', new Date('2026-12-01T11:00:00Z')),
     ).toBeUndefined();
   });
+
+  it('asks a suppressed former subscriber nothing, even once the confirmation interval has passed', async () => {
+    const { subscribe, subscribers, suppressions, later } = subscribeAt(new Date('2026-12-01T12:00:00Z'));
+    await subscribe('jo@example.com', ['quokka']);
+    const subscriber = await subscribers.findByEmail('jo@example.com', new Date('2026-12-01T12:00:00Z'));
+    if (!subscriber) throw new Error('no subscriber');
+    const feedback = { source: 'ses-feedback' } as const;
+    await suppressions.suppress(
+      'jo@example.com',
+      { reason: 'permanent-bounce', detail: 'bounced', messageId: 'm', feedbackId: 'f' },
+      new Date('2026-12-01T12:01:00Z'),
+    );
+    await subscribers.unsubscribe(subscriber.id, new Date('2026-12-01T12:01:00Z'), feedback, {
+      status: 'suppressed',
+    });
+    later(11);
+    const items = async () =>
+      (await table.db.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [];
+    const before = await items();
+    await subscribe('jo@example.com', ['wombat']);
+    expect(await items()).toEqual(before);
+    expect(await confirmationsTo(subscriber.id)).toEqual([['quokka']]);
+  });
 });
