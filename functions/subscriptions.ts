@@ -3,6 +3,7 @@ import {
   confirmSubscription,
   limitSubscribes,
   publicUrl,
+  rejectDisposableAddress,
   subscribeToTopics,
   unsubscribe,
 } from '../lib/compose/subscriptions';
@@ -28,6 +29,8 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
       // A bot that filled the hidden field gets the answer everyone gets, and nothing happens.
       if (!isHoneypotFilled(fields)) {
         const request = parseSubscriptionRequest(fields);
+        // Refused before the client's request is counted: bad input writes nothing.
+        rejectDisposableAddress(request.email);
         // Counted per client as API Gateway saw it; X-Forwarded-For is whatever the client wrote.
         await limitSubscribes()(event.requestContext.http.sourceIp);
         const source = mediaType(event) === 'application/x-www-form-urlencoded' ? 'form' : 'api';

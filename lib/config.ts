@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import { parseDomainList } from './subscriptions/disposable-domains';
 
 /**
  * Every setting Tidings reads, read and validated in one place. Variable names are set by the CDK
@@ -29,6 +30,8 @@ export interface Config {
   readonly sesConfigurationSet: string | undefined;
   /** Subscribe posts one client IP may make in a minute. */
   readonly subscribePerIpPerMinute: number;
+  /** Domains (and their subdomains) whose addresses may not subscribe; none unless configured. */
+  readonly disposableDomains: readonly string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -86,6 +89,16 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function domainList(env: Env, name: string): string[] {
+  const { domains, invalid } = parseDomainList(optional(env, name) ?? '');
+  if (invalid.length > 0) {
+    throw new ConfigError(
+      `${name} must be comma-separated domains such as mailinator.com; these are not: ${invalid.map((d) => JSON.stringify(d)).join(', ')}.`,
+    );
+  }
+  return domains;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     tableName: required(env, 'TABLE_NAME'),
@@ -100,5 +113,6 @@ export function loadConfig(env: Env = process.env): Config {
     suppressionSalt: secret(env, 'TIDINGS_SUPPRESSION_SALT', 'SUPPRESSION_SALT_SECRET_ARN'),
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
+    disposableDomains: domainList(env, 'TIDINGS_DISPOSABLE_DOMAINS'),
   };
 }

@@ -1,6 +1,7 @@
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
 import { makeDynamoRateLimiter } from '../adapters/dynamo/rate-limiter';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { rejectDisposableAddress as rejectListed } from '../subscriptions/disposable-domains';
 import { makeConfirmSubscription } from '../use-cases/confirm-subscription';
 import { makeLimitSubscribes } from '../use-cases/limit-subscribes';
 import { makeSubscribeToTopics } from '../use-cases/subscribe-to-topics';
@@ -54,6 +55,9 @@ export const confirmSubscription = once(async () =>
 export const unsubscribe = once(async () =>
   makeUnsubscribe({ subscribers: stores().subscribers, tokens: await tokens(), clock: systemClock }),
 );
+
+/** Refuses addresses at the disposable-mail domains the operator lists (none unless configured). */
+export const rejectDisposableAddress = (email: string) => rejectListed(email, config().disposableDomains);
 
 /** The origin the subscriptions function's own pages are served from: the only one its forms accept. */
 export const publicUrl = () => config().publicUrl;

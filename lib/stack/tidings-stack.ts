@@ -110,6 +110,9 @@ export class TidingsStack extends Stack {
       if (settings.subscribePerIpPerMinute !== undefined) {
         fn.addEnvironment('TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', String(settings.subscribePerIpPerMinute));
       }
+      if (settings.disposableDomains !== undefined) {
+        fn.addEnvironment('TIDINGS_DISPOSABLE_DOMAINS', settings.disposableDomains.join(','));
+      }
       fn.bindTable(this.table, declaration.table);
       for (const secret of declaration.secrets) {
         fn.bindSecret(this.secrets[secret], secretEnvironment[secret]);

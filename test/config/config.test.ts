@@ -24,7 +24,18 @@ describe('configuration', () => {
     expect(config.ingestKey).toEqual({ kind: 'arn', arn: 'arn:aws:secretsmanager:x' });
   });
 
+  it('refuses no domain unless TIDINGS_DISPOSABLE_DOMAINS lists some, and then reads them once', () => {
+    expect(loadConfig(base).disposableDomains).toEqual([]);
+    expect(
+      loadConfig({ ...base, TIDINGS_DISPOSABLE_DOMAINS: 'Mailinator.com, yopmail.com' }).disposableDomains,
+    ).toEqual(['mailinator.com', 'yopmail.com']);
+  });
+
   it.each([
+    [
+      { ...base, TIDINGS_DISPOSABLE_DOMAINS: 'mailinator.com, not a domain' },
+      /TIDINGS_DISPOSABLE_DOMAINS .*"not a domain"/,
+    ],
     [{ ...base, TABLE_NAME: '' }, /TABLE_NAME/],
     [{ ...base, TIDINGS_PUBLIC_URL: 'news.example.com' }, /absolute URL/],
     [{ ...base, MAIL_FROM: undefined }, /MAIL_FROM/],

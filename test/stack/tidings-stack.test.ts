@@ -694,3 +694,30 @@ describe('the public URL', () => {
     }
   });
 });
+
+describe('the disposable domains', () => {
+  it('reach the functions from context tidings:disposableDomains, and are absent unless set', () => {
+    for (const variables of Object.values(
+      resourcesOf<FunctionResource>(template, 'AWS::Lambda::Function'),
+    ).map((fn) => fn.Properties.Environment.Variables)) {
+      expect(variables).not.toHaveProperty('TIDINGS_DISPOSABLE_DOMAINS');
+    }
+    const { app, stack: other } = createTidingsApp({
+      outdir: mkdtempSync(join(tmpdir(), 'tidings-cdk-')),
+      // This check needs no function code, so esbuild is skipped for it.
+      context: {
+        ...cdkContext,
+        'tidings:disposableDomains': 'Mailinator.com, yopmail.com',
+        'aws:cdk:bundling-stacks': [],
+      },
+    });
+    try {
+      const variables = Object.values(
+        resourcesOf<FunctionResource>(Template.fromStack(other), 'AWS::Lambda::Function'),
+      ).map((fn) => fn.Properties.Environment.Variables.TIDINGS_DISPOSABLE_DOMAINS);
+      expect(variables).toEqual(names.map(() => 'mailinator.com,yopmail.com'));
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
+  });
+});
