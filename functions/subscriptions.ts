@@ -4,6 +4,7 @@ import {
   limitSubscribes,
   publicUrl,
   rejectDisposableAddress,
+  requestLimits,
   subscribeToTopics,
   unsubscribe,
 } from '../lib/compose/subscriptions';
@@ -28,7 +29,7 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
       const fields = parseFields(event);
       // A bot that filled the hidden field gets the answer everyone gets, and nothing happens.
       if (!isHoneypotFilled(fields)) {
-        const request = parseSubscriptionRequest(fields);
+        const request = parseSubscriptionRequest(fields, requestLimits());
         // Refused before the client's request is counted: bad input writes nothing.
         rejectDisposableAddress(request.email);
         // Counted per client as API Gateway saw it; X-Forwarded-For is whatever the client wrote.

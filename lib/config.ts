@@ -1,5 +1,6 @@
 import { ConfigError } from './errors';
 import { parseDomainList } from './subscriptions/disposable-domains';
+import { DEFAULT_MAX_TOPICS } from './subscriptions/model';
 
 /**
  * Every setting Tidings reads, read and validated in one place. Variable names are set by the CDK
@@ -32,6 +33,8 @@ export interface Config {
   readonly subscribePerIpPerMinute: number;
   /** Domains (and their subdomains) whose addresses may not subscribe; none unless configured. */
   readonly disposableDomains: readonly string[];
+  /** Topics one subscriber may have, and so one request may ask for. */
+  readonly maxTopics: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -114,5 +117,6 @@ export function loadConfig(env: Env = process.env): Config {
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
     disposableDomains: domainList(env, 'TIDINGS_DISPOSABLE_DOMAINS'),
+    maxTopics: positiveInteger(env, 'TIDINGS_MAX_TOPICS', DEFAULT_MAX_TOPICS),
   };
 }

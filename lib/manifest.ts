@@ -141,6 +141,29 @@ export const functions = {
       transact: true,
     },
   },
+  preferences: {
+    entry: 'functions/preferences.ts',
+    description:
+      'The preference centre, mute links and the data export, each behind a signed link from an email.',
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/preferences' },
+      { kind: 'http', method: 'POST', path: '/preferences' },
+      { kind: 'http', method: 'GET', path: '/preferences/export' },
+      { kind: 'http', method: 'GET', path: '/mute' },
+      { kind: 'http', method: 'POST', path: '/mute' },
+    ],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    secrets: ['tokenSecret'],
+    mail: 'none',
+    table: {
+      read: ['subscriber', 'article'],
+      create: ['subscriber'],
+      update: ['subscriber', 'meta'],
+      transact: true,
+      index: ['articlesByDay'],
+    },
+  },
   health: {
     entry: 'functions/health.ts',
     description: 'Answers 200 once the table and the mail service are reachable.',

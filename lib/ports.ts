@@ -7,12 +7,14 @@ import type {
   ConsentContext,
   ConsentEntry,
   DigestPeriod,
-  Frequency,
+  DigestSettings,
   Subscriber,
   SubscriptionEnding,
   Topic,
+  Weekday,
 } from './subscriptions/model';
 import type { SuppressionReason } from './subscriptions/suppression';
+import type { TopicAfterConfirming } from './subscriptions/topic-set';
 
 export interface Clock {
   now(): Date;
@@ -77,7 +79,7 @@ export interface SubscriberStore {
   recordRequest(
     subscriberId: string,
     requestId: string,
-    settings: { readonly timezone: string; readonly digestHour: number },
+    settings: Required<DigestSettings>,
     at: Date,
     consent: ConsentContext,
   ): Promise<void>;
@@ -103,6 +105,26 @@ export interface SubscriberStore {
     consent: ConsentContext,
     ending?: SubscriptionEnding,
   ): Promise<boolean>;
+  /**
+   * A confirmed subscriber's own edit (preference centre, mute link): `add` become active at once, `retire`
+   * (topic ids) leave matching; one consent line records it.
+   */
+  changeTopics(
+    subscriberId: string,
+    change: { readonly add: readonly Topic[]; readonly retire: readonly string[]; readonly detail: string },
+    at: Date,
+    consent: ConsentContext,
+  ): Promise<void>;
+  updateSettings(
+    subscriberId: string,
+    settings: Required<DigestSettings>,
+    at: Date,
+    consent: ConsentContext,
+  ): Promise<void>;
+  /** Holds every alert and digest until `until`; undefined resumes mail now. */
+  pause(subscriberId: string, until: Date | undefined, at: Date, consent: ConsentContext): Promise<void>;
+  /** Bumps the link generation, so every link issued before stops working; returns the new generation. */
+  revokeLinks(subscriberId: string, at: Date, consent: ConsentContext): Promise<number>;
   listActiveTopics(): AsyncIterable<ActiveTopic>;
   /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
   topicChangesSince(since: string): AsyncIterable<TopicChange>;
@@ -184,12 +206,14 @@ export interface ConfirmationDelivery {
   readonly subscriberId: string;
   readonly key: string;
   readonly requestId: string;
-  readonly topics: readonly string[];
-  readonly frequency: Frequency;
+  /** Every topic the subscriber will have once this request is confirmed, the new ones marked. */
+  readonly topics: readonly TopicAfterConfirming[];
   /** When the link stops working (Unix seconds), fixed at request time however late the mail goes out. */
   readonly linkExpiresAt: number;
-  /** The time zone the reader gave with the request, for showing that expiry. */
+  /** What the reader chose with the request: the expiry and digest times are shown in their zone. */
   readonly timezone: string;
+  readonly digestHour: number;
+  readonly digestWeekday: Weekday;
 }
 
 export type Delivery = AlertDelivery | DigestDelivery | ConfirmationDelivery;
@@ -221,4 +245,21 @@ export interface DeliveryStore {
   markSkipped(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;
   /** Puts a claimed delivery back in the queue after a failure that is worth retrying. */
   release(subscriberId: string, key: string, error: string): Promise<void>;
+  /** The subscriber's send log: every delivery with its status, times and provider message id. */
+  history(subscriberId: string): Promise<DeliveryRecord[]>;
+}
+
+export interface DeliveryRecord {
+  readonly key: string;
+  readonly kind: Delivery['kind'];
+  readonly status: 'queued' | 'sending' | 'sent' | 'skipped';
+  readonly createdAt: string;
+  readonly attempts?: number;
+  readonly sentAt?: string;
+  readonly messageId?: string;
+  readonly skippedAt?: string;
+  readonly skipReason?: string;
+  readonly lastError?: string;
+  /** What it was about: the alert's article, or the digest's articles. */
+  readonly articleIds: readonly string[];
 }

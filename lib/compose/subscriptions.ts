@@ -56,6 +56,9 @@ export const unsubscribe = once(async () =>
   makeUnsubscribe({ subscribers: stores().subscribers, tokens: await tokens(), clock: systemClock }),
 );
 
+/** What one subscriber may ask for. */
+export const requestLimits = () => ({ maxTopics: config().maxTopics });
+
 /** Refuses addresses at the disposable-mail domains the operator lists (none unless configured). */
 export const rejectDisposableAddress = (email: string) => rejectListed(email, config().disposableDomains);
 

@@ -82,3 +82,10 @@ function knownTimeZone(name: string): string | undefined {
     return undefined;
   }
 }
+
+export function hourOfDay(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 23) {
+    throw new ValidationError(code, `${field} must be a whole hour from 0 to 23.`);
+  }
+  return value;
+}

@@ -3,11 +3,16 @@
 export type Frequency = 'instant' | 'daily' | 'weekly';
 export type DigestPeriod = 'daily' | 'weekly';
 
+export type Weekday = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';
+
 export interface ConfirmationEmailData {
   /** Absolute http(s) link that confirms the subscription. */
   readonly confirmUrl: string;
-  readonly topics: readonly string[];
-  readonly frequency: Frequency;
+  /** Every topic the reader will have once confirmed, each with its frequency; `isNew` for this request's. */
+  readonly topics: readonly { query: string; frequency: Frequency; isNew: boolean }[];
+  /** Local hour (0–23) and day of their digests, shown beside daily and weekly topics. */
+  readonly digestHour: number;
+  readonly digestWeekday: Weekday;
   /** ISO 8601 instant after which the link no longer confirms anything; the email says when. */
   readonly linkExpiresAt: string;
   /** IANA zone the expiry is shown in: the one the reader gave with the request. */
@@ -28,19 +33,26 @@ export interface MatchedArticle {
   readonly matchedTerms: readonly string[];
 }
 
-export interface AlertEmailData extends MatchedArticle {
+/** The links every alert and digest carries to its reader's own settings. */
+export interface SubscriberLinks {
   readonly unsubscribeUrl: string;
+  /** The preference centre, shown as "Manage your topics" beside the unsubscribe link. */
+  readonly preferencesUrl: string;
+}
+
+export interface AlertEmailData extends MatchedArticle, SubscriberLinks {
+  /** A signed "mute this topic" link for each topic that matched. */
+  readonly muteLinks: readonly { readonly query: string; readonly url: string }[];
   /** IANA zone for dates, e.g. Europe/London; UTC when absent. */
   readonly timeZone?: string;
 }
 
-export interface DigestEmailData {
+export interface DigestEmailData extends SubscriberLinks {
   readonly period: DigestPeriod;
   /** Shown in the subject and heading, e.g. "27 Nov 2026" or "21–27 Nov 2026". */
   readonly periodLabel: string;
   /** At least one: an empty digest is not sent. */
   readonly items: readonly MatchedArticle[];
-  readonly unsubscribeUrl: string;
   /** IANA zone for dates, e.g. Europe/London; UTC when absent. */
   readonly timeZone?: string;
 }

@@ -25,3 +25,16 @@ export function preview(text: string, maxLength = 140): string {
   const lastSpace = cut.lastIndexOf(' ');
   return `${(lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,.;:]+$/, '')}…`;
 }
+
+/** "07:00": the local hour digests go out at. */
+export function formatHour(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00`;
+}
+
+/** The day's name in the locale ("Monday"); `day` counts from Sunday = 0, as `Date#getDay` does. */
+export function formatWeekday(day: number, locale: string): string {
+  // 4 January 1970 was a Sunday.
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(1970, 0, 4 + day)),
+  );
+}

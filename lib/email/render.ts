@@ -1,6 +1,7 @@
 import Mustache from 'mustache';
 import { alertEmail, confirmEmail, digestEmail } from '../../templates/dist/compiled';
 import {
+  hourOfDay,
   httpUrl,
   isoDate,
   nonEmptyList,
@@ -16,9 +17,23 @@ import type {
   DigestEmailData,
   MatchedArticle,
   RenderedEmail,
+  SubscriberLinks,
+  Weekday,
 } from './email-data';
+
+/** In `Date#getDay` order, so a day's index is its number. */
+const WEEKDAYS: readonly Weekday[] = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+];
+
 import { escapeHtml } from './escape-html';
-import { formatDateTime, formatList, preview } from './format';
+import { formatDateTime, formatHour, formatList, formatWeekday, preview } from './format';
 import { highlightTerms, type TextSegment } from './highlight';
 
 // The only copy so far; another locale is a new templates/copy/<locale>.json and a way to choose it here.
@@ -30,10 +45,17 @@ const inLocale = (templates: CompiledKind) => {
 };
 
 export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
-  const topics = nonEmptyList('topics', data.topics).map((topic, index) =>
-    requiredText(`topics[${index}]`, topic),
-  );
-  const frequency = oneOf('frequency', data.frequency, ['instant', 'daily', 'weekly']);
+  const topics = nonEmptyList('topics', data.topics).map((topic, index) => {
+    const frequency = oneOf(`topics[${index}].frequency`, topic.frequency, ['instant', 'daily', 'weekly']);
+    return {
+      query: requiredText(`topics[${index}].query`, topic.query),
+      instant: frequency === 'instant',
+      daily: frequency === 'daily',
+      weekly: frequency === 'weekly',
+      isNew: topic.isNew === true,
+    };
+  });
+  const weekday = oneOf('digestWeekday', data.digestWeekday, WEEKDAYS);
   const locale = inLocale(confirmEmail);
   return render(locale.email, {
     confirmUrl: httpUrl('confirmUrl', data.confirmUrl),
@@ -43,11 +65,20 @@ export function renderConfirmation(data: ConfirmationEmailData): RenderedEmail {
       timeZone(data.timeZone),
     ),
     topics,
-    topicsText: formatList(topics, locale.dateLocale),
-    instant: frequency === 'instant',
-    daily: frequency === 'daily',
-    weekly: frequency === 'weekly',
+    topicsText: formatList(
+      topics.map((topic) => topic.query),
+      locale.dateLocale,
+    ),
+    digestTime: formatHour(hourOfDay('digestHour', data.digestHour)),
+    weekdayLabel: formatWeekday(WEEKDAYS.indexOf(weekday), locale.dateLocale),
   });
+}
+
+function subscriberLinks(data: SubscriberLinks) {
+  return {
+    unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
+    preferencesUrl: httpUrl('preferencesUrl', data.preferencesUrl),
+  };
 }
 
 export function renderAlert(data: AlertEmailData): RenderedEmail {
@@ -56,7 +87,11 @@ export function renderAlert(data: AlertEmailData): RenderedEmail {
   return render(locale.email, {
     ...article,
     snippetPreview: preview(article.snippet),
-    unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
+    ...subscriberLinks(data),
+    muteLinks: data.muteLinks.map((link, index) => ({
+      query: requiredText(`muteLinks[${index}].query`, link.query),
+      url: httpUrl(`muteLinks[${index}].url`, link.url),
+    })),
   });
 }
 
@@ -78,7 +113,7 @@ export function renderDigest(data: DigestEmailData): RenderedEmail {
     topicsText: formatList(topics, locale.dateLocale),
     firstHeadline: items[0]?.headline,
     more: items.length - 1,
-    unsubscribeUrl: httpUrl('unsubscribeUrl', data.unsubscribeUrl),
+    ...subscriberLinks(data),
   });
 }
 

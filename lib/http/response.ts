@@ -30,3 +30,15 @@ export function page(statusCode: number, markup: Markup): HttpResult {
     body: markup.html,
   };
 }
+
+/**
+ * 303 See Other: after a browser form post, the result is a GET of `location`, so reloading the result
+ * page never posts the form again.
+ */
+export function seeOther(location: string): HttpResult {
+  return {
+    statusCode: 303,
+    headers: { ...SECURITY_HEADERS, location, 'cache-control': 'no-store' },
+    body: '',
+  };
+}

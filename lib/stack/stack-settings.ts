@@ -14,6 +14,8 @@ export interface StackSettings {
   readonly subscribePerIpPerMinute: number | undefined;
   /** Domains whose addresses may not subscribe (TIDINGS_DISPOSABLE_DOMAINS); none when unset. */
   readonly disposableDomains: readonly string[] | undefined;
+  /** Topics one subscriber may have (TIDINGS_MAX_TOPICS); default 25. */
+  readonly maxTopics: number | undefined;
 }
 
 export const contextKeys = {
@@ -22,6 +24,7 @@ export const contextKeys = {
   publicUrl: 'tidings:publicUrl',
   subscribePerIpPerMinute: 'tidings:subscribePerIpPerMinute',
   disposableDomains: 'tidings:disposableDomains',
+  maxTopics: 'tidings:maxTopics',
 } as const;
 
 /**
@@ -29,6 +32,17 @@ export const contextKeys = {
  * the table name, URLs and secret ARNs.
  */
 export const MAX_DISPOSABLE_DOMAINS_CHARS = 2500;
+
+/** A whole number of at least 1 (given as a number or, on the command line, as text), or undefined. */
+function positive(node: Node, key: string): number | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null) return undefined;
+  const value = Number(raw);
+  if (!(Number.isInteger(value) && value >= 1)) {
+    throw new ConfigError(`Context ${key} must be a whole number of at least 1, got ${JSON.stringify(raw)}.`);
+  }
+  return value;
+}
 
 function text(node: Node, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
@@ -93,22 +107,12 @@ export function readStackSettings(node: Node): StackSettings {
   if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
     throw new ConfigError(`Context ${contextKeys.publicUrl} must be an absolute URL, got "${publicUrl}".`);
   }
-  const perMinute: unknown = node.tryGetContext(contextKeys.subscribePerIpPerMinute);
-  const subscribePerIpPerMinute =
-    perMinute === undefined || perMinute === null ? undefined : Number(perMinute);
-  if (
-    subscribePerIpPerMinute !== undefined &&
-    !(Number.isInteger(subscribePerIpPerMinute) && subscribePerIpPerMinute >= 1)
-  ) {
-    throw new ConfigError(
-      `Context ${contextKeys.subscribePerIpPerMinute} must be a whole number of at least 1, got ${JSON.stringify(perMinute)}.`,
-    );
-  }
   return {
     mailDomain,
     mailFrom,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
-    subscribePerIpPerMinute,
+    subscribePerIpPerMinute: positive(node, contextKeys.subscribePerIpPerMinute),
+    maxTopics: positive(node, contextKeys.maxTopics),
     disposableDomains: disposableDomains(node),
   };
 }

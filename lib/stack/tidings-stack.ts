@@ -110,6 +110,9 @@ export class TidingsStack extends Stack {
       if (settings.subscribePerIpPerMinute !== undefined) {
         fn.addEnvironment('TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', String(settings.subscribePerIpPerMinute));
       }
+      if (settings.maxTopics !== undefined) {
+        fn.addEnvironment('TIDINGS_MAX_TOPICS', String(settings.maxTopics));
+      }
       if (settings.disposableDomains !== undefined) {
         fn.addEnvironment('TIDINGS_DISPOSABLE_DOMAINS', settings.disposableDomains.join(','));
       }

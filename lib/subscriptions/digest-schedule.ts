@@ -1,7 +1,4 @@
-import type { DigestPeriod, Subscriber } from './model';
-
-/** Weekly digests go out on Mondays, local time. */
-export const WEEKLY_DIGEST_WEEKDAY = 1;
+import { DEFAULT_DIGEST_WEEKDAY, type DigestPeriod, type Subscriber, WEEKDAYS } from './model';
 
 interface LocalTime {
   readonly date: string;
@@ -46,7 +43,7 @@ export function isoWeek(date: string): string {
  * (operators running digests by hand) every period is due.
  */
 export function duePeriodKey(
-  subscriber: Pick<Subscriber, 'timezone' | 'digestHour'>,
+  subscriber: Pick<Subscriber, 'timezone' | 'digestHour' | 'digestWeekday'>,
   period: DigestPeriod,
   at: Date,
   force = false,
@@ -55,7 +52,8 @@ export function duePeriodKey(
   const key = period === 'daily' ? local.date : isoWeek(local.date);
   if (force) return key;
   if (local.hour !== subscriber.digestHour) return undefined;
-  if (period === 'weekly' && local.weekday !== WEEKLY_DIGEST_WEEKDAY) return undefined;
+  const weekday = WEEKDAYS.indexOf(subscriber.digestWeekday ?? DEFAULT_DIGEST_WEEKDAY);
+  if (period === 'weekly' && local.weekday !== weekday) return undefined;
   return key;
 }
 

@@ -2,20 +2,52 @@ export const FREQUENCIES = ['instant', 'daily', 'weekly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 export type DigestPeriod = Exclude<Frequency, 'instant'>;
 
-/** 'suppressed': SES reported the address undeliverable or a complaint; nothing is ever mailed to it. */
-export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'suppressed';
+/** Days a weekly digest can go out on, in the order `Date#getDay` counts them. */
+export const WEEKDAYS = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export const DEFAULT_DIGEST_WEEKDAY: Weekday = 'monday';
 
-export interface Subscriber {
-  readonly id: string;
-  readonly email: string;
-  readonly status: SubscriberStatus;
+/** How many topics one subscriber may have (and so one request may ask for); `TIDINGS_MAX_TOPICS`. */
+export const DEFAULT_MAX_TOPICS = 25;
+
+/** A query and how often its matches are sent. */
+export interface TopicChoice {
+  readonly query: string;
+  readonly frequency: Frequency;
+}
+
+/** When a subscriber's digests go out, in their own time zone. */
+export interface DigestSettings {
   /** IANA zone used for digest timing. */
   readonly timezone: string;
   /** Local hour (0–23) at which digests go out. */
   readonly digestHour: number;
+  /** Local day of weekly digests; subscribers from before it was a choice get Monday. */
+  readonly digestWeekday?: Weekday;
+}
+
+/** 'suppressed': SES reported the address undeliverable or a complaint; nothing is ever mailed to it. */
+export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'suppressed';
+
+export interface Subscriber extends DigestSettings {
+  readonly id: string;
+  readonly email: string;
+  readonly status: SubscriberStatus;
   readonly createdAt: string;
   readonly confirmedAt?: string;
   readonly unsubscribedAt?: string;
+  /** No alert or digest is sent before this instant (ISO): the subscriber paused their mail. */
+  readonly pausedUntil?: string;
+  /** Bumped when the subscriber revokes their links; tokens of older generations stop working. */
+  readonly tokenGeneration?: number;
 }
 
 /** How a subscription ends: by the reader's choice, or because the address must not be mailed again. */

@@ -3,20 +3,43 @@ import { InvalidTokenError } from '../errors';
 
 /**
  * Links in emails carry HMAC-signed tokens, so nothing secret is stored and a token cannot be forged or
- * altered. Confirmation links expire; unsubscribe links never do, because people unsubscribe from old mail.
+ * altered, nor used for another purpose than its own. Confirmation links expire with the pending request;
+ * unsubscribe, preference and mute links work for 90 days (CAN-SPAM asks 30) and every new email carries
+ * fresh ones, so a subscriber always holds a working link while mail still reaches them.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe';
+export const TOKEN_PURPOSES = ['confirm', 'unsubscribe', 'preferences', 'mute'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 export interface TokenClaims {
   readonly purpose: TokenPurpose;
   readonly subscriberId: string;
   /** For confirm tokens: the subscription request being confirmed. */
   readonly requestId?: string;
-  /** Expiry in seconds since the epoch; absent means it never expires. */
+  /** For mute tokens: the topic to stop. */
+  readonly topicId?: string;
+  /**
+   * The subscriber's link generation when it was issued: revoking every link bumps the subscriber's, and a
+   * token of an older generation stops working. Absent (links from before revocation existed) counts as 0.
+   */
+  readonly gen?: number;
+  /** Expiry in seconds since the epoch; absent (unsubscribe links from before they expired) never expires. */
   readonly exp?: number;
 }
 
 export const CONFIRM_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+export const LINK_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
+
+/** Refuses a link of an older generation than the subscriber's: they revoked it. */
+export function requireCurrentGeneration(
+  claims: TokenClaims,
+  subscriber: { readonly tokenGeneration?: number },
+): void {
+  if ((claims.gen ?? 0) !== (subscriber.tokenGeneration ?? 0)) {
+    throw new InvalidTokenError(
+      'This link was revoked: every link in earlier emails stopped working when new ones were issued. Use the link in your most recent Tidings email.',
+    );
+  }
+}
 
 function b64(input: string | Buffer): string {
   return Buffer.from(input).toString('base64url');
@@ -30,15 +53,19 @@ const isId = (value: unknown): value is string =>
 /** The claims when `value` has exactly their shape and types; undefined otherwise. */
 function claimsOf(value: unknown): TokenClaims | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { purpose, subscriberId, requestId, exp } = value as Record<string, unknown>;
-  if (purpose !== 'confirm' && purpose !== 'unsubscribe') return undefined;
+  const { purpose, subscriberId, requestId, topicId, gen, exp } = value as Record<string, unknown>;
+  if (!(TOKEN_PURPOSES as readonly unknown[]).includes(purpose)) return undefined;
   if (!isId(subscriberId)) return undefined;
   if (requestId !== undefined && !isId(requestId)) return undefined;
+  if (topicId !== undefined && !isId(topicId)) return undefined;
+  if (gen !== undefined && !(Number.isSafeInteger(gen) && (gen as number) >= 0)) return undefined;
   if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) return undefined;
   return {
-    purpose,
+    purpose: purpose as TokenPurpose,
     subscriberId,
     ...(requestId !== undefined && { requestId }),
+    ...(topicId !== undefined && { topicId }),
+    ...(gen !== undefined && { gen: gen as number }),
     ...(exp !== undefined && { exp }),
   };
 }
@@ -68,7 +95,11 @@ export function makeTokens(secret: string) {
       const claims = claimsOf(parsed);
       if (!claims || claims.purpose !== purpose) throw new InvalidTokenError();
       if (claims.exp !== undefined && claims.exp * 1000 < now.getTime()) {
-        throw new InvalidTokenError('This link has expired. Subscribe again to get a new one.');
+        throw new InvalidTokenError(
+          purpose === 'confirm'
+            ? 'This link has expired. Subscribe again to get a new one.'
+            : 'This link has expired. Use the link in your most recent Tidings email.',
+        );
       }
       return claims;
     },

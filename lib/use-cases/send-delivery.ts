@@ -4,6 +4,7 @@ import type {
   AlertDelivery,
   ArticleStore,
   Clock,
+  ConfirmationDelivery,
   Delivery,
   DeliveryStore,
   DigestDelivery,
@@ -13,6 +14,8 @@ import type {
   SuppressionCheck,
 } from '../ports';
 import { periodLabel } from '../subscriptions/digest-schedule';
+import { DEFAULT_DIGEST_WEEKDAY, type Frequency, type Subscriber } from '../subscriptions/model';
+import { DEFAULT_DIGEST_HOUR } from '../subscriptions/subscription-request';
 import type { Links } from './links';
 
 export type SendOutcome = 'sent' | 'skipped' | 'already-taken';
@@ -39,6 +42,23 @@ function articleData(article: Article, topics: readonly MatchedTopic[], links: L
 }
 
 /**
+ * The topics and digest times a confirmation shows. Confirmations queued before topics had their own
+ * frequency carry plain queries and one `frequency`; they are still in the ledger after a deploy.
+ */
+function confirmationTopics(delivery: ConfirmationDelivery) {
+  const legacy = delivery as unknown as { frequency?: Frequency };
+  return {
+    topics: delivery.topics.map((topic) =>
+      typeof topic === 'string'
+        ? { query: topic, frequency: legacy.frequency ?? 'instant', isNew: true }
+        : topic,
+    ),
+    digestHour: delivery.digestHour ?? DEFAULT_DIGEST_HOUR,
+    digestWeekday: delivery.digestWeekday ?? DEFAULT_DIGEST_WEEKDAY,
+  };
+}
+
+/**
  * 1. claim the queued delivery (only one worker may send it; a dead worker's claim expires)
  * 2. skip an alert or digest if the subscriber is no longer active, a confirmation if its link expired,
  *    and any of them if the address is on the suppression list (SES reported it bouncing or complaining)
@@ -60,11 +80,26 @@ export function makeSendDelivery(deps: {
    */
   claimTimeoutMs: number;
 }) {
-  async function render(delivery: AlertDelivery | DigestDelivery, unsubscribeUrl: string, timeZone: string) {
+  async function render(delivery: AlertDelivery | DigestDelivery, subscriber: Subscriber, now: Date) {
+    const timeZone = subscriber.timezone;
+    // Every mail carries fresh links (90 days from now), so a reader always holds working ones.
+    const links = {
+      unsubscribeUrl: deps.links.unsubscribe(subscriber, now),
+      preferencesUrl: deps.links.preferences(subscriber, now),
+    };
     if (delivery.kind === 'alert') {
       const article = await deps.articles.get(delivery.articleId);
       if (!article) return undefined;
-      return renderAlert({ ...articleData(article, delivery.topics, deps.links), unsubscribeUrl, timeZone });
+      const muteLinks = delivery.topics.map((topic) => ({
+        query: topic.query,
+        url: deps.links.mute(subscriber, topic.topicId, now),
+      }));
+      return renderAlert({
+        ...articleData(article, delivery.topics, deps.links),
+        ...links,
+        muteLinks,
+        timeZone,
+      });
     }
     const items = [];
     for (const entry of delivery.entries) {
@@ -76,7 +111,7 @@ export function makeSendDelivery(deps: {
       period: delivery.period,
       periodLabel: periodLabel(delivery.period, delivery.periodKey),
       items,
-      unsubscribeUrl,
+      ...links,
       timeZone,
     });
   }
@@ -100,18 +135,19 @@ export function makeSendDelivery(deps: {
         if (delivery.linkExpiresAt * 1000 <= now.getTime()) return await skip('its link has expired');
         email = renderConfirmation({
           confirmUrl: deps.links.confirm(subscriberId, delivery.requestId, delivery.linkExpiresAt),
-          topics: [...delivery.topics],
-          frequency: delivery.frequency,
+          ...confirmationTopics(delivery),
           linkExpiresAt: new Date(delivery.linkExpiresAt * 1000).toISOString(),
           timeZone: delivery.timezone,
         });
       } else {
         if (subscriber?.status !== 'active') return await skip('subscriber is not active');
-        const unsubscribeUrl = deps.links.unsubscribe(subscriberId);
-        email = await render(delivery, unsubscribeUrl, subscriber.timezone);
+        if (subscriber.pausedUntil && subscriber.pausedUntil > now.toISOString()) {
+          return await skip(`mail is paused until ${subscriber.pausedUntil}`);
+        }
+        email = await render(delivery, subscriber, now);
         if (!email) return await skip('its articles are gone');
         headers = {
-          'List-Unsubscribe': `<${unsubscribeUrl}>`,
+          'List-Unsubscribe': `<${deps.links.unsubscribe(subscriber, now)}>`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
         };
       }

@@ -2,6 +2,7 @@ import type { Clock, DeliveryStore, Ids, SubscriberStore, SuppressionCheck } fro
 import type { ConsentContext, Topic } from '../subscriptions/model';
 import type { SubscriptionRequest } from '../subscriptions/subscription-request';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../subscriptions/tokens';
+import { topicsAfterConfirming } from '../subscriptions/topic-set';
 
 /** At most one confirmation email per address in this long. */
 export const CONFIRMATION_INTERVAL_MS = 10 * 60_000;
@@ -50,33 +51,36 @@ export function makeSubscribeToTopics(deps: {
     if (!(await deps.subscribers.claimConfirmationSlot(subscriber.id, now, CONFIRMATION_INTERVAL_MS))) return;
     if (subscriber.status === 'pending') await deps.subscribers.keepPending(subscriber, now);
     const requestId = deps.ids.newId();
-    const topics: Topic[] = request.topics.map((query) => ({
+    const topics: Topic[] = request.topics.map(({ query, frequency }) => ({
       subscriberId: subscriber.id,
       id: deps.ids.newId(),
       query,
-      frequency: request.frequency,
+      frequency,
       status: 'pending',
       requestId,
       createdAt: now.toISOString(),
     }));
-    await deps.subscribers.recordRequest(
-      subscriber.id,
-      requestId,
-      { timezone: request.timezone, digestHour: request.digestHour },
-      now,
-      consent,
-    );
+    const settings = {
+      timezone: request.timezone,
+      digestHour: request.digestHour,
+      digestWeekday: request.digestWeekday,
+    };
+    await deps.subscribers.recordRequest(subscriber.id, requestId, settings, now, consent);
     await deps.subscribers.addTopics(topics);
+    // The mail lists what confirming gives: a returning reader's active topics as well as the new ones.
+    const active = subscriber.status === 'active' ? await deps.subscribers.listTopics(subscriber.id) : [];
     await deps.deliveries.queueConfirmation(
       {
         kind: 'confirm',
         subscriberId: subscriber.id,
         key: `CONFIRM#${requestId}`,
         requestId,
-        topics: [...request.topics],
-        frequency: request.frequency,
+        topics: topicsAfterConfirming(
+          active.filter((topic) => topic.status === 'active'),
+          request.topics,
+        ),
         linkExpiresAt: Math.floor(now.getTime() / 1000) + CONFIRM_TOKEN_TTL_SECONDS,
-        timezone: request.timezone,
+        ...settings,
       },
       now,
     );

@@ -154,7 +154,13 @@ describe('confirming a further request', () => {
     const at = new Date('2026-12-01T12:00:00Z');
     await store.unsubscribe('returning', at, viaApi);
 
-    await store.recordRequest('returning', 'r2', { timezone: 'Asia/Tokyo', digestHour: 18 }, at, viaApi);
+    await store.recordRequest(
+      'returning',
+      'r2',
+      { timezone: 'Asia/Tokyo', digestHour: 18, digestWeekday: 'friday' },
+      at,
+      viaApi,
+    );
     await request('returning', 'r2', [['platypus', 'daily']], at);
     expect(await store.get('returning')).toMatchObject({
       status: 'unsubscribed',
@@ -166,12 +172,23 @@ describe('confirming a further request', () => {
       status: 'active',
       timezone: 'Asia/Tokyo',
       digestHour: 18,
+      digestWeekday: 'friday',
     });
 
     // A later request nobody confirms changes nothing.
-    await store.recordRequest('returning', 'r3', { timezone: 'Europe/Paris', digestHour: 6 }, at, viaApi);
+    await store.recordRequest(
+      'returning',
+      'r3',
+      { timezone: 'Europe/Paris', digestHour: 6, digestWeekday: 'monday' },
+      at,
+      viaApi,
+    );
     await request('returning', 'r3', [['echidna', 'weekly']], at);
-    expect(await store.get('returning')).toMatchObject({ timezone: 'Asia/Tokyo', digestHour: 18 });
+    expect(await store.get('returning')).toMatchObject({
+      timezone: 'Asia/Tokyo',
+      digestHour: 18,
+      digestWeekday: 'friday',
+    });
   });
 });
 
@@ -188,10 +205,16 @@ describe('the consent ledger', () => {
       createdAt: at(0).toISOString(),
     });
     const browser = { ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' };
-    await store.recordRequest('ledger', 'r1', { timezone: 'UTC', digestHour: 7 }, at(0), {
-      source: 'form',
-      ...browser,
-    });
+    await store.recordRequest(
+      'ledger',
+      'r1',
+      { timezone: 'UTC', digestHour: 7, digestWeekday: 'monday' },
+      at(0),
+      {
+        source: 'form',
+        ...browser,
+      },
+    );
     await request('ledger', 'r1', [['wombat', 'instant']], at(0));
     await store.confirm('ledger', 'r1', at(5), { source: 'email-link', ...browser });
     // Confirming again and unsubscribing twice change nothing the second time, so they record nothing.

@@ -53,7 +53,7 @@ describe('the subscribe form posted 50 times for one address', () => {
     expect(stored.filter((item) => item.entity === 'request')).toHaveLength(1);
     const topics = stored.filter((item) => item.entity === 'topic');
     expect(topics).toHaveLength(1);
-    expect(mail[0]?.mail.text).toContain(`- ${topics[0]?.query}\n`);
+    expect(mail[0]?.mail.text).toContain(`- ${topics[0]?.query} · each story as it arrives (new)\n`);
   });
 });
 

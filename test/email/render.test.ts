@@ -5,7 +5,11 @@ import { ValidationError } from '../../lib/errors';
 import { nestingProblems } from './html-structure';
 
 const unsubscribeUrl = 'https://tidings.example.com/unsubscribe?token=tok_3f9a.b-c_d';
+const preferencesUrl = 'https://tidings.example.com/preferences?token=pref_1.x';
+const muteUrl = 'https://tidings.example.com/mute?token=mute_1.y';
 const linkExpiry = { linkExpiresAt: '2026-12-08T09:00:00.000Z', timeZone: 'Europe/London' };
+/** Digests at 07:00 on Mondays, the defaults. */
+const digestTimes = { digestHour: 7, digestWeekday: 'monday' } as const;
 
 const alert: AlertEmailData = {
   headline: 'Chipmakers race to build AI accelerators',
@@ -16,6 +20,8 @@ const alert: AlertEmailData = {
   topic: 'AI chips',
   matchedTerms: ['nvidia', 'tsmc'],
   unsubscribeUrl,
+  preferencesUrl,
+  muteLinks: [{ query: 'AI chips', url: muteUrl }],
 };
 
 const item = (n: number, extra: Partial<MatchedArticle> = {}): MatchedArticle => ({
@@ -34,6 +40,7 @@ const digest: DigestEmailData = {
   periodLabel: '27 Nov 2026',
   items: [item(1), item(2), item(3)],
   unsubscribeUrl,
+  preferencesUrl,
 };
 
 /** The words of an HTML fragment as a reader sees them. */
@@ -74,8 +81,8 @@ describe('subjects', () => {
     const email = renderConfirmation({
       ...linkExpiry,
       confirmUrl: 'https://t.example/c?t=1',
-      topics: ['AI'],
-      frequency: 'daily',
+      topics: [{ query: 'AI', frequency: 'daily', isNew: true }],
+      ...digestTimes,
     });
     expect(email.subject).toBe('Confirm your Tidings subscription');
   });
@@ -112,8 +119,8 @@ describe('escaping', () => {
     const confirm = renderConfirmation({
       ...linkExpiry,
       confirmUrl: 'https://t.example/c',
-      topics: [hostile],
-      frequency: 'instant',
+      topics: [{ query: hostile, frequency: 'instant', isNew: true }],
+      ...digestTimes,
     });
     expect(confirm.html).not.toMatch(/<script|<img/i);
     expect(confirm.html).toContain('&lt;script&gt;alert(&quot;x&quot;)');
@@ -180,6 +187,23 @@ describe('alert', () => {
     expect(email.text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
   });
 
+  it('links to the preference centre and mutes each matched topic, in HTML and text', () => {
+    const both = renderAlert({
+      ...alert,
+      muteLinks: [
+        { query: 'AI chips', url: muteUrl },
+        { query: 'Nvidia', url: `${muteUrl}2` },
+      ],
+    });
+    expect(hrefs(both.html)).toEqual(expect.arrayContaining([preferencesUrl, muteUrl, `${muteUrl}2`]));
+    expect(visibleText(both.html)).toContain('Mute “AI chips” Mute “Nvidia” Manage your topics');
+    expect(both.text).toContain(`Mute “AI chips”: ${muteUrl}\nMute “Nvidia”: ${muteUrl}2\n`);
+    expect(both.text).toContain(`Manage your topics: ${preferencesUrl}\nUnsubscribe: ${unsubscribeUrl}`);
+    expect(() => renderAlert({ ...alert, muteLinks: [{ query: 'AI', url: 'javascript:1' }] })).toThrow(
+      /muteLinks\[0\]\.url must be an absolute http\(s\) URL/,
+    );
+  });
+
   it('writes dates in the given time zone', () => {
     const local = renderAlert({ ...alert, timeZone: 'America/New_York' });
     expect(visibleText(local.html)).toContain('27 Nov 2026, 09:05');
@@ -206,7 +230,7 @@ describe('digest', () => {
       expect(text).toContain(`Matched (Topic ${n}): election`);
     }
     expect(html.match(/class="item"/g)).toHaveLength(3);
-    expect(text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
+    expect(text).toContain(`Manage your topics: ${preferencesUrl}\nUnsubscribe: ${unsubscribeUrl}`);
     expect(visibleText(html)).toContain('matched your topics Topic 1, Topic 2 and Topic 3.');
   });
 
@@ -224,31 +248,31 @@ describe('digest', () => {
 });
 
 describe('confirmation', () => {
-  it('links to the confirmation URL and lists the topics', () => {
+  it('links to the confirmation URL and lists every topic with how often it comes', () => {
     const confirmUrl = 'https://tidings.example.com/confirm?token=abc&x=1';
     const { html, text } = renderConfirmation({
       ...linkExpiry,
       confirmUrl,
-      topics: ['AI chips', 'Climate'],
-      frequency: 'weekly',
+      topics: [
+        { query: 'AI chips', frequency: 'weekly', isNew: true },
+        { query: 'Climate', frequency: 'instant', isNew: false },
+        { query: 'Gaza -football', frequency: 'daily', isNew: false },
+      ],
+      digestHour: 18,
+      digestWeekday: 'friday',
     });
     expect(hrefs(html)).toEqual([confirmUrl, confirmUrl]);
-    expect(visibleText(html)).toContain('a weekly digest of stories about: AI chips Climate');
+    expect(visibleText(html)).toContain(
+      'stories on these topics: AI chips · a weekly digest on Fridays at 18:00 (new) ' +
+        'Climate · each story as it arrives Gaza -football · a daily digest at 18:00',
+    );
     expect(text).toContain(`Confirm subscription: ${confirmUrl}`);
-    expect(text).toContain('- AI chips\n- Climate\n');
+    expect(text).toContain(
+      '- AI chips · a weekly digest on Fridays at 18:00 (new)\n' +
+        '- Climate · each story as it arrives\n' +
+        '- Gaza -football · a daily digest at 18:00\n',
+    );
     expect(html).not.toContain('Unsubscribe');
-  });
-
-  it('words each frequency', () => {
-    const words = (frequency: 'instant' | 'daily' | 'weekly') =>
-      renderConfirmation({
-        ...linkExpiry,
-        confirmUrl: 'https://t.example/c',
-        topics: ['AI'],
-        frequency,
-      }).text;
-    expect(words('instant')).toContain('email you each new story about');
-    expect(words('daily')).toContain('email you a daily digest of stories about');
   });
 });
 
@@ -257,6 +281,8 @@ describe('links', () => {
     const given = new Set([
       alert.articleUrl,
       unsubscribeUrl,
+      preferencesUrl,
+      muteUrl,
       ...digest.items.map((entry) => entry.articleUrl),
     ]);
     for (const { html } of [renderAlert(alert), renderDigest(digest)]) {
@@ -281,8 +307,8 @@ describe('links', () => {
       renderConfirmation({
         ...linkExpiry,
         confirmUrl: 'confirm',
-        topics: ['AI'],
-        frequency: 'daily',
+        topics: [{ query: 'AI', frequency: 'daily', isNew: true }],
+        ...digestTimes,
       }),
     ).toThrow(/confirmUrl must be an absolute/);
   });
@@ -307,7 +333,7 @@ describe('invalid data', () => {
         ...linkExpiry,
         confirmUrl: 'https://t.example/c',
         topics: [],
-        frequency: 'daily',
+        ...digestTimes,
       }),
     ).toThrow(/topics must list at least one/);
   });
@@ -321,8 +347,8 @@ describe('the confirmation email', () => {
   it('says when its link stops working, in the reader’s time zone', () => {
     const { html, text } = renderConfirmation({
       confirmUrl: 'https://t.example/c',
-      topics: ['AI'],
-      frequency: 'daily',
+      topics: [{ query: 'AI', frequency: 'daily', isNew: true }],
+      ...digestTimes,
       linkExpiresAt: '2026-12-08T09:00:00.000Z',
       timeZone: 'Asia/Tokyo',
     });
@@ -331,7 +357,11 @@ describe('the confirmation email', () => {
   });
 
   it('refuses an expiry that is not a date or a zone that is not one', () => {
-    const base = { confirmUrl: 'https://t.example/c', topics: ['AI'], frequency: 'daily' } as const;
+    const base = {
+      confirmUrl: 'https://t.example/c',
+      topics: [{ query: 'AI', frequency: 'daily', isNew: true }],
+      ...digestTimes,
+    } as const;
     expect(() => renderConfirmation({ ...base, linkExpiresAt: 'soon', timeZone: 'UTC' })).toThrow(
       ValidationError,
     );

@@ -76,6 +76,14 @@ describe('readStackSettings', () => {
     }
   });
 
+  it('reads the topic limit the same way', () => {
+    expect(settingsFrom(valid).maxTopics).toBeUndefined();
+    expect(settingsFrom({ ...valid, 'tidings:maxTopics': '40' }).maxTopics).toBe(40);
+    expect(() => settingsFrom({ ...valid, 'tidings:maxTopics': 'lots' })).toThrow(
+      'Context tidings:maxTopics must be a whole number of at least 1, got "lots".',
+    );
+  });
+
   it('reads the disposable domains as comma-separated text or a list, and refuses what is no domain', () => {
     expect(settingsFrom(valid).disposableDomains).toBeUndefined();
     expect(

@@ -20,6 +20,18 @@ describe('digest timing in the subscriber’s local time', () => {
     expect(duePeriodKey(sub, 'weekly', new Date('2026-11-27T15:00:00Z'), true)).toBe('2026-W48');
   });
 
+  it('sends weekly digests on the weekday the subscriber chose, in their zone', () => {
+    const friday = { timezone: 'Asia/Tokyo', digestHour: 18, digestWeekday: 'friday' } as const;
+    // 09:00 UTC on Friday 27 November is 18:00 in Tokyo.
+    expect(duePeriodKey(friday, 'weekly', new Date('2026-11-27T09:05:00Z'))).toBe('2026-W48');
+    expect(duePeriodKey(friday, 'weekly', new Date('2026-11-30T09:05:00Z'))).toBeUndefined(); // Monday
+    // 23:30 UTC on Thursday 26 November is already Friday 08:30 in Tokyo, but not 18:00.
+    expect(duePeriodKey(friday, 'weekly', new Date('2026-11-26T23:30:00Z'))).toBeUndefined();
+    const sundayMorning = { timezone: 'America/New_York', digestHour: 6, digestWeekday: 'sunday' } as const;
+    // 11:00 UTC on Sunday 29 November is 06:00 in New York.
+    expect(duePeriodKey(sundayMorning, 'weekly', new Date('2026-11-29T11:00:00Z'))).toBe('2026-W48');
+  });
+
   it('numbers ISO weeks at year boundaries', () => {
     expect(isoWeek('2026-01-01')).toBe('2026-W01');
     expect(isoWeek('2027-01-01')).toBe('2026-W53');

@@ -189,10 +189,14 @@ describe('sending a confirmation through the ledger', () => {
       subscriberId,
       key: 'CONFIRM#r2',
       requestId: 'r2',
-      topics: ['Gaza -football', '"Qassem Soleimani"'],
-      frequency: 'daily',
+      topics: [
+        { query: 'Gaza -football', frequency: 'daily', isNew: true },
+        { query: '"Qassem Soleimani"', frequency: 'daily', isNew: true },
+      ],
       linkExpiresAt: Math.floor(at.getTime() / 1000) + TTL,
       timezone: 'Europe/Paris',
+      digestHour: 7,
+      digestWeekday: 'monday',
     };
     const ledger = async () =>
       (

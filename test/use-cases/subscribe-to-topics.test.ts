@@ -38,6 +38,7 @@ function subscribeAt(start: Date) {
     suppressions,
     subscribe: (email: string, topics: string[]) =>
       subscribe(parseSubscriptionRequest({ email, topics }), viaApi),
+    subscribeWith: (body: Record<string, unknown>) => subscribe(parseSubscriptionRequest(body), viaApi),
     later: (minutes: number) => {
       now = new Date(now.getTime() + minutes * 60_000);
     },
@@ -52,7 +53,18 @@ async function confirmationsTo(subscriberId: string) {
       ExpressionAttributeValues: { ':pk': `SUB#${subscriberId}`, ':prefix': 'DELIVERY#CONFIRM#' },
     }),
   );
-  return Items.map((item) => item.topics as string[]);
+  return Items.map((item) => (item.topics as { query: string }[]).map((topic) => topic.query));
+}
+
+async function confirmationItems(subscriberId: string) {
+  const { Items = [] } = await table.db.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `SUB#${subscriberId}`, ':prefix': 'DELIVERY#CONFIRM#' },
+    }),
+  );
+  return Items.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
 }
 
 describe('subscribing', () => {
@@ -67,6 +79,33 @@ describe('subscribing', () => {
     later(0.1);
     await subscribe('eve@example.com', ['wombat']);
     expect(await confirmationsTo(subscriber.id)).toEqual([['quokka'], ['wombat']]);
+  });
+
+  it('lists every topic a returning subscriber will have, with its own frequency, the new ones marked', async () => {
+    const { subscribe, subscribeWith, subscribers, later } = subscribeAt(new Date('2026-12-01T11:00:00Z'));
+    await subscribe('hal@example.com', ['quokka', 'wombat']);
+    const subscriber = await subscribers.findByEmail('hal@example.com', new Date('2026-12-01T11:00:00Z'));
+    if (!subscriber) throw new Error('no subscriber');
+    const [first] = await confirmationItems(subscriber.id);
+    await subscribers.confirm(subscriber.id, first?.requestId, new Date('2026-12-01T11:01:00Z'), viaApi);
+
+    later(15);
+    await subscribeWith({
+      email: 'hal@example.com',
+      topics: ['numbat', { query: 'wombat', frequency: 'weekly' }],
+      digestHour: 18,
+      digestWeekday: 'friday',
+    });
+    const [, second] = await confirmationItems(subscriber.id);
+    expect(second).toMatchObject({
+      topics: [
+        { query: 'quokka', frequency: 'instant', isNew: false },
+        { query: 'wombat', frequency: 'weekly', isNew: false },
+        { query: 'numbat', frequency: 'instant', isNew: true },
+      ],
+      digestHour: 18,
+      digestWeekday: 'friday',
+    });
   });
 
   it('counts the interval per address: another address is not held up', async () => {

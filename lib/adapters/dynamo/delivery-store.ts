@@ -1,7 +1,8 @@
 import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Delivery, DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
+import type { Delivery, DeliveryRecord, DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
 import { ignoreConditionFailure } from './errors';
 import { keys } from './keys';
+import { queryAll } from './paginate';
 import type { TableClient } from './table-guard';
 
 /** Held digest matches that no digest ever collects (e.g. a subscriber who left) expire after this. */
@@ -151,6 +152,35 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
         ':reason': reason,
         ':at': at.toISOString(),
       });
+    },
+
+    async history(subscriberId) {
+      const records: DeliveryRecord[] = [];
+      const items = queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': 'DELIVERY#' },
+        ConsistentRead: true,
+      });
+      for await (const item of items) {
+        const optional = ['attempts', 'sentAt', 'messageId', 'skippedAt', 'skipReason', 'lastError'] as const;
+        records.push({
+          key: item.key as string,
+          kind: item.kind as DeliveryRecord['kind'],
+          status: item.status as DeliveryRecord['status'],
+          createdAt: item.createdAt as string,
+          ...Object.fromEntries(
+            optional.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]),
+          ),
+          articleIds:
+            item.kind === 'alert'
+              ? [item.articleId as string]
+              : item.kind === 'digest'
+                ? (item.entries as DigestEntry[]).map((entry) => entry.articleId)
+                : [],
+        });
+      }
+      return records;
     },
 
     async release(subscriberId, key, error) {

@@ -15,6 +15,7 @@ import type {
   Topic,
 } from '../../subscriptions/model';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
+import { sameQuery } from '../../subscriptions/topic-set';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
@@ -52,9 +53,6 @@ const pendingUntil = (from: string | Date) =>
 /** TTL deletes lag by up to days: an item past its expiry counts as gone already. */
 const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
   typeof item?.expiresAt === 'number' && item.expiresAt * 1000 <= at.getTime();
-
-/** Two queries that differ only in spacing are the same topic. */
-const sameQuery = (query: string) => query.trim().replace(/\s+/g, ' ');
 
 export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
   /**
@@ -341,12 +339,16 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       );
       const settings =
         typeof request?.timezone === 'string' && typeof request.digestHour === 'number'
-          ? { ':tz': request.timezone, ':hour': request.digestHour }
+          ? {
+              ':tz': request.timezone,
+              ':hour': request.digestHour,
+              ':weekday': typeof request.digestWeekday === 'string' ? request.digestWeekday : 'monday',
+            }
           : undefined;
       const set = [
         '#status = :active',
         'confirmedAt = :at',
-        ...(settings ? ['#tz = :tz', 'digestHour = :hour'] : []),
+        ...(settings ? ['#tz = :tz', 'digestHour = :hour', 'digestWeekday = :weekday'] : []),
         ...(hasDigestTopic ? ['gsi1pk = :gpk', 'gsi1sk = :gsk'] : []),
       ];
       const profileUpdate: TransactItem = {
@@ -468,6 +470,128 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
           if (alreadyEnded || !isConditionFailure(error) || attempt >= 3) throw error;
         }
       }
+    },
+
+    async changeTopics(subscriberId, change, at, consent) {
+      const topics = await store.listTopics(subscriberId);
+      const retiring = topics.filter(
+        (topic) => change.retire.includes(topic.id) && topic.status !== 'inactive',
+      );
+      const remaining = topics.filter((topic) => topic.status === 'active' && !retiring.includes(topic));
+      const hasDigestTopic = [...remaining, ...change.add].some((topic) => topic.frequency !== 'instant');
+      const digest = keys.digestIndex(subscriberId);
+      // The digest index lists exactly the subscribers with a digest topic: the schedule walks only those.
+      const profileUpdate: TransactItem = {
+        Update: {
+          TableName: tableName,
+          Key: keys.profile(subscriberId),
+          UpdateExpression: hasDigestTopic ? 'SET gsi1pk = :gpk, gsi1sk = :gsk' : 'REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':active': 'active',
+            ...(hasDigestTopic && { ':gpk': digest.gsi1pk, ':gsk': digest.gsi1sk }),
+          },
+        },
+      };
+      const added = change.add.map((topic): TransactItem => {
+        const index = keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString());
+        return {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.topic(subscriberId, topic.id),
+              entity: 'topic',
+              ...topic,
+              status: 'active',
+              ...index,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+      });
+      const retired = retiring.map(
+        (topic): TransactItem => ({ Update: retireTopic(subscriberId, topic, at) }),
+      );
+      await writeInChunks(
+        [profileUpdate, consentLine(subscriberId, 'topics-changed', consent, at, change.detail)],
+        [...added, ...retired],
+      );
+    },
+
+    async updateSettings(subscriberId, settings, at, consent) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.profile(subscriberId),
+                UpdateExpression: 'SET #tz = :tz, digestHour = :hour, digestWeekday = :weekday',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#tz': 'timezone' },
+                ExpressionAttributeValues: {
+                  ':tz': settings.timezone,
+                  ':hour': settings.digestHour,
+                  ':weekday': settings.digestWeekday,
+                },
+              },
+            },
+            consentLine(
+              subscriberId,
+              'settings-changed',
+              consent,
+              at,
+              `digests at ${settings.digestHour}:00 ${settings.timezone}, weekly on ${settings.digestWeekday}`,
+            ),
+          ],
+        }),
+      );
+    },
+
+    async pause(subscriberId, until, at, consent) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.profile(subscriberId),
+                UpdateExpression: until ? 'SET pausedUntil = :until' : 'REMOVE pausedUntil',
+                ConditionExpression: 'attribute_exists(pk)',
+                ...(until && { ExpressionAttributeValues: { ':until': until.toISOString() } }),
+              },
+            },
+            consentLine(
+              subscriberId,
+              'paused',
+              consent,
+              at,
+              until ? `until ${until.toISOString()}` : 'resumed',
+            ),
+          ],
+        }),
+      );
+    },
+
+    async revokeLinks(subscriberId, at, consent) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.profile(subscriberId),
+                UpdateExpression: 'ADD tokenGeneration :one',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+            consentLine(subscriberId, 'links-revoked', consent, at),
+          ],
+        }),
+      );
+      return (await store.get(subscriberId))?.tokenGeneration ?? 0;
     },
 
     async *listActiveTopics(): AsyncIterable<ActiveTopic> {
