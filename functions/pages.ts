@@ -1,13 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { articles, previewTopic, verifyToken } from '../lib/compose/pages';
+import { articles, previewTopic, showSubscription, verifyToken } from '../lib/compose/pages';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { queryParam, wantsHtml } from '../lib/http/request';
-import { json, page } from '../lib/http/response';
+import { favicon, json, page } from '../lib/http/response';
+import { refuseUnmatched } from '../lib/http/routes';
 import { articlePage } from '../lib/pages/article-page';
 import { previewPage } from '../lib/pages/preview-page';
-import { subscribePage } from '../lib/pages/subscribe-page';
-import { confirmPage, unsubscribePage } from '../lib/pages/token-pages';
+import { checkEmailPage, subscribePage } from '../lib/pages/subscribe-page';
+import { confirmedPage, confirmPage, unsubscribePage, unsubscribeResultPage } from '../lib/pages/token-pages';
 import type { TopicPreview } from '../lib/use-cases/preview-topic';
 
 const previewJson = (preview: TopicPreview) => ({
@@ -17,22 +18,27 @@ const previewJson = (preview: TopicPreview) => ({
 });
 
 /**
- * GET pages (and the topic preview, as JSON for API clients). Token pages check the link is genuine but
- * change nothing: only their form's POST does.
+ * GET pages (and the topic preview, as JSON for API clients), and the answer to requests no route matches.
+ * Token pages check the link is genuine but change nothing: only their form's POST does, which then
+ * redirects to a result page here.
  */
 export const pages = async (event: APIGatewayProxyEventV2) => {
+  const token = queryParam(event, 'token');
   switch (event.routeKey) {
     case 'GET /':
       return page(200, subscribePage());
-    case 'GET /confirm': {
-      const token = queryParam(event, 'token');
-      (await verifyToken()).verify(token, 'confirm', new Date());
-      return page(200, confirmPage(token ?? ''));
-    }
-    case 'GET /unsubscribe': {
-      const token = queryParam(event, 'token');
+    case 'GET /check-inbox':
+      return page(200, checkEmailPage());
+    case 'GET /confirm':
+      return page(200, confirmPage(await (await showSubscription())(token, 'confirm'), token ?? ''));
+    case 'GET /confirmed':
+      return page(200, confirmedPage(await (await showSubscription())(token, 'confirm'), token ?? ''));
+    case 'GET /unsubscribe':
       (await verifyToken()).verify(token, 'unsubscribe', new Date());
       return page(200, unsubscribePage(token ?? ''));
+    case 'GET /unsubscribed': {
+      const view = await (await showSubscription())(token, 'unsubscribe');
+      return page(200, unsubscribeResultPage(view, token ?? ''));
     }
     case 'GET /preview': {
       const preview = await previewTopic()(queryParam(event, 'topic') ?? '');
@@ -44,8 +50,11 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
       if (!article) throw new NotFoundError('There is no article with that id.');
       return page(200, articlePage(article));
     }
+    case 'GET /favicon.ico':
+      return favicon();
     default:
-      throw new NotFoundError(`No page at ${event.rawPath}.`);
+      // The `$default` route: no route matched, so this answers 404 or 405 from the manifest's routes.
+      return refuseUnmatched(event);
   }
 };
 

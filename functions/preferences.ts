@@ -8,9 +8,12 @@ import { json, page, seeOther } from '../lib/http/response';
 import { mutePage, preferencesPage } from '../lib/pages/preferences-page';
 import type { Subscriber } from '../lib/subscriptions/model';
 
-/** A page of the preference centre with a fresh link of the subscriber's current generation. */
-const freshPreferences = async (subscriber: Subscriber, done?: string) =>
-  `${(await links()).preferences(subscriber, new Date())}${done ? `&done=${done}` : ''}`;
+/** The preference centre's path with a fresh link of the subscriber's current generation. */
+const freshPreferences = async (subscriber: Subscriber, done?: string) => {
+  const url = new URL((await links()).preferences(subscriber, new Date()));
+  if (done) url.searchParams.set('done', done);
+  return `${url.pathname}${url.search}`;
+};
 
 const tokenOf = (url: string) => new URL(url).searchParams.get('token') ?? '';
 

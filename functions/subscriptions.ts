@@ -8,18 +8,23 @@ import {
   subscribeToTopics,
   unsubscribe,
 } from '../lib/compose/subscriptions';
-import { NotFoundError } from '../lib/errors';
+import { TooManyRequestsError, type UserFacingError, ValidationError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { isOneClickUnsubscribe, requireOwnOrigin } from '../lib/http/origin';
 import { clientOf, formFields, mediaType, parseFields, queryParam, wantsHtml } from '../lib/http/request';
-import { json, page } from '../lib/http/response';
-import { checkEmailPage } from '../lib/pages/subscribe-page';
-import { confirmedPage, unsubscribedPage } from '../lib/pages/token-pages';
+import { json, page, seeOther } from '../lib/http/response';
+import { refuseUnmatched } from '../lib/http/routes';
+import { fieldOfError, subscribePage } from '../lib/pages/subscribe-page';
+import { unsubscribedPage } from '../lib/pages/token-pages';
 import { isHoneypotFilled, parseSubscriptionRequest } from '../lib/subscriptions/subscription-request';
 
-/** The state-changing POSTs: subscribe, confirm, unsubscribe (including RFC 8058 one-click). */
+/**
+ * The state-changing POSTs: subscribe, confirm, unsubscribe (including RFC 8058 one-click). A browser is
+ * answered 303 to a result page, so reloading what it shows never posts again; API clients get JSON.
+ */
 export const subscriptions = async (event: APIGatewayProxyEventV2) => {
   const html = wantsHtml(event);
+  const token = queryParam(event, 'token');
   // Mail providers' one-click posts come from no page at all; everything else must come from ours.
   const oneClick = event.routeKey === 'POST /unsubscribe' && isOneClickUnsubscribe(formFields(event));
   if (!oneClick) requireOwnOrigin(event, publicUrl());
@@ -37,28 +42,40 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
         const source = mediaType(event) === 'application/x-www-form-urlencoded' ? 'form' : 'api';
         await (await subscribeToTopics())(request, { source, ...client });
       }
-      // Always 202 for a valid request: the answer never says whether the address was known.
-      return html ? page(202, checkEmailPage()) : json(202, { status: 'pending_confirmation' });
+      // One answer for every valid request (202, or 303 to the same page): it never says whether the
+      // address was known.
+      return html ? seeOther('/check-inbox') : json(202, { status: 'pending_confirmation' });
     }
     case 'POST /confirm': {
-      const { activatedTopics } = await (await confirmSubscription())(queryParam(event, 'token'), {
+      const { activatedTopics } = await (await confirmSubscription())(token, {
         source: 'email-link',
         ...client,
       });
       return html
-        ? page(200, confirmedPage(activatedTopics))
+        ? seeOther(`/confirmed?token=${encodeURIComponent(token ?? '')}`)
         : json(200, { status: 'confirmed', activatedTopics });
     }
     case 'POST /unsubscribe': {
-      await (await unsubscribe())(queryParam(event, 'token'), {
-        source: oneClick ? 'one-click' : 'email-link',
-        ...client,
-      });
-      return html ? page(200, unsubscribedPage()) : json(200, { status: 'unsubscribed' });
+      await (await unsubscribe())(token, { source: oneClick ? 'one-click' : 'email-link', ...client });
+      // RFC 8058: the mail provider's one-click post is done once it is answered; it follows no redirect.
+      if (oneClick) return html ? page(200, unsubscribedPage()) : json(200, { status: 'unsubscribed' });
+      return html
+        ? seeOther(`/unsubscribed?token=${encodeURIComponent(token ?? '')}`)
+        : json(200, { status: 'unsubscribed' });
     }
     default:
-      throw new NotFoundError(`Nothing to post at ${event.rawPath}.`);
+      return refuseUnmatched(event);
   }
 };
 
-export const handler = withHttpBoundary(subscriptions);
+/** A refused subscribe form comes back filled in, the error beside its field (or atop the form for 429). */
+const subscribeFormAgain = (error: UserFacingError, event: APIGatewayProxyEventV2) =>
+  event.routeKey === 'POST /subscriptions' &&
+  (error instanceof ValidationError || error instanceof TooManyRequestsError)
+    ? subscribePage({
+        values: formFields(event),
+        error: { message: error.message, field: fieldOfError(error.code) },
+      })
+    : undefined;
+
+export const handler = withHttpBoundary(subscriptions, { errorPageFor: subscribeFormAgain });

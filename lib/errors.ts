@@ -39,6 +39,19 @@ export class NotFoundError extends UserFacingError {
   }
 }
 
+/** The path exists but not for this method; `allow` is what a 405's `Allow` header lists. */
+export class MethodNotAllowedError extends UserFacingError {
+  override name = 'MethodNotAllowedError';
+
+  constructor(
+    method: string,
+    path: string,
+    readonly allow: readonly string[],
+  ) {
+    super(405, 'method_not_allowed', `${method} is not allowed on ${path}; it answers ${allow.join(', ')}.`);
+  }
+}
+
 export class PayloadTooLargeError extends UserFacingError {
   override name = 'PayloadTooLargeError';
 

@@ -33,6 +33,15 @@ export interface ScheduleTrigger {
 }
 
 /**
+ * Every HTTP request no route matches (API Gateway's `$default` route, the local server's no-match case):
+ * the function answers 404, or 405 with `Allow`, from this manifest's routes (see `lib/http/routes.ts`).
+ * Exactly one function has it, and it may not write: any method on any path reaches it.
+ */
+export interface FallbackTrigger {
+  readonly kind: 'fallback';
+}
+
+/**
  * The SNS topics functions can subscribe to. `mailFeedback` receives SES's bounce and complaint events (the
  * configuration set's event destination on AWS, the local SES simulator addresses under `npm start`).
  */
@@ -49,7 +58,7 @@ export interface SnsTrigger {
   readonly retryAttempts: 0 | 1 | 2;
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | SnsTrigger;
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | FallbackTrigger | SnsTrigger;
 
 /**
  * What a function may do with the table, by action class and item family (see `lib/table.ts`). The stack
@@ -107,19 +116,25 @@ export const functions = {
   pages: {
     entry: 'functions/pages.ts',
     description:
-      'Serves the subscribe, confirm and unsubscribe pages, the article archive and topic previews.',
+      'Serves the subscribe, confirm and unsubscribe pages and their results, the article archive, topic previews and 404/405 answers.',
     triggers: [
       { kind: 'http', method: 'GET', path: '/' },
+      { kind: 'http', method: 'GET', path: '/check-inbox' },
       { kind: 'http', method: 'GET', path: '/confirm' },
+      { kind: 'http', method: 'GET', path: '/confirmed' },
       { kind: 'http', method: 'GET', path: '/unsubscribe' },
+      { kind: 'http', method: 'GET', path: '/unsubscribed' },
       { kind: 'http', method: 'GET', path: '/articles/{id}' },
       { kind: 'http', method: 'GET', path: '/preview' },
+      { kind: 'http', method: 'GET', path: '/favicon.ico' },
+      { kind: 'fallback' },
     ],
     timeoutSeconds: 5,
     memoryMb: 256,
     secrets: ['tokenSecret'],
     mail: 'none',
-    table: { read: ['article'], index: ['articlesByDay'] },
+    // Subscribers: the pages the confirm and unsubscribe posts redirect to show the reader's topics.
+    table: { read: ['article', 'subscriber'], index: ['articlesByDay'] },
   },
   subscriptions: {
     entry: 'functions/subscriptions.ts',

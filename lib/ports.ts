@@ -3,6 +3,7 @@
  * them against DynamoDB and SES; nothing here knows about AWS.
  */
 import type { Article } from './articles';
+import type { ListedArticle } from './matching/matchable-article';
 import type {
   ConsentContext,
   ConsentEntry,
@@ -40,8 +41,11 @@ export interface ArticleStore {
   /** Stores the article unless one with the same id exists. */
   putIfAbsent(article: Article): Promise<'stored' | 'duplicate'>;
   get(id: string): Promise<Article | undefined>;
-  /** Articles published from `since` on, newest first, at most `limit`. */
-  listPublishedSince(since: Date, until: Date, limit: number): Promise<Article[]>;
+  /**
+   * Articles published from `since` on (read from `until`'s day back), newest first, at most `limit`: every
+   * one of them, however many reads it takes, with only the fields matching and previews need.
+   */
+  listPublishedSince(since: Date, until: Date, limit: number): Promise<ListedArticle[]>;
   checkReachable(): Promise<void>;
 }
 

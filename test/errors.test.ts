@@ -9,6 +9,7 @@ describe('error classes', () => {
       ValidationError: new errors.ValidationError('code', 'message'),
       UnauthorizedError: new errors.UnauthorizedError(),
       NotFoundError: new errors.NotFoundError('message'),
+      MethodNotAllowedError: new errors.MethodNotAllowedError('PUT', '/x', ['GET', 'HEAD']),
       PayloadTooLargeError: new errors.PayloadTooLargeError(10),
       UnsupportedMediaTypeError: new errors.UnsupportedMediaTypeError('text/x', ['text/plain']),
       InvalidTokenError: new errors.InvalidTokenError(),

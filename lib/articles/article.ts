@@ -62,7 +62,7 @@ function optionalText(value: string | undefined): string | undefined {
 }
 
 /** The body as plain text: paragraphs separated by blank lines. */
-export function articleText(article: Article): string {
+export function articleText(article: Pick<Article, 'paragraphs'>): string {
   return article.paragraphs.join('\n\n');
 }
 

@@ -1,11 +1,16 @@
 import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
+import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { makePreviewTopic } from '../use-cases/preview-topic';
+import { makeShowSubscription } from '../use-cases/show-subscription';
 import { once } from './once';
 import { systemClock } from './runtime';
 import { tokensFor } from './secrets';
 import { tableFor } from './table';
 
-/** What the pages function uses: stored articles (read only) and the token check of links. */
+/**
+ * What the pages function uses: stored articles and subscribers (read only: its manifest entry declares no
+ * writes) and the token check of links.
+ */
 const table = tableFor('pages');
 const tokens = tokensFor('pages');
 
@@ -15,5 +20,14 @@ export const articles = once(() => {
 });
 
 export const previewTopic = once(() => makePreviewTopic({ articles: articles(), clock: systemClock }));
+
+export const showSubscription = once(async () => {
+  const { db, tableName } = table();
+  return makeShowSubscription({
+    subscribers: makeDynamoSubscriberStore(db, tableName),
+    tokens: await tokens(),
+    clock: systemClock,
+  });
+});
 
 export const verifyToken = tokens;

@@ -2,28 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type HttpTrigger, httpRoutes } from '../manifest';
+import { apiRoutes, fallbackFunction, matchRoute, routeKeyOf } from '../http/routes';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
-
-interface Route {
-  readonly trigger: HttpTrigger;
-  readonly pattern: RegExp;
-  readonly params: string[];
-  readonly handler: HttpLambda;
-}
-
-/** API Gateway's `{name}` path parameters as a regular expression. */
-function compile(path: string): { pattern: RegExp; params: string[] } {
-  const params: string[] = [];
-  const source = path
-    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
-    .replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a, b) => {
-      params.push(a ?? b);
-      return '([^/]+)';
-    });
-  return { pattern: new RegExp(`^${source}$`), params };
-}
 
 /** Reads the body the way API Gateway HTTP API v2 hands it over: text as is, anything else base64. */
 async function readBody(req: IncomingMessage, limit: number): Promise<{ body: string; base64: boolean }> {
@@ -46,8 +27,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<{ body: st
 function toEvent(
   req: IncomingMessage,
   url: URL,
-  route: Route,
-  match: RegExpExecArray,
+  routeKey: string,
+  pathParameters: Record<string, string> | undefined,
   body: { body: string; base64: boolean },
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -57,10 +38,6 @@ function toEvent(
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams)
     query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
-  const pathParameters = Object.fromEntries(
-    route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
-  );
-  const routeKey = `${route.trigger.method} ${route.trigger.path}`;
   const now = new Date();
   return {
     version: '2.0',
@@ -69,7 +46,7 @@ function toEvent(
     rawQueryString: url.search.slice(1),
     headers,
     queryStringParameters: Object.keys(query).length ? query : undefined,
-    pathParameters: route.params.length ? pathParameters : undefined,
+    pathParameters: pathParameters && Object.keys(pathParameters).length ? pathParameters : undefined,
     isBase64Encoded: body.base64,
     body: body.body === '' ? undefined : body.body,
     requestContext: {
@@ -109,37 +86,33 @@ function jsonError(res: ServerResponse, status: number, code: string, message: s
 
 /**
  * Serves the manifest's HTTP routes with the same handlers API Gateway invokes, translating node:http into
- * HTTP API v2 events (payload format 2.0). Requests API Gateway would never route get its 404/405.
+ * HTTP API v2 events (payload format 2.0). A request no route matches goes, as on API Gateway's `$default`
+ * route, to the fallback function, which answers 404 or 405 from the same routes.
  */
 export async function startHttpServer(
   handlers: ReadonlyMap<string, HttpLambda>,
   port: number,
 ): Promise<{ server: Server; port: number; stop(): Promise<void> }> {
-  const routes: Route[] = httpRoutes().map(({ name, trigger }) => {
+  const routes = apiRoutes();
+  const handlerOf = (name: string): HttpLambda => {
     const handler = handlers.get(name);
     if (!handler) throw new Error(`No handler loaded for function ${name}.`);
-    return { trigger, handler, ...compile(trigger.path) };
-  });
+    return handler;
+  };
+  // Fail at start, not at the first request, when a routed function has no handler.
+  for (const name of new Set([...routes.map((r) => r.name), fallbackFunction()])) handlerOf(name);
   // Slightly over the API's own 1 MiB limit, so the handler still sees (and names) an oversize body.
   const bodyLimit = 1024 * 1024 + 1024;
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-      const onPath = routes.filter((r) => r.pattern.test(url.pathname));
-      const route = onPath.find((r) => r.trigger.method === req.method);
-      if (!route) {
-        if (onPath.length > 0) {
-          return jsonError(
-            res,
-            405,
-            'method_not_allowed',
-            `${req.method} is not allowed on ${url.pathname}.`,
-          );
-        }
-        return jsonError(res, 404, 'not_found', `No route for ${req.method} ${url.pathname}.`);
-      }
-      const match = route.pattern.exec(url.pathname) as RegExpExecArray;
-      send(res, await route.handler(toEvent(req, url, route, match, await readBody(req, bodyLimit))));
+      const found = matchRoute(req.method ?? 'GET', url.pathname, routes);
+      const [name, routeKey, pathParameters] =
+        found.kind === 'route'
+          ? [found.route.name, routeKeyOf(found.route), found.pathParameters]
+          : [fallbackFunction(), '$default', undefined];
+      const event = toEvent(req, url, routeKey, pathParameters, await readBody(req, bodyLimit));
+      send(res, await handlerOf(name)(event));
     } catch (error) {
       // Handlers have their own boundary; reaching here means the adapter itself failed.
       console.error(error);

@@ -1,11 +1,12 @@
-import { formatDateTime, formatHour } from '../email/format';
+import { formatDateTime } from '../email/format';
 import { html, type Markup } from '../http/html';
-import { FREQUENCIES, type Frequency, type Topic, WEEKDAYS } from '../subscriptions/model';
+import { FREQUENCIES, type Frequency, type Topic } from '../subscriptions/model';
 import { type FieldErrors, PAUSE_DAYS, topicField } from '../subscriptions/preference-form';
 import { DEFAULT_DIGEST_HOUR } from '../subscriptions/subscription-request';
 import { archivePath } from '../use-cases/links';
 import type { PreferencesView } from '../use-cases/manage-preferences';
-import { PREVIEW_DAYS } from '../use-cases/preview-topic';
+import { PREVIEW_DAYS } from '../use-cases/preview-topics';
+import { DIGEST_HOURS, DIGEST_WEEKDAYS, hourLabel, weekdayLabel } from './digest-choices';
 import { layout } from './layout';
 
 const FREQUENCY_LABELS: Record<Frequency, string> = {
@@ -13,8 +14,6 @@ const FREQUENCY_LABELS: Record<Frequency, string> = {
   daily: 'Daily digest',
   weekly: 'Weekly digest',
 };
-
-const capital = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
 /** What the redirect after a saved change says at the top of the page. */
 const NOTICES: Record<string, string> = {
@@ -82,7 +81,7 @@ ${
     ? html`<ul class="matches">${matches
         .slice(0, 3)
         .map(
-          (article) =>
+          ({ article }) =>
             html`<li><a href="${article.url ?? archivePath(article.id)}">${article.title}</a></li>`,
         )}</ul>`
     : html``
@@ -150,19 +149,19 @@ ${topicRow(undefined, topics.length, input, topicValues)}
 ${fieldError(errors, 'timezone', 'timezone')}
 <label for="digestHour">Digest hour</label>
 <select id="digestHour" name="digestHour"${describedBy(errors, 'digestHour', 'digestHour')}>${options(
-      Array.from({ length: 24 }, (_, h) => h),
+      DIGEST_HOURS,
       hour,
-      formatHour,
+      hourLabel,
     )}</select>
 ${fieldError(errors, 'digestHour', 'digestHour')}
 <label for="digestWeekday">Weekly digests on</label>
 <select id="digestWeekday" name="digestWeekday"${describedBy(errors, 'digestWeekday', 'digestWeekday')}>${options(
-      WEEKDAYS,
+      DIGEST_WEEKDAYS,
       weekday,
-      capital,
+      weekdayLabel,
     )}</select>
 ${fieldError(errors, 'digestWeekday', 'digestWeekday')}
-<p class="hint">Daily digests arrive at ${formatHour(subscriber.digestHour)} ${subscriber.timezone}; weekly ones on ${capital(subscriber.digestWeekday ?? 'monday')}s.</p>
+<p class="hint">Daily digests arrive at ${hourLabel(subscriber.digestHour)} ${subscriber.timezone}; weekly ones on ${weekdayLabel(subscriber.digestWeekday ?? 'monday')}s.</p>
 <button type="submit">Save digest times</button>
 </form>
 <h2>Pause</h2>

@@ -1,17 +1,12 @@
 import { ConfigError } from '../errors';
-import type { FunctionDeclaration, HttpTrigger } from '../manifest';
+import type { FunctionDeclaration } from '../manifest';
 import { writesTable } from './table-access';
 
 /**
  * Why a route needs no API Gateway authorizer, derived from what its function may do. A route that fits
  * none of these cases fails the synth, so whoever adds it has to decide how it is protected.
  */
-export function openRouteReason(
-  name: string,
-  declaration: FunctionDeclaration,
-  trigger: HttpTrigger,
-): string {
-  const route = `${trigger.method} ${trigger.path}`;
+export function openRouteReason(name: string, declaration: FunctionDeclaration, route: string): string {
   if (declaration.secrets.includes('ingestKey')) {
     return `${route} is called by the publishing system; the ${name} function rejects any request without the ingest key (Authorization: Bearer), read from Secrets Manager, so an authorizer would repeat that check.`;
   }

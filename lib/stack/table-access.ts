@@ -26,16 +26,26 @@ export function writesTable(access: TableAccess): boolean {
   return writeClasses.some((actionClass) => (access[actionClass]?.length ?? 0) > 0);
 }
 
+/** GET must not change state, and neither may the fallback, which only answers 404 and 405. */
+export const changesNoState = (trigger: Trigger) =>
+  (trigger.kind === 'http' && trigger.method === 'GET') || trigger.kind === 'fallback';
+
 /**
  * A function reached only through GET routes serves pages and probes, and GET must not change state: its
- * declaration may not ask for any write. Checked at synth, so such a declaration never deploys.
+ * declaration may not ask for any write. Nor may the function behind the fallback route, which any method
+ * on any path reaches. Checked at synth, so such a declaration never deploys.
  */
 export function checkTableAccess(name: string, declaration: FunctionDeclaration): void {
   const triggers: readonly Trigger[] = declaration.triggers;
-  const onlyGets = triggers.length > 0 && triggers.every((t) => t.kind === 'http' && t.method === 'GET');
+  const onlyGets = triggers.length > 0 && triggers.every(changesNoState);
   if (onlyGets && writesTable(declaration.table)) {
     throw new ConfigError(
       `The ${name} function is reached only through GET routes, which must not change state, but declares table writes.`,
+    );
+  }
+  if (triggers.some((t) => t.kind === 'fallback') && writesTable(declaration.table)) {
+    throw new ConfigError(
+      `The ${name} function answers every unmatched request, of any method, so it may not declare table writes.`,
     );
   }
   if (declaration.table.transact && !writesTable(declaration.table)) {

@@ -1,6 +1,13 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -10,8 +17,9 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { ConfigError } from '../errors';
+import { apiRoutes, fallbackFunction } from '../http/routes';
 import {
   type FunctionDeclaration,
   type FunctionName,
@@ -125,6 +133,7 @@ export class TidingsStack extends Stack {
       created[name] = fn;
     }
     this.functions = created as Record<FunctionName, TidingsFunction>;
+    this.addRoutes();
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API.' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -174,25 +183,49 @@ export class TidingsStack extends Stack {
     return { ingestKey, tokenSecret, suppressionSalt };
   }
 
+  /**
+   * The API's routes, exactly as `lib/http/routes.ts` derives them from the manifest (the local server serves
+   * the same list): every declared route, its HEAD twin, and `$default` for the rest, which goes to the
+   * fallback function so unknown paths and wrong methods get Tidings' own 404 and 405 answers.
+   */
+  private addRoutes(): void {
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const integrationOf = (name: FunctionName) => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${constructId(name)}Integration`, this.functions[name]);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+    const acknowledgeOpen = (route: IConstruct, name: FunctionName, routeKey: string) =>
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: openRouteReason(name, functions[name], routeKey),
+      });
+    for (const { name, method, path } of apiRoutes()) {
+      const [route] = this.api.addRoutes({
+        path,
+        methods: [HttpMethod[method]],
+        integration: integrationOf(name),
+      });
+      if (route) acknowledgeOpen(route, name, `${method} ${path}`);
+    }
+    const fallback = fallbackFunction();
+    const unmatched = new HttpRoute(this, 'UnmatchedRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrationOf(fallback),
+    });
+    acknowledgeOpen(unmatched, fallback, '$default');
+  }
+
   private addTriggers(name: FunctionName, declaration: FunctionDeclaration, fn: TidingsFunction): void {
     const id = constructId(name);
-    let integration: HttpLambdaIntegration | undefined;
     const triggers: readonly Trigger[] = declaration.triggers;
     triggers.forEach((trigger, index) => {
-      if (trigger.kind === 'http') {
-        integration ??= new HttpLambdaIntegration(`${id}Integration`, fn);
-        const routes = this.api.addRoutes({
-          path: trigger.path,
-          methods: [HttpMethod[trigger.method]],
-          integration,
-        });
-        for (const route of routes) {
-          Validations.of(route).acknowledge({
-            id: 'AwsSolutions-APIG4',
-            reason: openRouteReason(name, declaration, trigger),
-          });
-        }
-      } else if (trigger.kind === 'schedule') {
+      // HTTP triggers become routes in addRoutes, which needs every function to exist first.
+      if (trigger.kind === 'schedule') {
         new Schedule(this, `${id}Schedule${index}`, {
           description: `Runs the Tidings ${name} function every ${trigger.everyMinutes} minutes.`,
           schedule: ScheduleExpression.rate(Duration.minutes(trigger.everyMinutes)),

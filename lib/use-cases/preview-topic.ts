@@ -1,33 +1,24 @@
-import type { Article } from '../articles';
-import { matchableArticle } from '../matching/matchable-article';
 import type { ArticleStore, Clock } from '../ports';
-import { parseQuery, TopicIndex } from '../query';
+import { parseQuery } from '../query';
+import { makePreviewTopics, type PreviewMatch } from './preview-topics';
 
-export const PREVIEW_DAYS = 7;
-export const PREVIEW_ARTICLES = 500;
+export { PREVIEW_ARTICLES, PREVIEW_DAYS } from './preview-topics';
 
 export interface TopicPreview {
   readonly topic: string;
   /** How many recent articles the topic was tried against. */
   readonly searched: number;
-  readonly matches: readonly { readonly article: Article; readonly terms: readonly string[] }[];
+  readonly matches: readonly PreviewMatch[];
 }
 
 /**
- * "What would this topic have sent me?": the same parser and matcher as delivery, run over the last week's
- * stored articles. An invalid topic fails with the parser's message and column, as at subscribe time.
+ * "What would this topic have sent me?" for one topic typed on the subscribe page. An invalid topic fails
+ * with the parser's message and column, as at subscribe time.
  */
 export function makePreviewTopic(deps: { articles: ArticleStore; clock: Clock }) {
+  const previewTopics = makePreviewTopics(deps);
   return async function previewTopic(topic: string): Promise<TopicPreview> {
-    const index = new TopicIndex();
-    index.add('preview', parseQuery(topic));
-    const now = deps.clock.now();
-    const since = new Date(now.getTime() - PREVIEW_DAYS * 86_400_000);
-    const recent = await deps.articles.listPublishedSince(since, now, PREVIEW_ARTICLES);
-    const matches = recent.flatMap((article) => {
-      const [match] = index.match(matchableArticle(article));
-      return match ? [{ article, terms: match.terms }] : [];
-    });
-    return { topic, searched: recent.length, matches };
+    const { searched, matches } = await previewTopics([{ id: 'preview', query: parseQuery(topic) }]);
+    return { topic, searched, matches: matches.get('preview') ?? [] };
   };
 }

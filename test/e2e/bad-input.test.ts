@@ -205,6 +205,59 @@ describe('bad input gets its own clear error and writes nothing', () => {
     );
   });
 
+  it.each([
+    [{ email: 'dana@example.com\r\nBcc: victim@example.com', topics: ['Iran'] }, 'invalid_email', /./],
+    [{ email: 'dana@example.com\nSubject: hi', topics: ['Iran'] }, 'invalid_email', /./],
+    [{ email: `${'a'.repeat(300)}@example.com`, topics: ['Iran'] }, 'invalid_email', /./],
+    [{ email: 'dana@example.com', topics: ['<script>alert(1)</script> ('] }, 'invalid_query', /Topic 1/],
+    [{ email: 'dana@example.com', topics: [{ query: 'x'.repeat(501) }] }, 'invalid_query', /500 characters/],
+    [
+      { email: 'dana@example.com', topics: Array.from({ length: 26 }, (_, i) => `topic${i}`) },
+      'invalid_topics',
+      /at most 25 topics/,
+    ],
+    [{ email: 'dana@example.com', topics: ['Iran'], timezone: 'Mars/Olympus' }, 'invalid_timezone', /IANA/],
+    [{ email: 'dana@example.com', topics: ['Iran'], digestHour: 24 }, 'invalid_digest_hour', /0 to 23/],
+    [
+      { email: 'dana@example.com', topics: ['Iran'], digestWeekday: 'funday' },
+      'invalid_digest_weekday',
+      /monday/,
+    ],
+    [
+      { email: 'dana@example.com', topics: [{ query: 'Iran', frequency: 'hourly' }] },
+      'invalid_frequency',
+      /instant/,
+    ],
+  ])('rejects the subscription %j', async (body, code, message) => {
+    await expectRejected(subscribe(body), 400, code, message);
+  });
+
+  it('rejects a genuine token used for another purpose', async () => {
+    const { makeTokens } = await import('../../lib/subscriptions/tokens');
+    const tokens = makeTokens(stack.env.TIDINGS_TOKEN_SECRET ?? '');
+    const confirm = tokens.issue({ purpose: 'confirm', subscriberId: 'x', requestId: 'r', exp: 4e9 });
+    const preferences = tokens.issue({ purpose: 'preferences', subscriberId: 'x', exp: 4e9 });
+    const json = { accept: 'application/json' };
+    await expectRejected(
+      { path: `/unsubscribe?token=${confirm}`, headers: json },
+      400,
+      'invalid_token',
+      /invalid/,
+    );
+    await expectRejected(
+      { path: `/confirm?token=${preferences}`, headers: json },
+      400,
+      'invalid_token',
+      /invalid/,
+    );
+    await expectRejected(
+      { path: `/mute?token=${preferences}`, headers: json },
+      400,
+      'invalid_token',
+      /invalid/,
+    );
+  });
+
   it('rejects a forged confirmation or unsubscribe link', async () => {
     await expectRejected(
       { path: '/confirm?token=abc.def', headers: { accept: 'application/json' } },

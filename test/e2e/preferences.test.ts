@@ -93,7 +93,7 @@ describe('the preference centre, reached from an alert', () => {
       'frequency.new': 'daily',
     });
     expect(added.status).toBe(303);
-    const next = added.headers.get('location') ?? '';
+    const next = new URL(added.headers.get('location') ?? '', stack.apiUrl).href;
     expect(next).toMatch(/\/preferences\?token=[\w.-]+&done=topics$/);
     const after = await (await fetch(next)).text();
     expect(after).toContain('Your topics are saved.');
@@ -201,7 +201,7 @@ describe('the preference centre, reached from an alert', () => {
     const preferencesUrl = linkIn(text, '/preferences');
     const revoked = await postForm(preferencesUrl, { action: 'revoke' });
     expect(revoked.status).toBe(303);
-    const fresh = revoked.headers.get('location') ?? '';
+    const fresh = new URL(revoked.headers.get('location') ?? '', stack.apiUrl).href;
     expect(fresh).not.toBe(preferencesUrl);
     expect(await (await fetch(fresh)).text()).toContain(
       'Every link in your earlier emails has stopped working',

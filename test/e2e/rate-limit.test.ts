@@ -42,6 +42,9 @@ describe('the per-client limit on subscribing', () => {
     });
     expect(page.status).toBe(429);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(await page.text()).toContain('Too many requests from your network');
+    const body = await page.text();
+    expect(body).toContain('Too many requests from your network');
+    // The form comes back filled in, so the reader can send it again later.
+    expect(body).toContain('value="a5@example.com"');
   });
 });

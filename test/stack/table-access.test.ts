@@ -70,6 +70,21 @@ describe('checkTableAccess', () => {
     }
   });
 
+  it('rejects writes for the function behind the fallback route, which any method on any path reaches', () => {
+    const fallback = { kind: 'fallback' } as const;
+    expect(() => checkTableAccess('pages', declaration({ triggers: [get, fallback] }))).not.toThrow();
+    expect(() =>
+      checkTableAccess(
+        'subscriptions',
+        declaration({ triggers: [post, fallback], table: { update: ['subscriber'] } }),
+      ),
+    ).toThrow(
+      new ConfigError(
+        'The subscriptions function answers every unmatched request, of any method, so it may not declare table writes.',
+      ),
+    );
+  });
+
   it('rejects transactions declared without any write to put in them', () => {
     expect(() =>
       checkTableAccess(

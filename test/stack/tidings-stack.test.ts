@@ -179,7 +179,10 @@ describe('the functions', () => {
 
   it('lets functions reached only by GET routes read the table but not write it', () => {
     for (const name of names) {
-      const onlyGets = triggersOf(name).every((t) => t.kind === 'http' && t.method === 'GET');
+      // The fallback only answers 404 and 405, so it changes no state either.
+      const onlyGets = triggersOf(name).every(
+        (t) => (t.kind === 'http' && t.method === 'GET') || t.kind === 'fallback',
+      );
       const actions = actionsOf(name);
       expect(
         actions.some((a) => a.startsWith('dynamodb:')),
@@ -445,13 +448,25 @@ describe('the HTTP API', () => {
     ][0];
   }
 
-  it('has one route per manifest HTTP trigger, each sent to its own function', () => {
+  it('has one route per manifest HTTP trigger and a HEAD route beside each GET, each sent to its own function', () => {
     const routes = httpRoutes();
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    const gets = routes.filter(({ trigger }) => trigger.method === 'GET');
+    expect(gets.length).toBeGreaterThan(0);
+    // The declared routes, their HEAD twins and the one $default route: nothing else.
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length + gets.length + 1);
     for (const { name, trigger } of routes) {
       const routeKey = `${trigger.method} ${trigger.path}`;
       expect(integrationTarget(routeKey), routeKey).toBe(functionId(name));
+      if (trigger.method === 'GET') {
+        expect(integrationTarget(`HEAD ${trigger.path}`), `HEAD ${trigger.path}`).toBe(functionId(name));
+      }
     }
+  });
+
+  it('sends every request no route matches to the one function that answers 404 and 405', () => {
+    const fallback = names.filter((name) => triggersOf(name).some((t) => t.kind === 'fallback'));
+    expect(fallback).toEqual(['pages']);
+    expect(integrationTarget('$default')).toBe(functionId('pages'));
   });
 
   it('logs access to a log group and throttles the stage', () => {

@@ -1,9 +1,11 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../../articles';
+import { LISTED_FIELDS, type ListedArticle } from '../../matching/matchable-article';
 import type { ArticleStore } from '../../ports';
 import { isConditionFailure } from './errors';
 import { GSI1, keys } from './keys';
+import { queryAll } from './paginate';
 import type { TableClient } from './table-guard';
 
 /** The stored article from its item, as read from the table or from a stream record's new image. */
@@ -11,6 +13,13 @@ export function articleFromItem(item: Record<string, unknown>): Article {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...article } = item;
   return article as unknown as Article;
 }
+
+/** Only what matching and the preview read: a story's other fields can be most of its bytes. */
+const listedProjection = {
+  expression: LISTED_FIELDS.map((field) => `#${field}`).join(', '),
+  // Placeholders for every name, since some (`source`, `url`…) are DynamoDB reserved words.
+  names: Object.fromEntries(LISTED_FIELDS.map((field) => [`#${field}`, field])),
+};
 
 const startOfDay = (d: Date) => new Date(`${d.toISOString().slice(0, 10)}T00:00:00.000Z`);
 const previousDay = (d: Date) => new Date(startOfDay(d).getTime() - 1);
@@ -42,27 +51,31 @@ export function makeDynamoArticleStore(db: TableClient, tableName: string): Arti
       return Item ? articleFromItem(Item) : undefined;
     },
     async listPublishedSince(since, until, limit) {
-      const found: Article[] = [];
-      // One GSI partition per day, newest day first, so a short window reads only what it shows.
+      const found: ListedArticle[] = [];
+      // One GSI partition per day, newest day first, so a short window reads only what it shows. A day
+      // can hold more than the 1 MB one query returns, so each is read page by page to its end.
       for (
         let day = new Date(until);
         day >= startOfDay(since) && found.length < limit;
         day = previousDay(day)
       ) {
-        const { Items = [] } = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :day AND gsi1sk >= :since',
-            ExpressionAttributeValues: {
-              ':day': keys.articleDay(day.toISOString().slice(0, 10)),
-              ':since': since.toISOString(),
-            },
-            ScanIndexForward: false,
-            Limit: limit - found.length,
-          }),
-        );
-        found.push(...Items.map(articleFromItem));
+        const items = queryAll(db, {
+          TableName: tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :day AND gsi1sk >= :since',
+          ExpressionAttributeValues: {
+            ':day': keys.articleDay(day.toISOString().slice(0, 10)),
+            ':since': since.toISOString(),
+          },
+          ProjectionExpression: listedProjection.expression,
+          ExpressionAttributeNames: listedProjection.names,
+          ScanIndexForward: false,
+          Limit: limit - found.length,
+        });
+        for await (const item of items) {
+          found.push(item as unknown as ListedArticle);
+          if (found.length >= limit) break;
+        }
       }
       return found;
     },

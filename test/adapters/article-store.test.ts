@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
+import { guardTable } from '../../lib/adapters/dynamo/table-guard';
+import type { Article } from '../../lib/articles';
+import { functions } from '../../lib/manifest';
+import { makePreviewTopic } from '../../lib/use-cases/preview-topic';
+import { startTestTable } from '../support/dynamo';
+
+let table: Awaited<ReturnType<typeof startTestTable>>;
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(async () => {
+  await table?.stop();
+});
+
+const now = new Date('2026-12-03T12:00:00Z');
+
+/** About 30 KB of text whose one mention of "quokka" is in its last paragraph. */
+function longArticle(day: string, n: number): Article {
+  const filler = Array.from(
+    { length: 60 },
+    (_, p) => `Paragraph ${p} of story ${n}: ${'lorem ipsum dolor '.repeat(27)}`,
+  );
+  return {
+    id: `${day}-story-${n}`,
+    fingerprint: `fp-${day}-${n}`,
+    title: `Story ${n} of ${day}`,
+    titleDerived: false,
+    url: `https://news.example/${day}/${n}`,
+    source: 'AFP',
+    lang: 'en',
+    paragraphs: [...filler, `A quokka was seen in story ${n}.`],
+    publishedAt: `${day}T${String(n % 12).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}:00.000Z`,
+    ingestedAt: `${day}T11:59:00.000Z`,
+  };
+}
+
+describe('the article listing behind /preview', () => {
+  it('reads every article of a day holding more than one 1 MB page, and only the fields matching needs', async () => {
+    // The pages function's own client, held to its manifest entry as on AWS.
+    const db = guardTable(table.db, functions.pages.table, 'pages');
+    const writer = makeDynamoArticleStore(table.db, table.tableName);
+    const today = Array.from({ length: 40 }, (_, n) => longArticle('2026-12-03', n));
+    const yesterday = Array.from({ length: 5 }, (_, n) => longArticle('2026-12-02', n));
+    const tooOld = longArticle('2026-11-20', 0);
+    for (const article of [...today, ...yesterday, tooOld]) {
+      expect(await writer.putIfAbsent(article)).toBe('stored');
+    }
+    const bytesToday = today.reduce((sum, a) => sum + JSON.stringify(a).length, 0);
+    expect(bytesToday).toBeGreaterThan(1024 * 1024);
+
+    const store = makeDynamoArticleStore(db, table.tableName);
+    const listed = await store.listPublishedSince(new Date('2026-11-26T12:00:00Z'), now, 500);
+    expect(listed).toHaveLength(45);
+    expect(new Set(listed.map((a) => a.id))).toEqual(new Set([...today, ...yesterday].map((a) => a.id)));
+    // Newest first, across days.
+    const times = listed.map((a) => today.concat(yesterday).find((t) => t.id === a.id)?.publishedAt ?? '');
+    expect(times).toEqual([...times].sort().reverse());
+    for (const article of listed) {
+      expect(Object.keys(article).sort()).toEqual(['id', 'lang', 'paragraphs', 'source', 'title', 'url']);
+    }
+
+    const preview = await makePreviewTopic({ articles: store, clock: { now: () => now } })('quokka');
+    expect(preview.searched).toBe(45);
+    expect(preview.matches).toHaveLength(45);
+    expect(preview.matches[0]?.article.url).toMatch(/^https:\/\/news\.example\//);
+  });
+
+  it('stops at the limit it is given', async () => {
+    const store = makeDynamoArticleStore(table.db, table.tableName);
+    const listed = await store.listPublishedSince(new Date('2026-11-26T12:00:00Z'), now, 7);
+    expect(listed).toHaveLength(7);
+  });
+});
