@@ -6,7 +6,12 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runMatchCommand } from '../lib/cli/match-command';
-import { functionEnvironment, localTokenSecret, readLocalSettings } from '../lib/local/local-env';
+import {
+  functionEnvironment,
+  localSuppressionSalt,
+  localTokenSecret,
+  readLocalSettings,
+} from '../lib/local/local-env';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,6 +27,7 @@ async function digestRun(argv: string[]): Promise<number> {
     settings,
     { dynamodb, ses: `http://127.0.0.1:${settings.sesPort}` },
     localTokenSecret(process.env, settings.dataDir),
+    localSuppressionSalt(process.env, settings.dataDir),
   );
   Object.assign(process.env, env);
   try {

@@ -33,6 +33,8 @@ Tidings is running.
   Sent mail (inbox)  ${stack.sesUrl}/
   Raw messages       ${stack.outboxDir}
   DynamoDB Local     ${stack.dynamodbUrl}  (table "${settings.tableName}", shared by every client)
+  SES feedback       mail to bounce@, complaint@ or suppressionlist@simulator.amazonses.com comes back
+                     as the bounce or complaint SES would send (the feedback function handles it)
 Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = async () => {

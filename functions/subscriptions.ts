@@ -3,6 +3,7 @@ import {
   confirmSubscription,
   limitSubscribes,
   publicUrl,
+  rejectDisposableAddress,
   requestLimits,
   subscribeToTopics,
   unsubscribe,
@@ -34,10 +35,12 @@ export const subscriptions = async (event: APIGatewayProxyEventV2) => {
       // A bot that filled the hidden field gets the answer everyone gets, and nothing happens.
       if (!isHoneypotFilled(fields)) {
         const request = parseSubscriptionRequest(fields, requestLimits());
+        // Refused before the client's request is counted: bad input writes nothing.
+        rejectDisposableAddress(request.email);
         // Counted per client as API Gateway saw it; X-Forwarded-For is whatever the client wrote.
         await limitSubscribes()(event.requestContext.http.sourceIp);
         const source = mediaType(event) === 'application/x-www-form-urlencoded' ? 'form' : 'api';
-        await subscribeToTopics()(request, { source, ...client });
+        await (await subscribeToTopics())(request, { source, ...client });
       }
       // One answer for every valid request (202, or 303 to the same page): it never says whether the
       // address was known.

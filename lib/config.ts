@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import { parseDomainList } from './subscriptions/disposable-domains';
 import { DEFAULT_MAX_TOPICS } from './subscriptions/model';
 
 /**
@@ -24,10 +25,14 @@ export interface Config {
   /** Only the functions granted a secret get its variable; using an absent one is a deployment fault. */
   readonly ingestKey: SecretRef | undefined;
   readonly tokenSecret: SecretRef | undefined;
+  /** Keys the suppression list's address hashes (see `subscriptions/suppression.ts`). */
+  readonly suppressionSalt: SecretRef | undefined;
   /** SES configuration set for feedback events; unset locally. */
   readonly sesConfigurationSet: string | undefined;
   /** Subscribe posts one client IP may make in a minute. */
   readonly subscribePerIpPerMinute: number;
+  /** Domains (and their subdomains) whose addresses may not subscribe; none unless configured. */
+  readonly disposableDomains: readonly string[];
   /** Topics one subscriber may have, and so one request may ask for. */
   readonly maxTopics: number;
 }
@@ -52,13 +57,16 @@ function secret(env: Env, valueName: string, arnName: string): SecretRef | undef
   return value ? { kind: 'value', value } : undefined;
 }
 
+const secretVariables = {
+  'ingest key': 'INGEST_KEY_SECRET_ARN or TIDINGS_INGEST_KEY',
+  'token secret': 'TOKEN_SECRET_ARN or TIDINGS_TOKEN_SECRET',
+  'suppression salt': 'SUPPRESSION_SALT_SECRET_ARN or TIDINGS_SUPPRESSION_SALT',
+} as const;
+
 /** The secret a use case needs, or a ConfigError naming the variables that would provide it. */
-export function requireSecret(ref: SecretRef | undefined, name: 'ingest key' | 'token secret'): SecretRef {
+export function requireSecret(ref: SecretRef | undefined, name: keyof typeof secretVariables): SecretRef {
   if (ref) return ref;
-  const vars =
-    name === 'ingest key'
-      ? 'INGEST_KEY_SECRET_ARN or TIDINGS_INGEST_KEY'
-      : 'TOKEN_SECRET_ARN or TIDINGS_TOKEN_SECRET';
+  const vars = secretVariables[name];
   throw new ConfigError(
     `This function has no ${name}: set ${vars} (the stack grants it to the functions that need it).`,
   );
@@ -84,6 +92,16 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function domainList(env: Env, name: string): string[] {
+  const { domains, invalid } = parseDomainList(optional(env, name) ?? '');
+  if (invalid.length > 0) {
+    throw new ConfigError(
+      `${name} must be comma-separated domains such as mailinator.com; these are not: ${invalid.map((d) => JSON.stringify(d)).join(', ')}.`,
+    );
+  }
+  return domains;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     tableName: required(env, 'TABLE_NAME'),
@@ -95,8 +113,10 @@ export function loadConfig(env: Env = process.env): Config {
     outboxDir: optional(env, 'TIDINGS_OUTBOX'),
     ingestKey: secret(env, 'TIDINGS_INGEST_KEY', 'INGEST_KEY_SECRET_ARN'),
     tokenSecret: secret(env, 'TIDINGS_TOKEN_SECRET', 'TOKEN_SECRET_ARN'),
+    suppressionSalt: secret(env, 'TIDINGS_SUPPRESSION_SALT', 'SUPPRESSION_SALT_SECRET_ARN'),
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
+    disposableDomains: domainList(env, 'TIDINGS_DISPOSABLE_DOMAINS'),
     maxTopics: positiveInteger(env, 'TIDINGS_MAX_TOPICS', DEFAULT_MAX_TOPICS),
   };
 }

@@ -100,6 +100,14 @@ export class InvalidTokenError extends UserFacingError {
   }
 }
 
+/**
+ * A notification that can never be handled as it is (not JSON, not the shape its sender documents): logged
+ * and skipped, because retrying it would fail the same way and hold up the ones behind it.
+ */
+export class MalformedMessageError extends Error {
+  override name = 'MalformedMessageError';
+}
+
 /** Raised when configuration is missing or malformed: a deployment fault, never shown to users. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

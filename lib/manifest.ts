@@ -1,8 +1,8 @@
 /**
  * The one declaration of Tidings' functions and what triggers them. The CDK stack turns it into Lambda
- * functions, routes, event-source mappings and schedules; the local runner (`npm start`) serves the same
- * routes, polls DynamoDB Local's stream with the same filters and fires the same schedules. Neither keeps
- * a list of its own, so the two cannot drift.
+ * functions, routes, event-source mappings, schedules and topic subscriptions; the local runner (`npm start`)
+ * serves the same routes, polls DynamoDB Local's stream with the same filters, fires the same schedules and
+ * delivers the same topics' messages. Neither keeps a list of its own, so the two cannot drift.
  */
 
 import type { IndexFamily, ItemFamily } from './table';
@@ -41,7 +41,24 @@ export interface FallbackTrigger {
   readonly kind: 'fallback';
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | FallbackTrigger;
+/**
+ * The SNS topics functions can subscribe to. `mailFeedback` receives SES's bounce and complaint events (the
+ * configuration set's event destination on AWS, the local SES simulator addresses under `npm start`).
+ */
+export type TopicName = 'mailFeedback';
+
+/**
+ * An SNS trigger: the function receives each message published to `topic`. SNS invokes Lambda
+ * asynchronously, so a failed event is retried `retryAttempts` times (at most 2) and then kept in a failure
+ * queue; the local runner retries the same number of times.
+ */
+export interface SnsTrigger {
+  readonly kind: 'sns';
+  readonly topic: TopicName;
+  readonly retryAttempts: 0 | 1 | 2;
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | FallbackTrigger | SnsTrigger;
 
 /**
  * What a function may do with the table, by action class and item family (see `lib/table.ts`). The stack
@@ -66,7 +83,7 @@ export interface TableAccess {
   readonly describe?: boolean;
 }
 
-export type SecretName = 'ingestKey' | 'tokenSecret';
+export type SecretName = 'ingestKey' | 'tokenSecret' | 'suppressionSalt';
 
 export interface FunctionDeclaration {
   /** Path of the handler module from the project root; it exports `handler`. */
@@ -130,10 +147,10 @@ export const functions = {
     ],
     timeoutSeconds: 10,
     memoryMb: 512,
-    secrets: ['tokenSecret'],
+    secrets: ['tokenSecret', 'suppressionSalt'],
     mail: 'none',
     table: {
-      read: ['email', 'subscriber'],
+      read: ['email', 'subscriber', 'suppression'],
       create: ['email', 'subscriber'],
       update: ['email', 'subscriber', 'meta', 'rate'],
       transact: true,
@@ -190,9 +207,9 @@ export const functions = {
     ],
     timeoutSeconds: 60,
     memoryMb: 512,
-    secrets: ['tokenSecret'],
+    secrets: ['tokenSecret', 'suppressionSalt'],
     mail: 'send',
-    table: { read: ['subscriber', 'article'], update: ['subscriber'] },
+    table: { read: ['subscriber', 'article', 'suppression'], update: ['subscriber'] },
   },
   digest: {
     entry: 'functions/digest.ts',
@@ -208,6 +225,23 @@ export const functions = {
       delete: ['subscriber'],
       transact: true,
       index: ['digestSubscribers'],
+    },
+  },
+  feedback: {
+    entry: 'functions/feedback.ts',
+    description: 'Suppresses or unsubscribes the addresses SES reports bouncing or complaining.',
+    triggers: [{ kind: 'sns', topic: 'mailFeedback', retryAttempts: 2 }],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    secrets: ['suppressionSalt'],
+    mail: 'none',
+    table: {
+      // The address claim and subscriber; the suppression entry and counted bounces; the consent line (a
+      // create in the subscriber's partition), the profile, its topics and the topics version.
+      read: ['email', 'subscriber', 'suppression'],
+      create: ['subscriber', 'suppression'],
+      update: ['subscriber', 'meta'],
+      transact: true,
     },
   },
 } as const satisfies Record<string, FunctionDeclaration>;

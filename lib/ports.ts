@@ -10,9 +10,11 @@ import type {
   DigestPeriod,
   DigestSettings,
   Subscriber,
+  SubscriptionEnding,
   Topic,
   Weekday,
 } from './subscriptions/model';
+import type { SuppressionReason } from './subscriptions/suppression';
 import type { TopicAfterConfirming } from './subscriptions/topic-set';
 
 export interface Clock {
@@ -96,7 +98,17 @@ export interface SubscriberStore {
    * became active.
    */
   confirm(subscriberId: string, requestId: string, at: Date, consent: ConsentContext): Promise<number>;
-  unsubscribe(subscriberId: string, at: Date, consent: ConsentContext): Promise<boolean>;
+  /**
+   * Ends the subscription (unsubscribed unless `ending` says suppressed) and takes every topic out of
+   * matching; true when this call changed the status. Idempotent and resumable: a retry after a failure
+   * between chunks retires the topics left over and writes no second consent line.
+   */
+  unsubscribe(
+    subscriberId: string,
+    at: Date,
+    consent: ConsentContext,
+    ending?: SubscriptionEnding,
+  ): Promise<boolean>;
   /**
    * A confirmed subscriber's own edit (preference centre, mute link): `add` become active at once, `retire`
    * (topic ids) leave matching; one consent line records it.
@@ -131,6 +143,37 @@ export interface RateLimiter {
    * all slip under the limit.
    */
   take(subject: string, limit: number, windowSeconds: number, at: Date): Promise<number>;
+}
+
+/** Whether an address may be mailed: all that sending and subscribing need of the suppression list. */
+export interface SuppressionCheck {
+  /** `email` is normalised; the list is keyed by its salted hash. */
+  isSuppressed(email: string): Promise<boolean>;
+}
+
+export interface SuppressionEntry {
+  readonly reason: SuppressionReason;
+  /** In words: which bounce or complaint, about which message. */
+  readonly detail: string;
+  /** The SES message and feedback report the decision came from. */
+  readonly messageId: string;
+  readonly feedbackId: string;
+}
+
+/** What handling SES feedback needs: the check, adding an address, counting its transient bounces. */
+export interface SuppressionList extends SuppressionCheck {
+  /** Puts the address on the list once; false when it was there already (the first entry is kept). */
+  suppress(email: string, entry: SuppressionEntry, at: Date): Promise<boolean>;
+  /**
+   * Records one transient bounce of the address, once per SES feedback id (a redelivered notification adds
+   * nothing), and returns how many of its bounces fall within `windowMs` up to the bounce's time. Each
+   * bounce is its own conditional put, so concurrent ones are neither lost nor counted twice.
+   */
+  countTransientBounce(
+    email: string,
+    bounce: { readonly feedbackId: string; readonly messageId: string; readonly at: Date },
+    windowMs: number,
+  ): Promise<number>;
 }
 
 export interface MatchedTopic {

@@ -23,6 +23,8 @@ export const itemFamilies = {
   meta: ['META'],
   /** Rate-limit counters, one short-lived item per client and window. */
   rate: ['RATE#*'],
+  /** The suppression list and the transient bounces counted towards it, by salted address hash. */
+  suppression: ['SUPPRESS#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Partitions of the GSI by their `gsi1pk` values. */

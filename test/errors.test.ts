@@ -15,6 +15,7 @@ describe('error classes', () => {
       InvalidTokenError: new errors.InvalidTokenError(),
       ForbiddenOriginError: new errors.ForbiddenOriginError('https://news.example.com'),
       TooManyRequestsError: new errors.TooManyRequestsError(30),
+      MalformedMessageError: new errors.MalformedMessageError('message'),
       ConfigError: new errors.ConfigError('message'),
       UndeclaredAccessError: new errors.UndeclaredAccessError('message'),
       QueryError: new QueryError('message', 3),

@@ -7,7 +7,11 @@ import { type Links, makeLinks } from '../use-cases/links';
 import { once } from './once';
 import { config } from './runtime';
 
-const secretLabels = { ingestKey: 'ingest key', tokenSecret: 'token secret' } as const;
+const secretLabels = {
+  ingestKey: 'ingest key',
+  tokenSecret: 'token secret',
+  suppressionSalt: 'suppression salt',
+} as const;
 
 /** One secret a function declares, fetched once per cold start (again after a failed fetch). */
 export function secretFor(name: FunctionName, secret: SecretName): () => Promise<string> {

@@ -7,12 +7,17 @@ import { mailerFor } from './mail';
 import { once } from './once';
 import { config, systemClock } from './runtime';
 import { linksFor } from './secrets';
+import { suppressionsFor } from './suppressions';
 import { tableFor } from './table';
 
-/** What the send function uses: the ledger, subscribers and articles it renders, signed links and SES. */
+/**
+ * What the send function uses: the ledger, subscribers and articles it renders, the suppression list it
+ * checks before every message, signed links and SES.
+ */
 const table = tableFor('send');
 const links = linksFor('send');
 const mailer = mailerFor('send');
+const suppressions = suppressionsFor('send', table);
 
 export const sendDelivery = once(async () => {
   const { db, tableName } = table();
@@ -20,6 +25,7 @@ export const sendDelivery = once(async () => {
     subscribers: makeDynamoSubscriberStore(db, tableName),
     articles: makeDynamoArticleStore(db, tableName),
     deliveries: makeDynamoDeliveryStore(db, tableName),
+    suppressions: await suppressions(),
     mailer: mailer(),
     clock: systemClock,
     links: await links(),

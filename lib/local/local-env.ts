@@ -44,13 +44,10 @@ export function readLocalSettings(env: NodeJS.ProcessEnv, projectRoot: string): 
   };
 }
 
-/**
- * Links in emails are signed with this secret; keeping it in the data folder means links sent before a
- * restart still work after it (and `--fresh` retires them with the data).
- */
-export function localTokenSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
-  if (env.TIDINGS_TOKEN_SECRET) return env.TIDINGS_TOKEN_SECRET;
-  const file = join(dataDir, 'token-secret');
+/** A secret of the local stack, kept in the data folder so it survives restarts (and `--fresh` retires it). */
+function persistedSecret(given: string | undefined, dataDir: string, fileName: string): string {
+  if (given) return given;
+  const file = join(dataDir, fileName);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
@@ -58,11 +55,25 @@ export function localTokenSecret(env: NodeJS.ProcessEnv, dataDir: string): strin
   return secret;
 }
 
+/** Links in emails are signed with this secret: links sent before a restart still work after it. */
+export function localTokenSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
+  return persistedSecret(env.TIDINGS_TOKEN_SECRET, dataDir, 'token-secret');
+}
+
+/**
+ * The suppression list's address hashes are keyed by this salt: a separate one from the token secret, so
+ * replacing the link secret never un-suppresses anyone (see `subscriptions/suppression.ts`).
+ */
+export function localSuppressionSalt(env: NodeJS.ProcessEnv, dataDir: string): string {
+  return persistedSecret(env.TIDINGS_SUPPRESSION_SALT, dataDir, 'suppression-salt');
+}
+
 /** The variables `lib/config.ts` reads, pointing at the local emulators. */
 export function functionEnvironment(
   settings: LocalSettings,
   endpoints: { dynamodb: string; ses: string },
   tokenSecret: string,
+  suppressionSalt: string,
 ): Record<string, string> {
   return {
     TABLE_NAME: settings.tableName,
@@ -74,5 +85,6 @@ export function functionEnvironment(
     TIDINGS_OUTBOX: settings.outboxDir,
     TIDINGS_INGEST_KEY: settings.ingestKey,
     TIDINGS_TOKEN_SECRET: tokenSecret,
+    TIDINGS_SUPPRESSION_SALT: suppressionSalt,
   };
 }

@@ -2,16 +2,19 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { SNSEvent } from 'aws-lambda';
 import {
   type FunctionName,
   functions,
   type ScheduleTrigger,
   type StreamTrigger,
+  type TopicName,
   type Trigger,
 } from '../manifest';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { type HttpLambda, startHttpServer } from './http-server';
-import { functionEnvironment, type LocalSettings, localTokenSecret } from './local-env';
+import { functionEnvironment, type LocalSettings, localSuppressionSalt, localTokenSecret } from './local-env';
+import { localTopicArn, snsEvent, startSesFeedbackLoop } from './ses-feedback';
 import { startSesLocal } from './ses-local';
 import { type StreamLambda, type StreamPoller, startStreamPoller } from './stream-poller';
 import { ensureTable } from './table-setup';
@@ -51,7 +54,8 @@ function triggersOf<K extends Trigger['kind']>(kind: K) {
 
 /**
  * Runs Tidings on one machine: DynamoDB Local, the SES endpoint, the HTTP API and the event plumbing (stream
- * → function, schedule → function), all read from the one manifest the CDK stack reads.
+ * → function, schedule → function, SES simulator feedback → topic → function), all read from the one
+ * manifest the CDK stack reads.
  */
 export async function startLocalStack(options: LocalStackOptions) {
   const { settings, projectRoot } = options;
@@ -75,6 +79,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       settings,
       { dynamodb: dynamodb.endpoint, ses: ses.endpoint },
       localTokenSecret(process.env, settings.dataDir),
+      localSuppressionSalt(process.env, settings.dataDir),
     );
     // The handlers read their configuration from the environment, exactly as in Lambda.
     Object.assign(process.env, env);
@@ -112,6 +117,42 @@ export async function startLocalStack(options: LocalStackOptions) {
       stops.push(() => poller.stop());
     }
 
+    /**
+     * SNS invokes its Lambda subscribers asynchronously: a failed event is retried with the same message id
+     * as often as the trigger declares, then kept as a dead letter, and one subscriber's failure does not
+     * hold up another's.
+     */
+    const publish = async (topic: TopicName, message: string) => {
+      const event = snsEvent(localTopicArn(topic), message, new Date());
+      for (const { name, trigger } of triggersOf('sns')) {
+        const { retryAttempts } = trigger;
+        if (trigger.topic !== topic) continue;
+        const handler = handlers.get(name) as (event: SNSEvent) => Promise<unknown>;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await handler(event);
+            break;
+          } catch (error) {
+            if (attempt < retryAttempts) {
+              await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+              continue;
+            }
+            const reason = (error as Error).message;
+            log(`[${name}] gave up on ${topic} message ${event.Records[0]?.Sns.MessageId}: ${reason}`);
+            await appendFile(deadLetters, `${JSON.stringify({ function: name, reason, event })}\n`);
+            break;
+          }
+        }
+      }
+    };
+    const mailFeedback = startSesFeedbackLoop({
+      sesEndpoint: ses.endpoint,
+      publish: (message) => publish('mailFeedback', message),
+      log,
+    });
+    await mailFeedback.start();
+    stops.push(() => mailFeedback.stop());
+
     if (options.schedules) {
       for (const { name, trigger } of triggersOf('schedule')) {
         const every = (trigger as ScheduleTrigger).everyMinutes * 60_000;
@@ -132,14 +173,22 @@ export async function startLocalStack(options: LocalStackOptions) {
       dynamodbUrl: dynamodb.endpoint,
       outboxDir: settings.outboxDir,
       env,
-      /** Resolves once every stream consumer has made a full pass that found nothing new. */
+      /**
+       * The SES simulator's feedback: `hold()` keeps its answers back (as SES can take minutes to send them)
+       * until `release()`, so a test can see the mail a subscriber got before the bounce arrives.
+       */
+      mailFeedback: { hold: () => mailFeedback.hold(), release: () => mailFeedback.release() },
+      /**
+       * Resolves once every stream consumer and the SES simulator have made a full pass that found nothing
+       * new.
+       */
       async whenIdle(timeoutMs = 20_000): Promise<void> {
         const deadline = Date.now() + timeoutMs;
         let quietPasses = 0;
         while (quietPasses < 3) {
           if (Date.now() > deadline) throw new Error('The local event plumbing did not settle in time.');
           await new Promise((r) => setTimeout(r, 150));
-          quietPasses = pollers.every((p) => p.idle) ? quietPasses + 1 : 0;
+          quietPasses = pollers.every((p) => p.idle) && mailFeedback.idle ? quietPasses + 1 : 0;
         }
       },
       invoke: (name: FunctionName, event: unknown) => {

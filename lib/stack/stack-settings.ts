@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { ConfigError } from '../errors';
+import { parseDomainList } from '../subscriptions/disposable-domains';
 
 /** Deployment settings an operator chooses, read from CDK context (`cdk.json` or `cdk synth -c key=value`). */
 export interface StackSettings {
@@ -11,6 +12,8 @@ export interface StackSettings {
   readonly publicUrl: string | undefined;
   /** Subscribe posts one client IP may make a minute (TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE); default 10. */
   readonly subscribePerIpPerMinute: number | undefined;
+  /** Domains whose addresses may not subscribe (TIDINGS_DISPOSABLE_DOMAINS); none when unset. */
+  readonly disposableDomains: readonly string[] | undefined;
   /** Topics one subscriber may have (TIDINGS_MAX_TOPICS); default 25. */
   readonly maxTopics: number | undefined;
 }
@@ -20,8 +23,15 @@ export const contextKeys = {
   mailFrom: 'tidings:mailFrom',
   publicUrl: 'tidings:publicUrl',
   subscribePerIpPerMinute: 'tidings:subscribePerIpPerMinute',
+  disposableDomains: 'tidings:disposableDomains',
   maxTopics: 'tidings:maxTopics',
 } as const;
+
+/**
+ * Lambda allows 4 KB of environment variables per function in all; the list travels in one of them, next to
+ * the table name, URLs and secret ARNs.
+ */
+export const MAX_DISPOSABLE_DOMAINS_CHARS = 2500;
 
 /** A whole number of at least 1 (given as a number or, on the command line, as text), or undefined. */
 function positive(node: Node, key: string): number | undefined {
@@ -55,6 +65,32 @@ function addressOf(mailFrom: string): string {
   return (angled?.[1] ?? mailFrom).trim();
 }
 
+/** `tidings:disposableDomains`: comma-separated text or a JSON list of domains. */
+function disposableDomains(node: Node): string[] | undefined {
+  const key = contextKeys.disposableDomains;
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
+  const isList = Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+  if (typeof value !== 'string' && !isList) {
+    throw new ConfigError(
+      `Context ${key} must be comma-separated domains or a list of them, got ${JSON.stringify(value)}.`,
+    );
+  }
+  const { domains, invalid } = parseDomainList(value as string | string[]);
+  if (invalid.length > 0) {
+    throw new ConfigError(
+      `Context ${key} must list domains such as mailinator.com; these are not: ${invalid.map((d) => JSON.stringify(d)).join(', ')}.`,
+    );
+  }
+  const chars = domains.join(',').length;
+  if (chars > MAX_DISPOSABLE_DOMAINS_CHARS) {
+    throw new ConfigError(
+      `Context ${key} holds ${chars} characters of domains; Lambda allows 4 KB of environment variables per function, so keep the list under ${MAX_DISPOSABLE_DOMAINS_CHARS}.`,
+    );
+  }
+  return domains.length > 0 ? domains : undefined;
+}
+
 export function readStackSettings(node: Node): StackSettings {
   const mailDomain = required(node, contextKeys.mailDomain).toLowerCase();
   const mailFrom = required(node, contextKeys.mailFrom);
@@ -77,5 +113,6 @@ export function readStackSettings(node: Node): StackSettings {
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     subscribePerIpPerMinute: positive(node, contextKeys.subscribePerIpPerMinute),
     maxTopics: positive(node, contextKeys.maxTopics),
+    disposableDomains: disposableDomains(node),
   };
 }

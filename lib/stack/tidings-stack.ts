@@ -10,10 +10,12 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { ConfigError } from '../errors';
@@ -23,7 +25,9 @@ import {
   type FunctionName,
   functions,
   type SecretName,
+  type SnsTrigger,
   type StreamTrigger,
+  type TopicName,
   type Trigger,
 } from '../manifest';
 import { streamFilterPattern } from '../stream/filter-pattern';
@@ -39,6 +43,7 @@ import { TidingsTable } from './tidings-table';
 export const secretEnvironment: Record<SecretName, string> = {
   ingestKey: 'INGEST_KEY_SECRET_ARN',
   tokenSecret: 'TOKEN_SECRET_ARN',
+  suppressionSalt: 'SUPPRESSION_SALT_SECRET_ARN',
 };
 
 /** A failing stream batch is split in half and retried up to this often before its records go to the queue. */
@@ -61,6 +66,8 @@ export class TidingsStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly secrets: Record<SecretName, Secret>;
+  /** The topics the manifest's SNS triggers name. */
+  readonly topics: Record<TopicName, ITopic>;
   readonly functions: Record<FunctionName, TidingsFunction>;
 
   constructor(scope: Construct, id: string, props: TidingsStackProps) {
@@ -70,6 +77,7 @@ export class TidingsStack extends Stack {
     this.table = new TidingsTable(this, 'Data');
     this.mail = new TidingsMail(this, 'Mail', { mailDomain: settings.mailDomain });
     this.secrets = this.createSecrets();
+    this.topics = { mailFeedback: this.mail.feedbackTopic };
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Tidings: subscribe pages, subscriptions and article ingest.',
@@ -112,6 +120,9 @@ export class TidingsStack extends Stack {
       }
       if (settings.maxTopics !== undefined) {
         fn.addEnvironment('TIDINGS_MAX_TOPICS', String(settings.maxTopics));
+      }
+      if (settings.disposableDomains !== undefined) {
+        fn.addEnvironment('TIDINGS_DISPOSABLE_DOMAINS', settings.disposableDomains.join(','));
       }
       fn.bindTable(this.table, declaration.table);
       for (const secret of declaration.secrets) {
@@ -156,7 +167,20 @@ export class TidingsStack extends Stack {
         'The token secret signs the unsubscribe links already sitting in the mailboxes of readers; rotating it ' +
         'would break every one of them, and unsubscribing must keep working.',
     });
-    return { ingestKey, tokenSecret };
+    // Its own secret, not the token secret: rotating the link-signing key must never un-suppress anyone.
+    const suppressionSalt = new Secret(this, 'SuppressionSalt', {
+      description: 'Tidings: HMAC key of the address hashes the suppression list is keyed by.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Without it no stored suppression matches any address again, so it outlives the stack like the table.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(suppressionSalt).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The suppression salt keys the hashes of every address that bounced or complained; a new salt would ' +
+        'match none of them, so rotating it would quietly un-suppress them all and Tidings would mail them again.',
+    });
+    return { ingestKey, tokenSecret, suppressionSalt };
   }
 
   /**
@@ -211,6 +235,32 @@ export class TidingsStack extends Stack {
     });
     const streamTriggers = triggers.filter((t): t is StreamTrigger => t.kind === 'stream');
     if (streamTriggers.length > 0) this.addStreamMapping(id, name, fn, streamTriggers);
+    const snsTriggers = triggers.filter((t): t is SnsTrigger => t.kind === 'sns');
+    if (snsTriggers.length > 0) this.addTopicSubscriptions(id, name, fn, snsTriggers);
+  }
+
+  /**
+   * Subscribes the function to each topic. SNS invokes Lambda asynchronously, so the retries and the failure
+   * queue are the function's asynchronous-invocation settings, one per function like the stream mapping's.
+   */
+  private addTopicSubscriptions(
+    id: string,
+    name: FunctionName,
+    fn: TidingsFunction,
+    triggers: SnsTrigger[],
+  ): void {
+    const attempts = new Set(triggers.map((t) => t.retryAttempts));
+    const [retryAttempts] = attempts;
+    if (attempts.size !== 1 || retryAttempts === undefined) {
+      throw new ConfigError(
+        `The SNS triggers of the ${name} function ask for different retry attempts (${[...attempts].join(', ')}); a function has one setting.`,
+      );
+    }
+    for (const trigger of triggers) fn.addEventSource(new SnsEventSource(this.topics[trigger.topic]));
+    fn.configureAsyncInvoke({
+      retryAttempts,
+      onFailure: new SqsDestination(this.createFailureQueue(`${id}Notification`, name, 'SNS notifications')),
+    });
   }
 
   /**
@@ -237,14 +287,15 @@ export class TidingsStack extends Stack {
         bisectBatchOnError: true,
         retryAttempts: streamRetryAttempts,
         reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.createFailureQueue(id, name)),
+        onFailure: new SqsDlq(this.createFailureQueue(`${id}Stream`, name, 'stream mapping')),
         filters: triggers.map((trigger) => FilterCriteria.filter(streamFilterPattern(trigger))),
       }),
     );
   }
 
-  private createFailureQueue(id: string, name: FunctionName): Queue {
-    const queue = new Queue(this, `${id}StreamFailures`, {
+  /** Where the events of `source` go once the function has failed them every retry. */
+  private createFailureQueue(id: string, name: FunctionName, source: string): Queue {
+    const queue = new Queue(this, `${id}Failures`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // The longest SQS allows: time to notice, fix the function and replay.
@@ -253,9 +304,9 @@ export class TidingsStack extends Stack {
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        `This queue is itself the failure destination of the ${name} stream mapping; it holds pointers to ` +
-        'stream records that failed every retry, for an operator to inspect and replay, and has no consumer ' +
-        'whose failures would need a further dead-letter queue.',
+        `This queue is itself the failure destination of the ${name} function's ${source}; it holds the ` +
+        'events (or pointers to them) that failed every retry, for an operator to inspect and replay, and has ' +
+        'no consumer whose failures would need a further dead-letter queue.',
     });
     return queue;
   }

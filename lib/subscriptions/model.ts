@@ -50,6 +50,14 @@ export interface Subscriber extends DigestSettings {
   readonly tokenGeneration?: number;
 }
 
+/** How a subscription ends: by the reader's choice, or because the address must not be mailed again. */
+export interface SubscriptionEnding {
+  /** 'unsubscribed' by default; 'suppressed' is final (nothing later turns it back into 'unsubscribed'). */
+  readonly status?: Extract<SubscriberStatus, 'unsubscribed' | 'suppressed'>;
+  /** What happened, for the consent line (which bounce or complaint, about which message). */
+  readonly detail?: string;
+}
+
 export type TopicStatus = 'pending' | 'active' | 'inactive';
 
 export interface Topic {

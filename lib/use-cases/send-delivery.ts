@@ -11,6 +11,7 @@ import type {
   Mailer,
   MatchedTopic,
   SubscriberStore,
+  SuppressionCheck,
 } from '../ports';
 import { periodLabel } from '../subscriptions/digest-schedule';
 import { DEFAULT_DIGEST_WEEKDAY, type Frequency, type Subscriber } from '../subscriptions/model';
@@ -59,7 +60,8 @@ function confirmationTopics(delivery: ConfirmationDelivery) {
 
 /**
  * 1. claim the queued delivery (only one worker may send it; a dead worker's claim expires)
- * 2. skip an alert or digest if the subscriber is no longer active, a confirmation if its link expired
+ * 2. skip an alert or digest if the subscriber is no longer active, a confirmation if its link expired,
+ *    and any of them if the address is on the suppression list (SES reported it bouncing or complaining)
  * 3. render from the compiled templates and send with one-click unsubscribe headers
  * 4. record the provider's message id in the ledger; on failure put it back in the queue and rethrow
  */
@@ -67,6 +69,7 @@ export function makeSendDelivery(deps: {
   subscribers: SubscriberStore;
   articles: ArticleStore;
   deliveries: DeliveryStore;
+  suppressions: SuppressionCheck;
   mailer: Mailer;
   clock: Clock;
   links: Links;
@@ -147,6 +150,10 @@ export function makeSendDelivery(deps: {
           'List-Unsubscribe': `<${deps.links.unsubscribe(subscriber, now)}>`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
         };
+      }
+      // Checked for every message, confirmations too: whoever asks, a suppressed address is never mailed.
+      if (await deps.suppressions.isSuppressed(subscriber.email)) {
+        return await skip('the address is on the suppression list');
       }
       const raw = await buildRawMessage({
         from: deps.mailFrom,

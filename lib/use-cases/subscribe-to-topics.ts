@@ -1,4 +1,4 @@
-import type { Clock, DeliveryStore, Ids, SubscriberStore } from '../ports';
+import type { Clock, DeliveryStore, Ids, SubscriberStore, SuppressionCheck } from '../ports';
 import type { ConsentContext, Topic } from '../subscriptions/model';
 import type { SubscriptionRequest } from '../subscriptions/subscription-request';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../subscriptions/tokens';
@@ -8,6 +8,7 @@ import { topicsAfterConfirming } from '../subscriptions/topic-set';
 export const CONFIRMATION_INTERVAL_MS = 10 * 60_000;
 
 /**
+ * 0. an address on the suppression list goes no further: nothing is written for it and no mail is queued
  * 1. find or create the subscriber for the address (pending until confirmed); at most one request per
  *    address per 10 minutes goes further, so the form cannot be used to mail-bomb an address
  * 2. record the request's settings and its topics as pending, tagged with this request (confirming
@@ -19,6 +20,7 @@ export const CONFIRMATION_INTERVAL_MS = 10 * 60_000;
 export function makeSubscribeToTopics(deps: {
   subscribers: SubscriberStore;
   deliveries: DeliveryStore;
+  suppressions: SuppressionCheck;
   clock: Clock;
   ids: Ids;
 }) {
@@ -26,6 +28,8 @@ export function makeSubscribeToTopics(deps: {
     request: SubscriptionRequest,
     consent: ConsentContext,
   ): Promise<void> {
+    // SES said mail to it bounces or is unwanted; answered like any request, so nobody learns it is listed.
+    if (await deps.suppressions.isSuppressed(request.email)) return;
     const now = deps.clock.now();
     let subscriber = await deps.subscribers.findByEmail(request.email, now);
     if (!subscriber) {

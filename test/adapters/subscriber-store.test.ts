@@ -246,6 +246,69 @@ describe('the consent ledger', () => {
   });
 });
 
+describe('ending a subscription because the address is suppressed', () => {
+  const feedback = { source: 'ses-feedback' } as const;
+
+  it('retires every topic like an unsubscribe, records why, and stays suppressed after a later unsubscribe', async () => {
+    const store = await activeSubscriber('bounced', 3);
+    const version = await store.topicsVersion();
+    const at = new Date('2026-12-01T15:00:00Z');
+    const detail = 'SES permanent bounce (General) of message m-1';
+    expect(await store.unsubscribe('bounced', at, feedback, { status: 'suppressed', detail })).toBe(true);
+    expect(await store.get('bounced')).toMatchObject({
+      status: 'suppressed',
+      suppressedAt: at.toISOString(),
+    });
+    expect(await activeTopicsOf('bounced')).toEqual([]);
+    expect(await store.topicsVersion()).toBe(version + 1);
+
+    // Neither the same notification again nor the reader's own unsubscribe changes anything now.
+    expect(await store.unsubscribe('bounced', at, feedback, { status: 'suppressed', detail })).toBe(false);
+    expect(await store.unsubscribe('bounced', at, viaApi)).toBe(false);
+    expect((await store.get('bounced'))?.status).toBe('suppressed');
+    expect(
+      (await store.consentHistory('bounced')).map(({ action, source, detail }) => ({
+        action,
+        source,
+        detail,
+      })),
+    ).toEqual([
+      { action: 'confirmed', source: 'api', detail: 'request r1: topic0; topic1; topic2' },
+      { action: 'suppressed', source: 'ses-feedback', detail },
+    ]);
+  });
+
+  it('suppresses a subscriber who had already unsubscribed, with its own consent line', async () => {
+    const store = await activeSubscriber('left-then-bounced', 1);
+    await store.unsubscribe('left-then-bounced', new Date('2026-12-01T15:10:00Z'), viaApi);
+    expect(
+      await store.unsubscribe('left-then-bounced', new Date('2026-12-01T15:11:00Z'), feedback, {
+        status: 'suppressed',
+      }),
+    ).toBe(true);
+    expect((await store.get('left-then-bounced'))?.status).toBe('suppressed');
+    expect((await store.consentHistory('left-then-bounced')).map((line) => line.action)).toEqual([
+      'confirmed',
+      'unsubscribed',
+      'suppressed',
+    ]);
+  });
+
+  it('writes one consent line when several endings race for the same subscriber', async () => {
+    const store = await activeSubscriber('racing', 2);
+    const at = new Date('2026-12-01T15:20:00Z');
+    const results = await Promise.all([
+      store.unsubscribe('racing', at, feedback, { status: 'suppressed', detail: 'first' }),
+      store.unsubscribe('racing', at, feedback, { status: 'suppressed', detail: 'second' }),
+      store.unsubscribe('racing', at, feedback, { status: 'suppressed', detail: 'third' }),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const lines = (await store.consentHistory('racing')).filter((line) => line.action === 'suppressed');
+    expect(lines).toHaveLength(1);
+    expect(await activeTopicsOf('racing')).toEqual([]);
+  });
+});
+
 describe('a subscription nobody confirms', () => {
   const day = 86_400;
   const raw = async (key: { pk: string; sk: string }) =>

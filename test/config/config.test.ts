@@ -10,6 +10,9 @@ describe('configuration', () => {
     expect(config.publicUrl).toBe('https://news.example.com');
     expect(config.ingestKey).toBeUndefined();
     expect(() => requireSecret(config.tokenSecret, 'token secret')).toThrow(/TOKEN_SECRET_ARN/);
+    expect(() => requireSecret(config.suppressionSalt, 'suppression salt')).toThrow(
+      /SUPPRESSION_SALT_SECRET_ARN or TIDINGS_SUPPRESSION_SALT/,
+    );
   });
 
   it('prefers a secret ARN over a local value', () => {
@@ -21,7 +24,18 @@ describe('configuration', () => {
     expect(config.ingestKey).toEqual({ kind: 'arn', arn: 'arn:aws:secretsmanager:x' });
   });
 
+  it('refuses no domain unless TIDINGS_DISPOSABLE_DOMAINS lists some, and then reads them once', () => {
+    expect(loadConfig(base).disposableDomains).toEqual([]);
+    expect(
+      loadConfig({ ...base, TIDINGS_DISPOSABLE_DOMAINS: 'Mailinator.com, yopmail.com' }).disposableDomains,
+    ).toEqual(['mailinator.com', 'yopmail.com']);
+  });
+
   it.each([
+    [
+      { ...base, TIDINGS_DISPOSABLE_DOMAINS: 'mailinator.com, not a domain' },
+      /TIDINGS_DISPOSABLE_DOMAINS .*"not a domain"/,
+    ],
     [{ ...base, TABLE_NAME: '' }, /TABLE_NAME/],
     [{ ...base, TIDINGS_PUBLIC_URL: 'news.example.com' }, /absolute URL/],
     [{ ...base, MAIL_FROM: undefined }, /MAIL_FROM/],

@@ -6,7 +6,7 @@ let stack: TestStack;
 let db: DynamoDBClient;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ TIDINGS_DISPOSABLE_DOMAINS: 'mailinator.com, throwaway.test' });
   db = new DynamoDBClient({
     endpoint: stack.dynamodbUrl,
     region: 'us-east-1',
@@ -157,6 +157,25 @@ describe('bad input gets its own clear error and writes nothing', () => {
       'invalid_email',
       /not a valid email/,
     );
+  });
+
+  it('rejects an address at a listed disposable domain or its subdomains, before counting the request', async () => {
+    for (const email of ['dana@mailinator.com', 'Dana@EU.Mailinator.com', 'dana@throwaway.test']) {
+      await expectRejected(
+        subscribe({ email, topics: ['Iran'] }),
+        400,
+        'invalid_email',
+        /disposable addresses, which are not accepted here/,
+      );
+    }
+    // A browser gets the same message as a page.
+    const page = await fetch(`${stack.apiUrl}/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=dana%40mailinator.com&topics=Iran',
+    });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('Addresses at mailinator.com are disposable addresses');
   });
 
   it('rejects an unparsable topic and says where', async () => {

@@ -83,4 +83,33 @@ describe('readStackSettings', () => {
       'Context tidings:maxTopics must be a whole number of at least 1, got "lots".',
     );
   });
+
+  it('reads the disposable domains as comma-separated text or a list, and refuses what is no domain', () => {
+    expect(settingsFrom(valid).disposableDomains).toBeUndefined();
+    expect(
+      settingsFrom({ ...valid, 'tidings:disposableDomains': 'Mailinator.com, yopmail.com' })
+        .disposableDomains,
+    ).toEqual(['mailinator.com', 'yopmail.com']);
+    expect(
+      settingsFrom({ ...valid, 'tidings:disposableDomains': ['mailinator.com'] }).disposableDomains,
+    ).toEqual(['mailinator.com']);
+    expect(settingsFrom({ ...valid, 'tidings:disposableDomains': ' , ' }).disposableDomains).toBeUndefined();
+    expect(() => settingsFrom({ ...valid, 'tidings:disposableDomains': 'mailinator.com, x y' })).toThrow(
+      new ConfigError(
+        'Context tidings:disposableDomains must list domains such as mailinator.com; these are not: "x y".',
+      ),
+    );
+    for (const bad of [42, { domains: 'mailinator.com' }, ['mailinator.com', 7]]) {
+      expect(() => settingsFrom({ ...valid, 'tidings:disposableDomains': bad }), JSON.stringify(bad)).toThrow(
+        /tidings:disposableDomains must be comma-separated domains or a list of them/,
+      );
+    }
+  });
+
+  it('refuses a disposable domains list too long for a Lambda environment', () => {
+    const many = Array.from({ length: 200 }, (_, i) => `throwaway-mail-${i}.example`).join(',');
+    expect(() => settingsFrom({ ...valid, 'tidings:disposableDomains': many })).toThrow(
+      /Lambda allows 4 KB of environment variables per function, so keep the list under 2500/,
+    );
+  });
 });

@@ -5,8 +5,10 @@ import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store'
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
+import { makeDynamoSuppressionList } from '../../lib/adapters/dynamo/suppression-list';
 import { normaliseArticle } from '../../lib/articles';
 import type { AlertDelivery, ConfirmationDelivery, Mailer, OutgoingMail } from '../../lib/ports';
+import { makeAddressHasher } from '../../lib/subscriptions/suppression';
 import { makeTokens } from '../../lib/subscriptions/tokens';
 import { makeCheckHealth } from '../../lib/use-cases/check-health';
 import { makeLinks } from '../../lib/use-cases/links';
@@ -46,6 +48,7 @@ async function setUp(mailer: Mailer, subscriberId: string) {
     articles: makeDynamoArticleStore(db, tableName),
     subscribers: makeDynamoSubscriberStore(db, tableName),
     deliveries: makeDynamoDeliveryStore(db, tableName),
+    suppressions: makeDynamoSuppressionList(db, tableName, makeAddressHasher('test-suppression-salt')),
   };
   let now = new Date('2026-11-27T10:00:00Z');
   const article = normaliseArticle(
@@ -153,6 +156,24 @@ describe('sending a delivery, with the per-recipient ledger', () => {
     expect(sent).toHaveLength(0);
     expect(await ledger()).toMatchObject({ status: 'skipped', skipReason: 'subscriber is not active' });
   });
+
+  it('never mails an address on the suppression list, and records why', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, delivery, ledger, stores } = await setUp(mailer, 'sub-suppressed');
+    // Still active (as when the bounce arrives between the match and the send), but listed.
+    await stores.suppressions.suppress(
+      'SUB-SUPPRESSED@example.com',
+      { reason: 'permanent-bounce', detail: 'bounced', messageId: 'm', feedbackId: 'f' },
+      new Date(),
+    );
+    expect((await stores.subscribers.get('sub-suppressed'))?.status).toBe('active');
+    expect(await send(delivery)).toBe('skipped');
+    expect(sent).toHaveLength(0);
+    expect(await ledger()).toMatchObject({
+      status: 'skipped',
+      skipReason: 'the address is on the suppression list',
+    });
+  });
 });
 
 describe('sending a confirmation through the ledger', () => {
@@ -229,6 +250,22 @@ describe('sending a confirmation through the ledger', () => {
     expect(await send(confirmation)).toBe('skipped');
     expect(sent).toHaveLength(0);
     expect(await ledger()).toMatchObject({ status: 'skipped', skipReason: 'its link has expired' });
+  });
+
+  it('sends no confirmation to an address on the suppression list', async () => {
+    const { send, stores, sent, confirmation, ledger, at } = await confirmationFor('sub-listed', 'pending');
+    await stores.suppressions.suppress(
+      'sub-listed@example.com',
+      { reason: 'complaint', detail: 'complained', messageId: 'm', feedbackId: 'f' },
+      at,
+    );
+    await stores.deliveries.queueConfirmation(confirmation, at);
+    expect(await send(confirmation)).toBe('skipped');
+    expect(sent).toHaveLength(0);
+    expect(await ledger()).toMatchObject({
+      status: 'skipped',
+      skipReason: 'the address is on the suppression list',
+    });
   });
 });
 

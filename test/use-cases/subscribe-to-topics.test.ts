@@ -1,8 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
+import { makeDynamoSuppressionList } from '../../lib/adapters/dynamo/suppression-list';
 import { parseSubscriptionRequest } from '../../lib/subscriptions/subscription-request';
+import { makeAddressHasher } from '../../lib/subscriptions/suppression';
 import { makeSubscribeToTopics } from '../../lib/use-cases/subscribe-to-topics';
 import { startTestTable, viaApi } from '../support/dynamo';
 
@@ -19,14 +21,21 @@ let ids = 0;
 function subscribeAt(start: Date) {
   let now = start;
   const subscribers = makeDynamoSubscriberStore(table.db, table.tableName);
+  const suppressions = makeDynamoSuppressionList(
+    table.db,
+    table.tableName,
+    makeAddressHasher('test-suppression-salt'),
+  );
   const subscribe = makeSubscribeToTopics({
     subscribers,
     deliveries: makeDynamoDeliveryStore(table.db, table.tableName),
+    suppressions,
     clock: { now: () => now },
     ids: { newId: () => `id-${++ids}` },
   });
   return {
     subscribers,
+    suppressions,
     subscribe: (email: string, topics: string[]) =>
       subscribe(parseSubscriptionRequest({ email, topics }), viaApi),
     subscribeWith: (body: Record<string, unknown>) => subscribe(parseSubscriptionRequest(body), viaApi),
@@ -107,5 +116,45 @@ describe('subscribing', () => {
       const subscriber = await subscribers.findByEmail(email, new Date('2026-12-01T10:00:00Z'));
       expect(await confirmationsTo(subscriber?.id ?? ''), email).toEqual([['quokka']]);
     }
+  });
+
+  it('writes nothing and queues no mail for an address on the suppression list, in any spelling', async () => {
+    const { subscribe, subscribers, suppressions } = subscribeAt(new Date('2026-12-01T11:00:00Z'));
+    await suppressions.suppress(
+      'ida@example.com',
+      { reason: 'permanent-bounce', detail: 'bounced', messageId: 'm', feedbackId: 'f' },
+      new Date('2026-12-01T10:00:00Z'),
+    );
+    const items = async () =>
+      (await table.db.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [];
+    const before = await items();
+    await subscribe('Ida@Example.com', ['quokka']);
+    expect(await items()).toEqual(before);
+    expect(
+      await subscribers.findByEmail('ida@example.com', new Date('2026-12-01T11:00:00Z')),
+    ).toBeUndefined();
+  });
+
+  it('asks a suppressed former subscriber nothing, even once the confirmation interval has passed', async () => {
+    const { subscribe, subscribers, suppressions, later } = subscribeAt(new Date('2026-12-01T12:00:00Z'));
+    await subscribe('jo@example.com', ['quokka']);
+    const subscriber = await subscribers.findByEmail('jo@example.com', new Date('2026-12-01T12:00:00Z'));
+    if (!subscriber) throw new Error('no subscriber');
+    const feedback = { source: 'ses-feedback' } as const;
+    await suppressions.suppress(
+      'jo@example.com',
+      { reason: 'permanent-bounce', detail: 'bounced', messageId: 'm', feedbackId: 'f' },
+      new Date('2026-12-01T12:01:00Z'),
+    );
+    await subscribers.unsubscribe(subscriber.id, new Date('2026-12-01T12:01:00Z'), feedback, {
+      status: 'suppressed',
+    });
+    later(11);
+    const items = async () =>
+      (await table.db.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [];
+    const before = await items();
+    await subscribe('jo@example.com', ['wombat']);
+    expect(await items()).toEqual(before);
+    expect(await confirmationsTo(subscriber.id)).toEqual([['quokka']]);
   });
 });

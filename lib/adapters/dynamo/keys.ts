@@ -62,6 +62,16 @@ export const keys = {
   consentPrefix: 'CONSENT#',
   /** A rate-limit counter: one item per limited thing (a hashed client IP) and window. */
   rateCounter: (subject: string, windowStart: string) => ({ pk: `RATE#${subject}`, sk: windowStart }),
+  /**
+   * An address's suppression entry, by its salted hash (never the address itself; see
+   * `subscriptions/suppression.ts`), and the transient bounces counted towards it, one per SES feedback id.
+   */
+  suppression: (addressHash: string) => ({ pk: `SUPPRESS#${addressHash}`, sk: 'SUPPRESSED' }),
+  transientBounce: (addressHash: string, feedbackId: string) => ({
+    pk: `SUPPRESS#${addressHash}`,
+    sk: `TRANSIENT#${feedbackId}`,
+  }),
+  transientBouncePrefix: 'TRANSIENT#',
   /** Bumped on every change to the set of active topics so matchers know their cached index is stale. */
   topicsVersion: () => ({ pk: 'META', sk: 'TOPICS_VERSION' }),
 } as const;

@@ -431,33 +431,45 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       return activate.length;
     },
 
-    async unsubscribe(subscriberId, at, consent) {
-      const profile = await store.get(subscriberId);
-      if (!profile) return false;
-      // A retry after a failure between chunks finds the profile already unsubscribed: it still retires
-      // whatever topics the failed attempt left in the match index.
-      const alreadyUnsubscribed = profile.status === 'unsubscribed';
-      const topicUpdates: TransactItem[] = [];
-      for await (const topic of topicsOf(subscriberId)) {
-        if (topic.status === 'inactive') continue;
-        topicUpdates.push({ Update: retireTopic(subscriberId, topic, at) });
+    async unsubscribe(subscriberId, at, consent, ending = {}) {
+      const status = ending.status ?? 'unsubscribed';
+      for (let attempt = 1; ; attempt++) {
+        const profile = await store.get(subscriberId);
+        if (!profile) return false;
+        // A retry after a failure between chunks finds the profile already ended: it still retires whatever
+        // topics the failed attempt left in the match index. Suppressed is final: a later unsubscribe or
+        // complaint leaves it as it is.
+        const alreadyEnded = profile.status === status || profile.status === 'suppressed';
+        const topicUpdates: TransactItem[] = [];
+        for await (const topic of topicsOf(subscriberId)) {
+          if (topic.status === 'inactive') continue;
+          topicUpdates.push({ Update: retireTopic(subscriberId, topic, at) });
+        }
+        const profileUpdate: TransactItem = {
+          Update: {
+            TableName: tableName,
+            Key: keys.profile(subscriberId),
+            UpdateExpression: `SET #status = :status, ${status === 'suppressed' ? 'suppressedAt' : 'unsubscribedAt'} = :at REMOVE gsi1pk, gsi1sk`,
+            // Only from the state just read, so two concurrent endings cannot both write their line.
+            ConditionExpression: '#status = :was',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': status, ':was': profile.status, ':at': at.toISOString() },
+          },
+        };
+        if (alreadyEnded && topicUpdates.length === 0) return false;
+        // The profile changes in the first chunk, so mail stops at once however many chunks follow.
+        const head = alreadyEnded
+          ? []
+          : [profileUpdate, consentLine(subscriberId, status, consent, at, ending.detail)];
+        try {
+          await writeInChunks(head, topicUpdates);
+          return !alreadyEnded;
+        } catch (error) {
+          // The profile changed between the read and the write (a confirmation, a concurrent unsubscribe or
+          // bounce): nothing of this attempt was written, so read again and decide afresh.
+          if (alreadyEnded || !isConditionFailure(error) || attempt >= 3) throw error;
+        }
       }
-      const profileUpdate: TransactItem = {
-        Update: {
-          TableName: tableName,
-          Key: keys.profile(subscriberId),
-          UpdateExpression: 'SET #status = :unsubscribed, unsubscribedAt = :at REMOVE gsi1pk, gsi1sk',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':unsubscribed': 'unsubscribed', ':at': at.toISOString() },
-        },
-      };
-      if (alreadyUnsubscribed && topicUpdates.length === 0) return false;
-      // The profile changes in the first chunk, so mail stops at once however many chunks follow.
-      const head = alreadyUnsubscribed
-        ? []
-        : [profileUpdate, consentLine(subscriberId, 'unsubscribed', consent, at)];
-      await writeInChunks(head, topicUpdates);
-      return !alreadyUnsubscribed;
     },
 
     async changeTopics(subscriberId, change, at, consent) {

@@ -1,0 +1,19 @@
+import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { makeApplyMailFeedback } from '../use-cases/apply-mail-feedback';
+import { once } from './once';
+import { systemClock } from './runtime';
+import { suppressionsFor } from './suppressions';
+import { tableFor } from './table';
+
+/** What the feedback function uses: the suppression list and the subscribers whose subscriptions end. */
+const table = tableFor('feedback');
+const suppressions = suppressionsFor('feedback', table);
+
+export const applyMailFeedback = once(async () => {
+  const { db, tableName } = table();
+  return makeApplyMailFeedback({
+    subscribers: makeDynamoSubscriberStore(db, tableName),
+    suppressions: await suppressions(),
+    clock: systemClock,
+  });
+});
