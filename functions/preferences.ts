@@ -1,11 +1,17 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { exportSubscriber, links, managePreferences, publicUrl } from '../lib/compose/preferences';
-import { NotFoundError } from '../lib/errors';
+import {
+  eraseSubscriber,
+  exportSubscriber,
+  links,
+  managePreferences,
+  publicUrl,
+} from '../lib/compose/preferences';
+import { NotFoundError, ValidationError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { requireOwnOrigin } from '../lib/http/origin';
 import { clientOf, parseFields, queryParam, wantsHtml } from '../lib/http/request';
 import { json, page, seeOther } from '../lib/http/response';
-import { mutePage, preferencesPage } from '../lib/pages/preferences-page';
+import { erasedPage, mutePage, preferencesPage } from '../lib/pages/preferences-page';
 import type { Subscriber } from '../lib/subscriptions/model';
 
 /** The preference centre's path with a fresh link of the subscriber's current generation. */
@@ -55,6 +61,18 @@ export const preferences = async (event: APIGatewayProxyEventV2) => {
       };
       return response;
     }
+    case 'POST /preferences/erase': {
+      const fields = parseFields(event);
+      const subscriber = await manage.owner(token);
+      // A slip of the mouse must not delete someone's subscription: the form asks to tick a box first.
+      if (fields.confirm !== 'yes') {
+        throw new ValidationError('erase_not_confirmed', 'Tick "Yes, erase everything" to erase your data.');
+      }
+      await (await eraseSubscriber())(subscriber, consent);
+      return wantsHtml(event) ? seeOther('/erased') : json(200, { status: 'erased' });
+    }
+    case 'GET /erased':
+      return page(200, erasedPage());
     case 'GET /mute': {
       const { subscriber, topic } = await manage.showMute(token);
       return page(200, mutePage(topic, token ?? '', await freshPreferences(subscriber)));

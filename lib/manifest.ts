@@ -159,22 +159,26 @@ export const functions = {
   preferences: {
     entry: 'functions/preferences.ts',
     description:
-      'The preference centre, mute links and the data export, each behind a signed link from an email.',
+      'The preference centre, mute links, data export and erasure, each behind a signed link from an email.',
     triggers: [
       { kind: 'http', method: 'GET', path: '/preferences' },
       { kind: 'http', method: 'POST', path: '/preferences' },
       { kind: 'http', method: 'GET', path: '/preferences/export' },
+      { kind: 'http', method: 'POST', path: '/preferences/erase' },
+      { kind: 'http', method: 'GET', path: '/erased' },
       { kind: 'http', method: 'GET', path: '/mute' },
       { kind: 'http', method: 'POST', path: '/mute' },
     ],
     timeoutSeconds: 10,
     memoryMb: 512,
-    secrets: ['tokenSecret'],
+    secrets: ['tokenSecret', 'suppressionSalt'],
     mail: 'none',
     table: {
-      read: ['subscriber', 'article'],
-      create: ['subscriber'],
+      read: ['subscriber', 'article', 'email'],
+      // Erasure keeps one thing: the address's salted hash on the suppression list.
+      create: ['subscriber', 'suppression'],
       update: ['subscriber', 'meta'],
+      delete: ['subscriber', 'email'],
       transact: true,
       index: ['articlesByDay'],
     },

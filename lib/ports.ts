@@ -127,6 +127,13 @@ export interface SubscriberStore {
   ): Promise<void>;
   /** Holds every alert and digest until `until`; undefined resumes mail now. */
   pause(subscriberId: string, until: Date | undefined, at: Date, consent: ConsentContext): Promise<void>;
+  /**
+   * Deletes everything stored under the subscriber (profile, requests, consent lines, deliveries, held
+   * matches) and their address claim. Topics are already retired (unsubscribe first); they stay as
+   * anonymous markers, query gone, until their TTL, so warm matchers still learn of the retirement.
+   * Resumable: the profile goes last, so a retry after a crash finds it and finishes.
+   */
+  erase(subscriberId: string, at: Date): Promise<void>;
   /** Bumps the link generation, so every link issued before stops working; returns the new generation. */
   revokeLinks(subscriberId: string, at: Date, consent: ConsentContext): Promise<number>;
   listActiveTopics(): AsyncIterable<ActiveTopic>;

@@ -1,12 +1,14 @@
 import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { makeEraseSubscriber } from '../use-cases/erase-subscriber';
 import { makeExportSubscriber } from '../use-cases/export-subscriber';
 import { makeManagePreferences } from '../use-cases/manage-preferences';
 import { makePreviewTopics } from '../use-cases/preview-topics';
 import { once } from './once';
 import { config, systemClock, uuidIds } from './runtime';
 import { linksFor, tokensFor } from './secrets';
+import { suppressionsFor } from './suppressions';
 import { tableFor } from './table';
 
 /**
@@ -16,6 +18,7 @@ import { tableFor } from './table';
 const table = tableFor('preferences');
 const tokens = tokensFor('preferences');
 export const links = linksFor('preferences');
+const suppressions = suppressionsFor('preferences', table);
 
 const stores = once(() => {
   const { db, tableName } = table();
@@ -39,6 +42,14 @@ export const managePreferences = once(async () =>
 
 export const exportSubscriber = once(() =>
   makeExportSubscriber({ subscribers: stores().subscribers, deliveries: stores().deliveries }),
+);
+
+export const eraseSubscriber = once(async () =>
+  makeEraseSubscriber({
+    subscribers: stores().subscribers,
+    suppressions: await suppressions(),
+    clock: systemClock,
+  }),
 );
 
 export const publicUrl = () => config().publicUrl;

@@ -180,6 +180,11 @@ ${fieldError(errors, 'days', 'days')}
 </form>
 <h2>Your data</h2>
 <p><a href="/preferences/export?token=${input.token}">Download everything Tidings stores about you</a> (JSON).</p>
+<form method="post" action="/preferences/erase?token=${input.token}">
+<label class="inline"><input type="checkbox" name="confirm" value="yes" required aria-describedby="erase-hint"> Yes, erase everything</label>
+<p class="hint" id="erase-hint">Deletes your subscription, topics, consent record and send log. We keep only a one-way fingerprint of your address so we never email it again.</p>
+<button type="submit">Erase my data</button>
+</form>
 <h2>Leave</h2>
 <form method="post" action="/unsubscribe?token=${input.unsubscribeToken}">
 <button type="submit">Unsubscribe from everything</button>
@@ -200,5 +205,14 @@ export function mutePage(topic: Topic | undefined, token: string, preferencesUrl
       : html`<h1>Already muted</h1>
 <p>That topic sends you nothing any more.</p>
 <p><a href="${preferencesUrl}">Manage all your topics</a> · <a href="/">Tidings home</a></p>`,
+  );
+}
+
+export function erasedPage(): Markup {
+  return layout(
+    'Your data is erased',
+    html`<h1>Your data is erased</h1>
+<p>Everything Tidings stored about you is gone. We keep only a one-way fingerprint of your address, so that it is never emailed again.</p>
+<p><a href="/">Tidings home</a></p>`,
   );
 }

@@ -31,4 +31,4 @@ export const TRANSIENT_BOUNCE_LIMIT = 3;
 export const TRANSIENT_BOUNCE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 /** Why an address is on the suppression list. */
-export type SuppressionReason = 'permanent-bounce' | 'complaint' | 'transient-bounces';
+export type SuppressionReason = 'permanent-bounce' | 'complaint' | 'transient-bounces' | 'erased';

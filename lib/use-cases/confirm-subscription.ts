@@ -22,6 +22,12 @@ export function makeConfirmSubscription(deps: {
     if (!claims.requestId) throw new InvalidTokenError();
     const subscriber = await deps.subscribers.get(claims.subscriberId);
     if (!subscriber) throw new InvalidTokenError();
+    // Suppression is final: the address bounced or complained, and no link may bring it back.
+    if (subscriber.status === 'suppressed') {
+      throw new InvalidTokenError(
+        'This address cannot get mail from Tidings: mail to it bounced or was reported as spam, so nothing will be sent to it.',
+      );
+    }
     const activatedTopics = await deps.subscribers.confirm(subscriber.id, claims.requestId, now, consent);
     // Nothing left to activate and not subscribed: the reader unsubscribed after this request, and an old
     // link must not claim otherwise (nor quietly resubscribe them).

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
@@ -189,6 +189,38 @@ describe('confirming a further request', () => {
       digestHour: 18,
       digestWeekday: 'friday',
     });
+  });
+});
+
+describe('erasing a subscriber', () => {
+  it('finishes after a crash part-way: a second erase deletes what the first left', async () => {
+    const store = await activeSubscriber('erasing', 150);
+    const at = new Date('2026-12-01T15:00:00Z');
+    await store.unsubscribe('erasing', at, viaApi);
+    const partition = async () => {
+      const { Items = [] } = await table.db.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'SUB#erasing' },
+        }),
+      );
+      return Items;
+    };
+    // 150 topic markers, the consent lines and the claim take two transactions before the profile's own.
+    const flaky = makeDynamoSubscriberStore(failingTransaction(table.db, 2), table.tableName);
+    await expect(flaky.erase('erasing', at)).rejects.toThrow('socket hang up');
+    expect(await store.get('erasing')).toBeDefined();
+
+    await store.erase('erasing', at);
+    expect(await store.get('erasing')).toBeUndefined();
+    const left = await partition();
+    expect(left).toHaveLength(150);
+    expect(left.every((item) => item.entity === 'topic' && item.query === undefined)).toBe(true);
+    const { Item: claim } = await table.db.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.email('erasing@example.com') }),
+    );
+    expect(claim).toBeUndefined();
   });
 });
 

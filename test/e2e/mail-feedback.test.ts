@@ -92,6 +92,9 @@ describe('SES feedback, through the local SES mailbox simulator', () => {
         headers: { accept: 'application/json' },
       });
       expect(confirmed.status).toBe(400);
+      expect(((await confirmed.json()) as { error: { message: string } }).error.message).toMatch(
+        /bounced or was reported as spam/,
+      );
       expect(await statusOf(email)).toBe('suppressed');
 
       const article = await stack.ingest({

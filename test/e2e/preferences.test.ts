@@ -240,4 +240,54 @@ describe('the preference centre, reached from an alert', () => {
     expect(await swapped.text()).toContain('link is invalid');
     expect((await stack.items()).length).toBe(before);
   });
+
+  it('erases everything but the suppression fingerprint, after a ticked box; the address is never mailed again', async () => {
+    const email = 'erase@example.com';
+    await activeSubscriber(email, ['quoll', { query: 'bandicoot', frequency: 'daily' }]);
+    await publish('Quoll', 'A quoll was spotted at dusk.');
+    const [, alert] = await waitForMail(email, 2);
+    const preferencesUrl = linkIn(alert?.mail.text ?? '', '/preferences');
+    const eraseUrl = preferencesUrl.replace('/preferences?', '/preferences/erase?');
+    const subscriberId = (await stack.items()).find((i) => i.pk === `EMAIL#${email}`)?.subscriberId;
+    const partition = async () => (await stack.items()).filter((i) => i.pk === `SUB#${subscriberId}`);
+    expect((await partition()).length).toBeGreaterThan(5);
+
+    // Without the box ticked nothing happens.
+    const before = await stack.items();
+    const unticked = await fetch(eraseUrl, { method: 'POST', headers: json, body: '{}' });
+    expect(unticked.status).toBe(400);
+    expect(await unticked.json()).toMatchObject({ error: { code: 'erase_not_confirmed' } });
+    expect(await stack.items()).toEqual(before);
+
+    const erased = await postForm(eraseUrl, { confirm: 'yes' });
+    expect(erased.status).toBe(303);
+    expect(erased.headers.get('location')).toBe('/erased');
+    expect(await (await fetch(new URL('/erased', stack.apiUrl))).text()).toContain('Your data is erased');
+
+    // What is left of the subscriber: retired topics as id-only markers with a TTL, so warm matchers drop
+    // them; no address, query, ledger or send log.
+    const left = await partition();
+    expect(
+      left.every((i) => i.entity === 'topic' && i.query === undefined && typeof i.expiresAt === 'number'),
+    ).toBe(true);
+    expect(JSON.stringify(left)).not.toContain(email);
+    expect((await stack.items()).some((i) => String(i.pk).startsWith('EMAIL#erase'))).toBe(false);
+    const suppressed = (await stack.items()).filter((i) => String(i.pk).startsWith('SUPPRESS#'));
+    expect(suppressed.some((i) => i.reason === 'erased')).toBe(true);
+    expect(JSON.stringify(suppressed)).not.toContain(email);
+
+    // The old links are dead, a new subscription for the address sends nothing, and a new article
+    // matching the old topic reaches no one.
+    const dead = await fetch(preferencesUrl, { headers: { accept: 'text/html' } });
+    expect(dead.status).toBe(400);
+    const again = await fetch(`${stack.apiUrl}/subscriptions`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email, topics: ['quoll'] }),
+    });
+    expect(again.status).toBe(202);
+    await publish('Quoll again', 'Another quoll was spotted.');
+    expect(await mailFor(stack.outboxDir, email)).toHaveLength(2);
+    expect((await stack.items()).some((i) => String(i.pk).startsWith('EMAIL#erase'))).toBe(false);
+  });
 });

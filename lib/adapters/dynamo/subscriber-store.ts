@@ -43,6 +43,15 @@ function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
 
 const toSubscriber = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Subscriber;
 
+/** How long an erased subscriber's retired topics stay as id-only markers: longer than any matcher runs warm. */
+const ERASED_MARKER_TTL_SECONDS = 35 * 24 * 3600;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /**
  * Unconfirmed requests, their settings and topics, and a subscriber who never confirmed (profile and
  * email claim) are kept as long as a confirmation link works, then DynamoDB's TTL removes them.
@@ -300,7 +309,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
 
     async confirm(subscriberId, requestId, at, consent) {
       const profile = await store.get(subscriberId);
-      if (!profile) return 0;
+      if (!profile || profile.status === 'suppressed') return 0;
       const active = new Map<string, Topic>();
       const toActivate: Topic[] = [];
       for await (const topic of topicsOf(subscriberId)) {
@@ -570,6 +579,65 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
               until ? `until ${until.toISOString()}` : 'resumed',
             ),
           ],
+        }),
+      );
+    },
+
+    async erase(subscriberId, at) {
+      const profile = await store.get(subscriberId);
+      if (!profile) return;
+      const items = queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk },
+        ConsistentRead: true,
+      });
+      const markers: TransactItem[] = [];
+      const deletes: TransactItem[] = [];
+      for await (const item of items) {
+        const key = { pk: item.pk as string, sk: item.sk as string };
+        if (key.sk === keys.profile(subscriberId).sk) continue;
+        if (item.entity === 'topic' && typeof item.gsi1pk === 'string') {
+          markers.push({
+            Update: {
+              TableName: tableName,
+              Key: key,
+              // Only ids stay: nothing about the person, but enough for matchers to drop the topic.
+              UpdateExpression: 'SET expiresAt = :until REMOVE #query, frequency, requestId, createdAt',
+              // `query` is a DynamoDB reserved word.
+              ExpressionAttributeNames: { '#query': 'query' },
+              ExpressionAttributeValues: {
+                ':until': Math.floor(at.getTime() / 1000) + ERASED_MARKER_TTL_SECONDS,
+              },
+            },
+          });
+        } else {
+          deletes.push({ Delete: { TableName: tableName, Key: key } });
+        }
+      }
+      // A claim that has since passed to a new subscription of the address (this one had lapsed) is theirs.
+      const { Item: claimed } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.email(profile.email), ConsistentRead: true }),
+      );
+      const claim: TransactItem[] =
+        claimed?.subscriberId === subscriberId
+          ? [
+              {
+                Delete: {
+                  TableName: tableName,
+                  Key: keys.email(profile.email),
+                  ConditionExpression: 'subscriberId = :id',
+                  ExpressionAttributeValues: { ':id': subscriberId },
+                },
+              },
+            ]
+          : [];
+      for (const chunk of chunks([...markers, ...deletes, ...claim], 100)) {
+        await db.send(new TransactWriteCommand({ TransactItems: chunk }));
+      }
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Delete: { TableName: tableName, Key: keys.profile(subscriberId) } }],
         }),
       );
     },
