@@ -1,17 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import {
-  eraseSubscriber,
-  exportSubscriber,
-  links,
-  managePreferences,
-  publicUrl,
-} from '../lib/compose/preferences';
-import { NotFoundError, ValidationError } from '../lib/errors';
+import { links, managePreferences, publicUrl } from '../lib/compose/preferences';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { requireOwnOrigin } from '../lib/http/origin';
 import { clientOf, parseFields, queryParam, wantsHtml } from '../lib/http/request';
 import { json, page, seeOther } from '../lib/http/response';
-import { erasedPage, mutePage, preferencesPage } from '../lib/pages/preferences-page';
+import { refuseUnmatched } from '../lib/http/routes';
+import { mutePage, preferencesPage } from '../lib/pages/preferences-page';
 import type { Subscriber } from '../lib/subscriptions/model';
 
 /** The preference centre's path with a fresh link of the subscriber's current generation. */
@@ -52,27 +46,6 @@ export const preferences = async (event: APIGatewayProxyEventV2) => {
       const next = await freshPreferences(outcome.subscriber, outcome.done);
       return wantsHtml(event) ? seeOther(next) : json(200, { status: 'saved', change: outcome.done });
     }
-    case 'GET /preferences/export': {
-      const data = await exportSubscriber()(await manage.owner(token), new Date());
-      const response = json(200, data);
-      response.headers = {
-        ...response.headers,
-        'content-disposition': 'attachment; filename="tidings-data.json"',
-      };
-      return response;
-    }
-    case 'POST /preferences/erase': {
-      const fields = parseFields(event);
-      const subscriber = await manage.owner(token);
-      // A slip of the mouse must not delete someone's subscription: the form asks to tick a box first.
-      if (fields.confirm !== 'yes') {
-        throw new ValidationError('erase_not_confirmed', 'Tick "Yes, erase everything" to erase your data.');
-      }
-      await (await eraseSubscriber())(subscriber, consent);
-      return wantsHtml(event) ? seeOther('/erased') : json(200, { status: 'erased' });
-    }
-    case 'GET /erased':
-      return page(200, erasedPage());
     case 'GET /mute': {
       const { subscriber, topic } = await manage.showMute(token);
       return page(200, mutePage(topic, token ?? '', await freshPreferences(subscriber)));
@@ -83,7 +56,7 @@ export const preferences = async (event: APIGatewayProxyEventV2) => {
       return wantsHtml(event) ? seeOther(next) : json(200, { status: 'muted', topic: topic?.query ?? null });
     }
     default:
-      throw new NotFoundError(`No page at ${event.rawPath}.`);
+      return refuseUnmatched(event);
   }
 };
 

@@ -158,29 +158,46 @@ export const functions = {
   },
   preferences: {
     entry: 'functions/preferences.ts',
-    description:
-      'The preference centre, mute links, data export and erasure, each behind a signed link from an email.',
+    description: 'The preference centre and mute links, each behind a signed link from an email.',
     triggers: [
       { kind: 'http', method: 'GET', path: '/preferences' },
       { kind: 'http', method: 'POST', path: '/preferences' },
-      { kind: 'http', method: 'GET', path: '/preferences/export' },
-      { kind: 'http', method: 'POST', path: '/preferences/erase' },
-      { kind: 'http', method: 'GET', path: '/erased' },
       { kind: 'http', method: 'GET', path: '/mute' },
       { kind: 'http', method: 'POST', path: '/mute' },
     ],
     timeoutSeconds: 10,
     memoryMb: 512,
+    secrets: ['tokenSecret'],
+    mail: 'none',
+    table: {
+      read: ['subscriber', 'article'],
+      create: ['subscriber'],
+      update: ['subscriber', 'meta'],
+      transact: true,
+      index: ['articlesByDay'],
+    },
+  },
+  privacy: {
+    entry: 'functions/privacy.ts',
+    description:
+      'Exports or erases everything stored about a subscriber, behind their preference link (GDPR art. 15, 17, 20).',
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/preferences/export' },
+      { kind: 'http', method: 'POST', path: '/preferences/erase' },
+      { kind: 'http', method: 'GET', path: '/erased' },
+    ],
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    // The only function that deletes a subscriber, kept apart from the busy preference centre.
     secrets: ['tokenSecret', 'suppressionSalt'],
     mail: 'none',
     table: {
-      read: ['subscriber', 'article', 'email'],
+      read: ['subscriber', 'email'],
       // Erasure keeps one thing: the address's salted hash on the suppression list.
       create: ['subscriber', 'suppression'],
       update: ['subscriber', 'meta'],
       delete: ['subscriber', 'email'],
       transact: true,
-      index: ['articlesByDay'],
     },
   },
   health: {

@@ -1,6 +1,6 @@
 import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
-import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { makeDynamoSubscriberReader } from '../adapters/dynamo/subscriber-reader';
 import { functions } from '../manifest';
 import { makeSendDelivery } from '../use-cases/send-delivery';
 import { mailerFor } from './mail';
@@ -22,7 +22,7 @@ const suppressions = suppressionsFor('send', table);
 export const sendDelivery = once(async () => {
   const { db, tableName } = table();
   return makeSendDelivery({
-    subscribers: makeDynamoSubscriberStore(db, tableName),
+    subscribers: makeDynamoSubscriberReader(db, tableName),
     articles: makeDynamoArticleStore(db, tableName),
     deliveries: makeDynamoDeliveryStore(db, tableName),
     suppressions: await suppressions(),

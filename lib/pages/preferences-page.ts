@@ -108,7 +108,27 @@ ${preview}
 </fieldset>`;
 }
 
+/** The data-rights part of the page: what someone who has left can still do. */
+function dataRights(token: string): Markup {
+  return html`<h2>Your data</h2>
+<p><a href="/preferences/export?token=${token}">Download everything Tidings stores about you</a> (JSON).</p>
+<form method="post" action="/preferences/erase?token=${token}">
+<label class="inline"><input type="checkbox" name="confirm" value="yes" required aria-describedby="erase-hint"> Yes, erase everything</label>
+<p class="hint" id="erase-hint">Deletes your subscription, topics, consent record and send log. We keep only a one-way fingerprint of your address so we never email it again.</p>
+<button type="submit">Erase my data</button>
+</form>`;
+}
+
 export function preferencesPage(input: PreferencesPageInput): Markup {
+  if (input.view.subscriber.status !== 'active') {
+    return layout(
+      'Your Tidings',
+      html`<h1>You are not subscribed</h1>
+<p>Tidings sends nothing to <strong>${input.view.subscriber.email}</strong>.</p>
+<p><a href="/">Subscribe again</a></p>
+${dataRights(input.token)}`,
+    );
+  }
   const { subscriber, topics } = input.view;
   const errors = input.errors ?? {};
   const posted = input.values;
@@ -178,13 +198,7 @@ ${fieldError(errors, 'days', 'days')}
 <p class="hint" id="revoke-hint">If someone else has one of your emails, this stops every link in it (and in all your earlier emails) from working.</p>
 <button type="submit" aria-describedby="revoke-hint">Revoke all my links</button>
 </form>
-<h2>Your data</h2>
-<p><a href="/preferences/export?token=${input.token}">Download everything Tidings stores about you</a> (JSON).</p>
-<form method="post" action="/preferences/erase?token=${input.token}">
-<label class="inline"><input type="checkbox" name="confirm" value="yes" required aria-describedby="erase-hint"> Yes, erase everything</label>
-<p class="hint" id="erase-hint">Deletes your subscription, topics, consent record and send log. We keep only a one-way fingerprint of your address so we never email it again.</p>
-<button type="submit">Erase my data</button>
-</form>
+${dataRights(input.token)}
 <h2>Leave</h2>
 <form method="post" action="/unsubscribe?token=${input.unsubscribeToken}">
 <button type="submit">Unsubscribe from everything</button>
@@ -205,14 +219,5 @@ export function mutePage(topic: Topic | undefined, token: string, preferencesUrl
       : html`<h1>Already muted</h1>
 <p>That topic sends you nothing any more.</p>
 <p><a href="${preferencesUrl}">Manage all your topics</a> · <a href="/">Tidings home</a></p>`,
-  );
-}
-
-export function erasedPage(): Markup {
-  return layout(
-    'Your data is erased',
-    html`<h1>Your data is erased</h1>
-<p>Everything Tidings stored about you is gone. We keep only a one-way fingerprint of your address, so that it is never emailed again.</p>
-<p><a href="/">Tidings home</a></p>`,
   );
 }

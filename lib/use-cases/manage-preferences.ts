@@ -2,7 +2,8 @@ import { InvalidTokenError } from '../errors';
 import type { Clock, Ids, SubscriberStore } from '../ports';
 import type { ConsentContext, Subscriber, Topic } from '../subscriptions/model';
 import { type FieldErrors, readPreferenceForm } from '../subscriptions/preference-form';
-import { requireCurrentGeneration, type TokenPurpose, type Tokens } from '../subscriptions/tokens';
+import type { TokenPurpose, Tokens } from '../subscriptions/tokens';
+import { makeLinkOwner } from './link-owner';
 import type { TopicsPreview } from './preview-topics';
 
 export interface PreferencesView {
@@ -31,19 +32,9 @@ export function makeManagePreferences(deps: {
   previewTopics: (topics: readonly Topic[]) => Promise<TopicsPreview>;
   maxTopics: number;
 }) {
-  async function authenticate(token: unknown, purpose: TokenPurpose, active = true) {
-    const now = deps.clock.now();
-    const claims = deps.tokens.verify(token, purpose, now);
-    const subscriber = await deps.subscribers.get(claims.subscriberId);
-    if (!subscriber) throw new InvalidTokenError();
-    requireCurrentGeneration(claims, subscriber);
-    if (active && subscriber.status !== 'active') {
-      throw new InvalidTokenError(
-        'You are not subscribed any more, so there is nothing to manage here. Subscribe again to choose topics.',
-      );
-    }
-    return { claims, subscriber, now };
-  }
+  const linkOwner = makeLinkOwner(deps);
+  const authenticate = (token: unknown, purpose: TokenPurpose, active = true) =>
+    linkOwner(token, purpose, { active });
 
   const activeTopics = async (subscriberId: string) =>
     (await deps.subscribers.listTopics(subscriberId))
@@ -63,15 +54,14 @@ export function makeManagePreferences(deps: {
 
   return {
     /**
-     * The subscriber a preference link belongs to, whatever their state: someone who has unsubscribed
-     * may still export or erase their data.
+     * The page behind a preference link. Someone no longer subscribed sees no topics (there is nothing to
+     * manage) but can still export or erase their data.
      */
-    async owner(token: unknown): Promise<Subscriber> {
-      return (await authenticate(token, 'preferences', false)).subscriber;
-    },
-
     async show(token: unknown): Promise<PreferencesView> {
-      return view((await authenticate(token, 'preferences')).subscriber);
+      const { subscriber } = await authenticate(token, 'preferences', false);
+      if (subscriber.status !== 'active')
+        return { subscriber, topics: [], preview: { searched: 0, matches: new Map() } };
+      return view(subscriber);
     },
 
     async apply(

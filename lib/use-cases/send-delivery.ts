@@ -66,7 +66,7 @@ function confirmationTopics(delivery: ConfirmationDelivery) {
  * 4. record the provider's message id in the ledger; on failure put it back in the queue and rethrow
  */
 export function makeSendDelivery(deps: {
-  subscribers: SubscriberStore;
+  subscribers: Pick<SubscriberStore, 'get'>;
   articles: ArticleStore;
   deliveries: DeliveryStore;
   suppressions: SuppressionCheck;

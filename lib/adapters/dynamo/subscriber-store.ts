@@ -7,18 +7,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 
 import type { ActiveTopic, SubscriberStore } from '../../ports';
-import type {
-  ConsentAction,
-  ConsentContext,
-  ConsentEntry,
-  Subscriber,
-  Topic,
-} from '../../subscriptions/model';
+import type { ConsentAction, ConsentContext, ConsentEntry, Topic } from '../../subscriptions/model';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
 import { sameQuery } from '../../subscriptions/topic-set';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
+import { makeDynamoSubscriberReader, toSubscriber, withoutKeys } from './subscriber-reader';
 import type { TableClient } from './table-guard';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -34,14 +29,6 @@ function toActiveTopic(item: Record<string, unknown>): ActiveTopic {
     frequency: item.frequency as ActiveTopic['frequency'],
   };
 }
-
-/** The stored item without the table's own attributes. */
-function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
-  return rest;
-}
-
-const toSubscriber = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Subscriber;
 
 /** How long an erased subscriber's retired topics stay as id-only markers: longer than any matcher runs warm. */
 const ERASED_MARKER_TTL_SECONDS = 35 * 24 * 3600;
@@ -64,6 +51,7 @@ const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
   typeof item?.expiresAt === 'number' && item.expiresAt * 1000 <= at.getTime();
 
 export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
+  const reader = makeDynamoSubscriberReader(db, tableName);
   /**
    * Takes a topic out of matching: an active one moves to the retired index so warm matchers learn to
    * drop it; a pending one was never matched and simply leaves the index.
@@ -212,12 +200,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       }
     },
 
-    async get(subscriberId) {
-      const { Item } = await db.send(
-        new GetCommand({ TableName: tableName, Key: keys.profile(subscriberId), ConsistentRead: true }),
-      );
-      return Item ? toSubscriber(Item) : undefined;
-    },
+    get: reader.get,
 
     async keepPending(subscriber, at) {
       const until = pendingUntil(at);
