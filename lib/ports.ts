@@ -94,10 +94,16 @@ export interface SubscriberStore {
   consentHistory(subscriberId: string): Promise<ConsentEntry[]>;
   /**
    * Activates the subscriber with the request's settings and its topics, one topic per query (a repeated
-   * query is dropped, or replaces the active one when its frequency differs); returns how many topics
-   * became active.
+   * query is dropped, or replaces the active one when its frequency differs), never past `maxTopics`
+   * in all (no limit when absent); returns how many topics became active.
    */
-  confirm(subscriberId: string, requestId: string, at: Date, consent: ConsentContext): Promise<number>;
+  confirm(
+    subscriberId: string,
+    requestId: string,
+    at: Date,
+    consent: ConsentContext,
+    maxTopics?: number,
+  ): Promise<number>;
   /**
    * Ends the subscription (unsubscribed unless `ending` says suppressed) and takes every topic out of
    * matching; true when this call changed the status. Idempotent and resumable: a retry after a failure

@@ -49,7 +49,12 @@ export const subscribeToTopics = once(async () =>
 );
 
 export const confirmSubscription = once(async () =>
-  makeConfirmSubscription({ subscribers: stores().subscribers, tokens: await tokens(), clock: systemClock }),
+  makeConfirmSubscription({
+    subscribers: stores().subscribers,
+    tokens: await tokens(),
+    clock: systemClock,
+    maxTopics: config().maxTopics,
+  }),
 );
 
 export const unsubscribe = once(async () =>

@@ -12,6 +12,8 @@ export function makeConfirmSubscription(deps: {
   subscribers: SubscriberStore;
   tokens: Tokens;
   clock: Clock;
+  /** Topics one subscriber may have; a request that would pass it activates only what fits. */
+  maxTopics?: number;
 }) {
   return async function confirmSubscription(
     token: unknown,
@@ -28,7 +30,13 @@ export function makeConfirmSubscription(deps: {
         'This address cannot get mail from Tidings: mail to it bounced or was reported as spam, so nothing will be sent to it.',
       );
     }
-    const activatedTopics = await deps.subscribers.confirm(subscriber.id, claims.requestId, now, consent);
+    const activatedTopics = await deps.subscribers.confirm(
+      subscriber.id,
+      claims.requestId,
+      now,
+      consent,
+      deps.maxTopics,
+    );
     // Nothing left to activate and not subscribed: the reader unsubscribed after this request, and an old
     // link must not claim otherwise (nor quietly resubscribe them).
     if (activatedTopics === 0 && subscriber.status !== 'active') {

@@ -192,6 +192,33 @@ describe('confirming a further request', () => {
   });
 });
 
+describe('the topic limit', () => {
+  it('activates only what fits when a returning reader asks for more; a changed frequency always fits', async () => {
+    const store = await activeSubscriber('limited', 4);
+    const at = new Date('2026-12-01T16:00:00Z');
+    await request(
+      'limited',
+      'r2',
+      [
+        ['topic0', 'weekly'],
+        ['wombat', 'instant'],
+        ['numbat', 'instant'],
+      ],
+      at,
+    );
+    // Five topics at most: topic0 changes frequency (still four), wombat makes five, numbat does not fit.
+    expect(await store.confirm('limited', 'r2', at, viaApi, 5)).toBe(2);
+    const active = (await store.listTopics('limited')).filter((topic) => topic.status === 'active');
+    expect(active.map((topic) => `${topic.query}:${topic.frequency}`).sort()).toEqual([
+      'topic0:weekly',
+      'topic1:instant',
+      'topic2:instant',
+      'topic3:instant',
+      'wombat:instant',
+    ]);
+  });
+});
+
 describe('erasing a subscriber', () => {
   it('finishes after a crash part-way: a second erase deletes what the first left', async () => {
     const store = await activeSubscriber('erasing', 150);

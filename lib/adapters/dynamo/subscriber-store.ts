@@ -290,7 +290,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       return entries;
     },
 
-    async confirm(subscriberId, requestId, at, consent) {
+    async confirm(subscriberId, requestId, at, consent, maxTopics = Number.POSITIVE_INFINITY) {
       const profile = await store.get(subscriberId);
       if (!profile || profile.status === 'suppressed') return 0;
       const active = new Map<string, Topic>();
@@ -307,13 +307,18 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       const drop: Topic[] = [];
       const replace: Topic[] = [];
       const seen = new Set<string>();
+      let added = 0;
       for (const topic of toActivate) {
         const query = sameQuery(topic.query);
         const existing = active.get(query);
-        if (seen.has(query) || existing?.frequency === topic.frequency) {
+        // Past the topic limit a new query is dropped (a returning reader may ask for more than fit); the
+        // page after confirming lists what is active. A changed frequency replaces, so it always fits.
+        const full = !existing && active.size + added >= maxTopics;
+        if (seen.has(query) || existing?.frequency === topic.frequency || full) {
           drop.push(topic);
           continue;
         }
+        if (!existing) added++;
         seen.add(query);
         if (existing) replace.push(existing);
         activate.push(topic);
