@@ -1,5 +1,6 @@
 import Mustache from 'mustache';
 import { alertEmail, confirmEmail, digestEmail } from '../../templates/dist/compiled';
+import { WEEKDAYS } from '../subscriptions/model';
 import {
   hourOfDay,
   httpUrl,
@@ -18,20 +19,7 @@ import type {
   MatchedArticle,
   RenderedEmail,
   SubscriberLinks,
-  Weekday,
 } from './email-data';
-
-/** In `Date#getDay` order, so a day's index is its number. */
-const WEEKDAYS: readonly Weekday[] = [
-  'sunday',
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-];
-
 import { escapeHtml } from './escape-html';
 import { formatDateTime, formatHour, formatList, formatWeekday, preview } from './format';
 import { highlightTerms, type TextSegment } from './highlight';

@@ -130,6 +130,31 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
     };
   };
 
+  /** One change to an existing profile and the consent line that records it, in one transaction. */
+  const changeProfile = (
+    subscriberId: string,
+    update: Pick<
+      NonNullable<TransactItem['Update']>,
+      'UpdateExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+    line: TransactItem,
+  ) =>
+    db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.profile(subscriberId),
+              ConditionExpression: 'attribute_exists(pk)',
+              ...update,
+            },
+          },
+          line,
+        ],
+      }),
+    );
+
   const store: SubscriberStore = {
     async findByEmail(email, at) {
       const { Item } = await db.send(
@@ -517,57 +542,37 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
     },
 
     async updateSettings(subscriberId, settings, at, consent) {
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.profile(subscriberId),
-                UpdateExpression: 'SET #tz = :tz, digestHour = :hour, digestWeekday = :weekday',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: { '#tz': 'timezone' },
-                ExpressionAttributeValues: {
-                  ':tz': settings.timezone,
-                  ':hour': settings.digestHour,
-                  ':weekday': settings.digestWeekday,
-                },
-              },
-            },
-            consentLine(
-              subscriberId,
-              'settings-changed',
-              consent,
-              at,
-              `digests at ${settings.digestHour}:00 ${settings.timezone}, weekly on ${settings.digestWeekday}`,
-            ),
-          ],
-        }),
+      await changeProfile(
+        subscriberId,
+        {
+          UpdateExpression: 'SET #tz = :tz, digestHour = :hour, digestWeekday = :weekday',
+          ExpressionAttributeNames: { '#tz': 'timezone' },
+          ExpressionAttributeValues: {
+            ':tz': settings.timezone,
+            ':hour': settings.digestHour,
+            ':weekday': settings.digestWeekday,
+          },
+        },
+        consentLine(
+          subscriberId,
+          'settings-changed',
+          consent,
+          at,
+          `digests at ${settings.digestHour}:00 ${settings.timezone}, weekly on ${settings.digestWeekday}`,
+        ),
       );
     },
 
     async pause(subscriberId, until, at, consent) {
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.profile(subscriberId),
-                UpdateExpression: until ? 'SET pausedUntil = :until' : 'REMOVE pausedUntil',
-                ConditionExpression: 'attribute_exists(pk)',
-                ...(until && { ExpressionAttributeValues: { ':until': until.toISOString() } }),
-              },
-            },
-            consentLine(
-              subscriberId,
-              'paused',
-              consent,
-              at,
-              until ? `until ${until.toISOString()}` : 'resumed',
-            ),
-          ],
-        }),
+      await changeProfile(
+        subscriberId,
+        until
+          ? {
+              UpdateExpression: 'SET pausedUntil = :until',
+              ExpressionAttributeValues: { ':until': until.toISOString() },
+            }
+          : { UpdateExpression: 'REMOVE pausedUntil' },
+        consentLine(subscriberId, 'paused', consent, at, until ? `until ${until.toISOString()}` : 'resumed'),
       );
     },
 
@@ -631,21 +636,10 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
     },
 
     async revokeLinks(subscriberId, at, consent) {
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.profile(subscriberId),
-                UpdateExpression: 'ADD tokenGeneration :one',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-            consentLine(subscriberId, 'links-revoked', consent, at),
-          ],
-        }),
+      await changeProfile(
+        subscriberId,
+        { UpdateExpression: 'ADD tokenGeneration :one', ExpressionAttributeValues: { ':one': 1 } },
+        consentLine(subscriberId, 'links-revoked', consent, at),
       );
       return (await store.get(subscriberId))?.tokenGeneration ?? 0;
     },
