@@ -2,14 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
-import {
-  eventually,
-  linkIn,
-  mailFor,
-  type Received,
-  startTestStack,
-  type TestStack,
-} from '../support/local-stack';
+import { eventually, linkIn, mailFor, mailTo, startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;
 let browser: Browser;
@@ -26,12 +19,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function mailTo(address: string, count: number): Promise<Received[]> {
-  return eventually(async () => {
-    const mail = await mailFor(stack.outboxDir, address);
-    return mail.length >= count ? mail : undefined;
-  });
-}
+const mailToAddress = (address: string, count: number) => mailTo(stack.outboxDir, address, count);
 
 const heading = (page: Page) => page.locator('h1').textContent();
 
@@ -59,7 +47,7 @@ describe('a subscriber’s whole life, in a real browser', () => {
     page.on('pageerror', (e) => problems.push(e.message));
 
     await subscribeThroughTheForm(page, email, 'wombat\nquokka');
-    const [confirmation] = await mailTo(email, 1);
+    const [confirmation] = await mailToAddress(email, 1);
     await page.goto(linkIn(confirmation?.mail.text ?? '', '/confirm'));
     await page.getByRole('button', { name: 'Confirm subscription' }).click();
     await expect.poll(() => heading(page)).toBe('You are subscribed');
@@ -67,7 +55,7 @@ describe('a subscriber’s whole life, in a real browser', () => {
     expect((await stack.ingest({ title: 'Wombats thrive', text: 'The wombat colony grew.' })).status).toBe(
       201,
     );
-    const [, alert] = await mailTo(email, 2);
+    const [, alert] = await mailToAddress(email, 2);
     const text = alert?.mail.text ?? '';
 
     // The preference centre from the alert's "Manage your topics" link.
@@ -135,7 +123,7 @@ describe('a subscriber’s whole life, in a real browser', () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       await subscribeThroughTheForm(page, email, 'wombat');
-      const [confirmation] = await mailTo(email, 1);
+      const [confirmation] = await mailToAddress(email, 1);
       await eventually(async () => ((await statusOf(email)) === status ? true : undefined));
       // The link in the mail that bounced (or was reported) cannot bring the address back.
       await page.goto(linkIn(confirmation?.mail.text ?? '', '/confirm'));

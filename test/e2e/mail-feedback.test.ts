@@ -3,6 +3,7 @@ import {
   eventually,
   linkIn,
   mailFor,
+  mailTo,
   type Received,
   startTestStack,
   type TestStack,
@@ -26,12 +27,7 @@ const subscribe = (email: string, topics: string[]) =>
     body: JSON.stringify({ email, topics, frequency: 'instant' }),
   });
 
-async function mailTo(address: string, count: number): Promise<Received[]> {
-  return eventually(async () => {
-    const mail = await mailFor(stack.outboxDir, address);
-    return mail.length >= count ? mail : undefined;
-  });
-}
+const mailToAddress = (address: string, count: number) => mailTo(stack.outboxDir, address, count);
 
 /** The local SES endpoint names each message by its SES message id, and so does the outbox. */
 const messageIdOf = (received: Received) => received.file.replace(/\.eml$/, '');
@@ -72,7 +68,7 @@ describe('SES feedback, through the local SES mailbox simulator', () => {
     'suppresses %s when its confirmation bounces, and never mails it again',
     async (email, bounce) => {
       expect((await subscribe(email, ['wombat'])).status).toBe(202);
-      const [confirmation] = await mailTo(email, 1);
+      const [confirmation] = await mailToAddress(email, 1);
       if (!confirmation) throw new Error('no confirmation');
       // SES accepted the confirmation; the simulator's bounce comes back as feedback.
       await eventually(async () => ((await statusOf(email)) === 'suppressed' ? true : undefined));
@@ -116,7 +112,7 @@ describe('SES feedback, through the local SES mailbox simulator', () => {
     stack.mailFeedback.hold();
     for (const email of [bouncing, complaining]) {
       expect((await subscribe(email, ['quokka'])).status).toBe(202);
-      const [confirmation] = await mailTo(email, 1);
+      const [confirmation] = await mailToAddress(email, 1);
       const confirmed = await fetch(linkIn(confirmation?.mail.text ?? '', '/confirm'), {
         method: 'POST',
         headers: { accept: 'application/json' },
@@ -130,7 +126,7 @@ describe('SES feedback, through the local SES mailbox simulator', () => {
     });
     expect(first.status).toBe(201);
     for (const email of [bouncing, complaining]) {
-      const [, alert] = await mailTo(email, 2);
+      const [, alert] = await mailToAddress(email, 2);
       expect(alert?.mail.subject).toContain('Quokka numbers rise on Rottnest');
     }
 

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  linkIn,
-  mailFor,
-  type Received,
-  startTestStack,
-  type TestStack,
-} from '../support/local-stack';
+import { linkIn, mailFor, mailTo, startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -20,12 +13,7 @@ const json = { 'content-type': 'application/json', accept: 'application/json' };
 const form = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
 let articles = 0;
 
-async function waitForMail(email: string, count: number): Promise<Received[]> {
-  return eventually(async () => {
-    const mail = await mailFor(stack.outboxDir, email);
-    return mail.length >= count ? mail : undefined;
-  });
-}
+const waitForMail = (address: string, count: number) => mailTo(stack.outboxDir, address, count);
 
 /** Subscribes and confirms through the API, as a reader would through their mail. */
 async function activeSubscriber(email: string, topics: unknown[]) {

@@ -111,6 +111,14 @@ export async function mailFor(dir: string, address: string): Promise<Received[]>
   return (await outbox(dir)).filter((m) => to(m) === address);
 }
 
+/** Waits until at least `count` messages to `address` are in the outbox, and returns them all. */
+export function mailTo(dir: string, address: string, count: number): Promise<Received[]> {
+  return eventually(async () => {
+    const mail = await mailFor(dir, address);
+    return mail.length >= count ? mail : undefined;
+  });
+}
+
 /** Polls until `check` returns a value, for mail that arrives through the stream plumbing. */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
