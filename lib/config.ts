@@ -84,6 +84,11 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** `TIDINGS_MAX_TOPICS`, on its own for callers that need no other setting (the CLI's import). */
+export function loadMaxTopics(env: Env = process.env): number {
+  return positiveInteger(env, 'TIDINGS_MAX_TOPICS', DEFAULT_MAX_TOPICS);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     tableName: required(env, 'TABLE_NAME'),
@@ -97,6 +102,6 @@ export function loadConfig(env: Env = process.env): Config {
     tokenSecret: secret(env, 'TIDINGS_TOKEN_SECRET', 'TOKEN_SECRET_ARN'),
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
-    maxTopics: positiveInteger(env, 'TIDINGS_MAX_TOPICS', DEFAULT_MAX_TOPICS),
+    maxTopics: loadMaxTopics(env),
   };
 }

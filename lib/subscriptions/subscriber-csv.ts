@@ -258,7 +258,7 @@ export interface ExportRows {
 /**
  * A subscriber's rows, in columns order: one per frequency its topics have, instant first, so importing
  * them gives every topic its own frequency back. Queries are written in their one-line form (`sameQuery`),
- * which is the same topic.
+ * which is the same topic, in alphabetical order.
  */
 export function exportRows(subscriber: ExportedSubscriber): ExportRows {
   const left: { query: string; reason: string }[] = [];
@@ -272,6 +272,8 @@ export function exportRows(subscriber: ExportedSubscriber): ExportRows {
       } else queries.push(query);
     }
     if (queries.length === 0) continue;
+    // Sorted, so a subscriber's rows are the same in every export.
+    queries.sort((a, b) => a.localeCompare(b));
     rows.push([
       subscriber.email,
       queries.join(TOPIC_SEPARATOR),

@@ -216,7 +216,7 @@ describe('cells a spreadsheet would run as formulas', () => {
 });
 
 describe('exported rows', () => {
-  it('give one row per frequency, instant first, queries on one line; a query with ";" is left out', () => {
+  it('give one row per frequency, instant first, queries on one line and sorted; one with ";" is left out', () => {
     const { rows, left } = exportRows({
       email: 'ann@example.com',
       timezone: 'Europe/London',
@@ -229,7 +229,7 @@ describe('exported rows', () => {
       ],
     });
     expect(rows).toEqual([
-      ['ann@example.com', 'Iran AND Iraq;Basra', 'instant', 'Europe/London', '18', 'monday'],
+      ['ann@example.com', 'Basra;Iran AND Iraq', 'instant', 'Europe/London', '18', 'monday'],
       ['ann@example.com', 'Gaza', 'weekly', 'Europe/London', '18', 'monday'],
     ]);
     expect(left).toEqual([
