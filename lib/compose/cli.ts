@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDynamoBulkSubscriberStore } from '../adapters/dynamo/bulk-subscriber-store';
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { guardTable, type TableClient } from '../adapters/dynamo/table-guard';
@@ -40,11 +41,12 @@ export function subscribersCommand(db: TableClient, tableName: string) {
     declaredIn: 'its access declaration (lib/compose/cli.ts)',
   });
   const subscribers = makeDynamoSubscriberStore(guarded, tableName);
+  const bulk = makeDynamoBulkSubscriberStore(guarded, tableName);
   const deliveries = makeDynamoDeliveryStore(guarded, tableName);
   return {
-    subscribers,
+    subscribers: bulk,
     importSubscribers: makeImportSubscribers({
-      subscribers,
+      subscribers: bulk,
       deliveries,
       subscribeToTopics: makeSubscribeToTopics({ subscribers, deliveries, clock: systemClock, ids: uuidIds }),
       clock: systemClock,

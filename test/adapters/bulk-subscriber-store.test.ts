@@ -1,5 +1,6 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDynamoBulkSubscriberStore } from '../../lib/adapters/dynamo/bulk-subscriber-store';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
@@ -16,6 +17,12 @@ afterAll(async () => {
 });
 
 const viaImport = { source: 'import' } as const;
+
+/** The subscriber store the functions use, and the bulk one the import uses, on the same table. */
+const stores = () => ({
+  ...makeDynamoSubscriberStore(table.db, table.tableName),
+  ...makeDynamoBulkSubscriberStore(table.db, table.tableName),
+});
 const at = new Date('2026-12-02T09:00:00Z');
 
 async function partition(pk: string): Promise<Record<string, unknown>[]> {
@@ -56,7 +63,7 @@ async function shapes(subscriberId: string) {
 
 describe('creating imported subscribers active', () => {
   it('leaves the items confirming a subscription leaves, the ledger line saying it was an import', async () => {
-    const store = makeDynamoSubscriberStore(table.db, table.tableName);
+    const store = stores();
     // The same subscriber the way the subscribe form makes one: created, requested, confirmed.
     await store.create({
       id: 'confirmed',
@@ -143,7 +150,7 @@ describe('creating imported subscribers active', () => {
   });
 
   it('leaves out an address someone claimed since the lookup, and creates the rest', async () => {
-    const store = makeDynamoSubscriberStore(table.db, table.tableName);
+    const store = stores();
     await store.create({
       id: 'first-come',
       email: 'taken@example.com',
@@ -169,7 +176,7 @@ describe('creating imported subscribers active', () => {
   });
 
   it('finishes an import a crash cut short after the claims, writing nothing twice', async () => {
-    const store = makeDynamoSubscriberStore(table.db, table.tableName);
+    const store = stores();
     // The run dies at its last batch: the profiles.
     let batches = 0;
     const dying: TableClient = {
@@ -187,7 +194,7 @@ describe('creating imported subscribers active', () => {
       ]),
     );
     await expect(
-      makeDynamoSubscriberStore(dying, table.tableName).createActive(imports, at, viaImport),
+      makeDynamoBulkSubscriberStore(dying, table.tableName).createActive(imports, at, viaImport),
     ).rejects.toThrow('socket hang up');
 
     // Claimed, topics and ledger lines written, no profile: an unfinished import, not a subscriber.
@@ -225,7 +232,7 @@ describe('creating imported subscribers active', () => {
   });
 
   it('looks addresses up by the hundred: a lapsed pending claim holds nothing', async () => {
-    const store = makeDynamoSubscriberStore(table.db, table.tableName);
+    const store = stores();
     await store.create({
       id: 'lapsing',
       email: 'lapsing@example.com',
@@ -245,7 +252,7 @@ describe('creating imported subscribers active', () => {
 
 describe('listing active subscriptions', () => {
   it('gives each active subscriber once with its active topics, and nobody else', async () => {
-    const store = makeDynamoSubscriberStore(table.db, table.tableName);
+    const store = stores();
     await store.createActive(
       [
         anImport('listed', [

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDynamoBulkSubscriberStore } from '../../lib/adapters/dynamo/bulk-subscriber-store';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
@@ -111,6 +112,7 @@ const claimed = async (tableName: string) =>
 
 const storesOf = (tableName: string) => ({
   subscribers: makeDynamoSubscriberStore(table.db, tableName),
+  bulk: makeDynamoBulkSubscriberStore(table.db, tableName),
   deliveries: makeDynamoDeliveryStore(table.db, tableName),
 });
 
@@ -422,7 +424,7 @@ describe('tidings subscribers export', () => {
     const stdout = capture();
     const stderr = capture();
     const code = await runExportCommand({
-      subscribers: storesOf(tableName).subscribers,
+      subscribers: storesOf(tableName).bulk,
       out,
       stdout: stdout.stream,
       stderr: stderr.stream,
