@@ -10,7 +10,7 @@ import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-stor
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
 import { runExportCommand, runImportCommand } from '../../lib/cli/subscribers-command';
-import { subscribersCommand } from '../../lib/compose/cli';
+import { cliTable, subscribersCommand } from '../../lib/compose/cli';
 import { ensureTable } from '../../lib/local/table-setup';
 import { startTestTable, viaApi } from '../support/dynamo';
 
@@ -476,5 +476,18 @@ describe('tidings subscribers export', () => {
     await exportTable(copy, again);
     const sorted = (file: string) => file.trimEnd().split('\r\n').sort();
     expect(sorted(await readFile(again, 'utf8'))).toEqual(sorted(text));
+  });
+});
+
+describe('the table the subscribers commands work on', () => {
+  it("is the local stack's unless TABLE_NAME names a deployed one and no DYNAMODB_PORT is set", () => {
+    const local = cliTable({ DYNAMODB_PORT: '8123' }, '/tmp');
+    expect([local.localEndpoint, local.tableName]).toEqual(['http://127.0.0.1:8123', 'tidings']);
+    expect(cliTable({}, '/tmp').localEndpoint).toBe('http://127.0.0.1:8000');
+    const renamedLocal = cliTable({ TABLE_NAME: 'other', DYNAMODB_PORT: '8123' }, '/tmp');
+    expect([renamedLocal.localEndpoint, renamedLocal.tableName]).toEqual(['http://127.0.0.1:8123', 'other']);
+    const deployed = cliTable({ TABLE_NAME: 'Tidings-TableCD117FA1-XYZ' }, '/tmp');
+    expect([deployed.localEndpoint, deployed.tableName]).toEqual([undefined, 'Tidings-TableCD117FA1-XYZ']);
+    for (const table of [local, renamedLocal, deployed]) table.db.destroy();
   });
 });
