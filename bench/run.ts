@@ -9,6 +9,7 @@ interface BenchModule {
 const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'match', load: () => import('./match') },
   { name: 'bundles', load: () => import('./bundles') },
+  { name: 'import', load: () => import('./import') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

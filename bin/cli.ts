@@ -1,11 +1,15 @@
 /**
  * `npx tidings <command>`: operator and user commands. It reads the same variables as `npm start`
- * (PORT, DYNAMODB_PORT, SES_PORT, TIDINGS_*) and works against the running local stack.
+ * (PORT, DYNAMODB_PORT, SES_PORT, TIDINGS_*) and works against the running local stack; the subscribers
+ * commands work against a deployed table instead when TABLE_NAME is set (and DYNAMODB_PORT is not).
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runMatchCommand } from '../lib/cli/match-command';
+import { runExportCommand, runImportCommand } from '../lib/cli/subscribers-command';
+import { cliTable, subscribersCommand } from '../lib/compose/cli';
+import { loadMaxTopics } from '../lib/config';
 import {
   functionEnvironment,
   localSuppressionSalt,
@@ -17,7 +21,14 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const USAGE = `Usage:
   tidings digest run [--now]                       queue due digests (--now: every daily and weekly subscriber)
-  tidings match --queries Q.jsonl --articles A.jsonl  print one JSON line per (query, article) match`;
+  tidings match --queries Q.jsonl --articles A.jsonl  print one JSON line per (query, article) match
+  tidings subscribers import FILE.csv [--consented] [--errors REPORT.csv]
+                                                   import subscribers (pending, each sent a confirmation
+                                                   email; --consented: active at once)
+  tidings subscribers export [--out FILE.csv]      write every active subscriber as CSV (stdout without --out)`;
+
+const startTheStack = (endpoint: string) =>
+  `Nothing answers at ${endpoint}: start the local stack first with "npm start".`;
 
 async function digestRun(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { now: { type: 'boolean', default: false } } });
@@ -33,7 +44,7 @@ async function digestRun(argv: string[]): Promise<number> {
   try {
     await fetch(dynamodb, { method: 'POST' });
   } catch {
-    console.error(`Nothing answers at ${dynamodb}: start the local stack first with "npm start".`);
+    console.error(startTheStack(dynamodb));
     return 1;
   }
   const { handler } = await import('../functions/digest');
@@ -61,10 +72,81 @@ async function match(argv: string[]): Promise<number> {
   });
 }
 
+/** The table the subscribers commands work on, once it answers; undefined (and said why) when it does not. */
+async function subscribersTable() {
+  const table = cliTable(process.env, projectRoot);
+  if (table.localEndpoint) {
+    try {
+      await fetch(table.localEndpoint, { method: 'POST' });
+    } catch {
+      console.error(startTheStack(table.localEndpoint));
+      return undefined;
+    }
+  } else console.error(`Working on the deployed table ${table.tableName}.`);
+  return table;
+}
+
+/**
+ * The suppression list's salt: the local stack's, or for a deployed table the stack's secret, which the
+ * operator passes in (a made-up one would hash every address differently and check nothing).
+ */
+function suppressionSalt(local: boolean): string | undefined {
+  if (local) return localSuppressionSalt(process.env, readLocalSettings(process.env, projectRoot).dataDir);
+  const salt = process.env.TIDINGS_SUPPRESSION_SALT;
+  if (!salt)
+    console.error(
+      "Set TIDINGS_SUPPRESSION_SALT to the stack's suppression salt secret to import into a deployed table.",
+    );
+  return salt || undefined;
+}
+
+async function subscribers(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action === 'import') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { consented: { type: 'boolean', default: false }, errors: { type: 'string' } },
+    });
+    if (positionals.length !== 1) {
+      console.error(`subscribers import needs one CSV file.\n${USAGE}`);
+      return 2;
+    }
+    const maxTopics = loadMaxTopics();
+    const table = await subscribersTable();
+    if (!table) return 1;
+    const salt = suppressionSalt(table.localEndpoint !== undefined);
+    if (!salt) return 1;
+    return runImportCommand({
+      path: positionals[0] as string,
+      consented: values.consented,
+      errorsPath: values.errors,
+      maxTopics,
+      importSubscribers: subscribersCommand(table.db, table.tableName, salt).importSubscribers,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  }
+  if (action === 'export') {
+    const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+    const table = await subscribersTable();
+    if (!table) return 1;
+    return runExportCommand({
+      subscribers: subscribersCommand(table.db, table.tableName, '').subscribers,
+      out: values.out,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  }
+  console.error(`Unknown command "subscribers ${argv.join(' ')}".\n${USAGE}`);
+  return 2;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'digest' && sub === 'run') return digestRun(rest);
   if (command === 'match') return match(sub === undefined ? [] : [sub, ...rest]);
+  if (command === 'subscribers') return subscribers(sub === undefined ? [] : [sub, ...rest]);
   console.error(command ? `Unknown command "${argv.join(' ')}".\n${USAGE}` : USAGE);
   return 2;
 }

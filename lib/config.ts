@@ -102,6 +102,11 @@ function domainList(env: Env, name: string): string[] {
   return domains;
 }
 
+/** `TIDINGS_MAX_TOPICS`, on its own for callers that need no other setting (the CLI's import). */
+export function loadMaxTopics(env: Env = process.env): number {
+  return positiveInteger(env, 'TIDINGS_MAX_TOPICS', DEFAULT_MAX_TOPICS);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     tableName: required(env, 'TABLE_NAME'),
@@ -117,6 +122,6 @@ export function loadConfig(env: Env = process.env): Config {
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
     disposableDomains: domainList(env, 'TIDINGS_DISPOSABLE_DOMAINS'),
-    maxTopics: positiveInteger(env, 'TIDINGS_MAX_TOPICS', DEFAULT_MAX_TOPICS),
+    maxTopics: loadMaxTopics(env),
   };
 }

@@ -73,6 +73,12 @@ export interface TableAccess {
   readonly update?: readonly ItemFamily[];
   readonly delete?: readonly ItemFamily[];
   /**
+   * BatchWriteItem puts, which take no condition: only for items under keys the writer has just made its
+   * own (a new subscriber's partition, whose claim it won by a conditional write), where there is nothing
+   * to overwrite. No function declares it; the bulk import does (`lib/compose/cli.ts`).
+   */
+  readonly batchCreate?: readonly ItemFamily[];
+  /**
    * Groups its creates, updates and deletes in TransactWriteItems. IAM has no action of its own for that
    * (each item needs its own action's permission); the table client checks it so atomicity is a choice.
    */

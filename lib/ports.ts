@@ -12,6 +12,7 @@ import type {
   Subscriber,
   SubscriptionEnding,
   Topic,
+  TopicChoice,
   Weekday,
 } from './subscriptions/model';
 import type { SuppressionReason } from './subscriptions/suppression';
@@ -147,6 +148,53 @@ export interface SubscriberStore {
   topicChangesSince(since: string): AsyncIterable<TopicChange>;
   topicsVersion(): Promise<number>;
   listDigestSubscribers(): AsyncIterable<Subscriber>;
+}
+
+/** A subscriber as an export lists them: the profile and its active topics. */
+export interface ActiveSubscription {
+  readonly subscriber: Subscriber;
+  readonly topics: readonly ActiveTopic[];
+}
+
+/** Who holds an address, as a bulk import looks it up. */
+export type AddressHolder =
+  | { readonly kind: 'subscriber'; readonly subscriber: Subscriber }
+  /**
+   * A claim without its subscriber: one a consented import made and stopped before writing the rest
+   * (`claimedAt` says when), or, without `claimedAt`, one whose profile is missing for no known reason.
+   */
+  | {
+      readonly kind: 'unfinished-import';
+      readonly subscriberId: string;
+      readonly claimedAt: string | undefined;
+    };
+
+/** One address a consented import makes an active subscriber. */
+export interface ActiveImport {
+  /** Active, with its digest settings; `createdAt` is when its claim was made. */
+  readonly subscriber: Subscriber;
+  readonly topics: readonly TopicChoice[];
+  /** The ledger line's detail: where the consent was recorded. */
+  readonly detail: string;
+  /** The claim is already this subscriber's: an earlier run made it and stopped before the rest. */
+  readonly claimed: boolean;
+}
+
+/** What bulk imports and exports need beyond `SubscriberStore`, a hundred addresses at a time. */
+export interface BulkSubscriberStore {
+  /** Who holds each of these addresses at `at`; addresses nobody holds are absent. */
+  findHolders(emails: readonly string[], at: Date): Promise<Map<string, AddressHolder>>;
+  /**
+   * Creates up to 100 active subscribers with active topics, as confirming leaves them, each with its
+   * consent-ledger line; returns the addresses it created (one claimed by someone else meanwhile is left
+   * out). The topics are filed in the match index at `at`. Does not bump the topics version: the caller
+   * announces once per batch, since concurrent writes to that one item would conflict.
+   */
+  createActive(imports: readonly ActiveImport[], at: Date, consent: ConsentContext): Promise<Set<string>>;
+  /** Bumps the topics version, so warm matchers read the topics activated since their last look. */
+  announceTopicChanges(): Promise<void>;
+  /** Every active subscriber that has at least one active topic, with those topics, in no set order. */
+  listActiveSubscriptions(): AsyncIterable<ActiveSubscription>;
 }
 
 export interface RateLimiter {

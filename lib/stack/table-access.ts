@@ -8,11 +8,12 @@ export const itemActions = {
   create: ['dynamodb:PutItem'],
   update: ['dynamodb:UpdateItem'],
   delete: ['dynamodb:DeleteItem'],
+  batchCreate: ['dynamodb:BatchWriteItem'],
 } as const;
 
 export type ItemActionClass = keyof typeof itemActions;
 export const itemActionClasses = Object.keys(itemActions) as ItemActionClass[];
-const writeClasses: readonly ItemActionClass[] = ['create', 'update', 'delete'];
+const writeClasses: readonly ItemActionClass[] = ['create', 'update', 'delete', 'batchCreate'];
 
 /** One IAM statement of a function's table access, before the stack fills in the resource ARNs. */
 export interface TableStatement {
@@ -55,7 +56,8 @@ export function checkTableAccess(name: string, declaration: FunctionDeclaration)
 
 /**
  * The statements that grant exactly `access`: each item action class on the partitions of its families
- * only, the GSI for queries, DescribeTable for the probe. Nothing else: no Scan, no BatchWriteItem.
+ * only, the GSI for queries, DescribeTable for the probe. Nothing else: no Scan, and BatchWriteItem only
+ * for a declared `batchCreate`.
  */
 export function tableStatements(access: TableAccess): TableStatement[] {
   const statements: TableStatement[] = [];

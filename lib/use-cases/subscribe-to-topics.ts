@@ -15,7 +15,8 @@ export const CONFIRMATION_INTERVAL_MS = 10 * 60_000;
  *    applies both: a returning subscriber's new time zone and digest hour win)
  * 3. queue the confirmation email for this request in the delivery ledger; the send function mails it
  *    like every other message (claimed once, retried, logged per recipient)
- * The caller answers 202 whatever happened, so the response never reveals whether an address is known.
+ * The caller answers 202 whatever happened, so the response never reveals whether an address is known;
+ * the result (whether a confirmation email was queued) is for callers that may know, such as an import.
  */
 export function makeSubscribeToTopics(deps: {
   subscribers: SubscriberStore;
@@ -27,9 +28,9 @@ export function makeSubscribeToTopics(deps: {
   return async function subscribeToTopics(
     request: SubscriptionRequest,
     consent: ConsentContext,
-  ): Promise<void> {
+  ): Promise<boolean> {
     // SES said mail to it bounces or is unwanted; answered like any request, so nobody learns it is listed.
-    if (await deps.suppressions.isSuppressed(request.email)) return;
+    if (await deps.suppressions.isSuppressed(request.email)) return false;
     const now = deps.clock.now();
     let subscriber = await deps.subscribers.findByEmail(request.email, now);
     if (!subscriber) {
@@ -48,7 +49,9 @@ export function makeSubscribeToTopics(deps: {
     }
     // One confirmation email per address per interval, however often the form is posted: a repeat
     // inside it is answered like any other request and changes nothing.
-    if (!(await deps.subscribers.claimConfirmationSlot(subscriber.id, now, CONFIRMATION_INTERVAL_MS))) return;
+    if (!(await deps.subscribers.claimConfirmationSlot(subscriber.id, now, CONFIRMATION_INTERVAL_MS))) {
+      return false;
+    }
     if (subscriber.status === 'pending') await deps.subscribers.keepPending(subscriber, now);
     const requestId = deps.ids.newId();
     const topics: Topic[] = request.topics.map(({ query, frequency }) => ({
@@ -69,7 +72,7 @@ export function makeSubscribeToTopics(deps: {
     await deps.subscribers.addTopics(topics);
     // The mail lists what confirming gives: a returning reader's active topics as well as the new ones.
     const active = subscriber.status === 'active' ? await deps.subscribers.listTopics(subscriber.id) : [];
-    await deps.deliveries.queueConfirmation(
+    return deps.deliveries.queueConfirmation(
       {
         kind: 'confirm',
         subscriberId: subscriber.id,

@@ -173,16 +173,30 @@ describe('guardTable', () => {
     ).rejects.toThrow(/describe the table/);
   });
 
-  it('refuses commands no declaration can grant: Scan and BatchWriteItem', async () => {
+  it('refuses Scan whatever is declared, and BatchWriteItem unless its puts are declared batchCreate', async () => {
     const { db } = guarded({ read: ['article', 'email', 'subscriber', 'meta'], create: ['article'] });
     await expect(db.send(new ScanCommand({ TableName }) as unknown as GetCommand)).rejects.toThrow(
       /sent ScanCommand/,
     );
+    const batch = (...requests: NonNullable<BatchWriteCommand['input']['RequestItems']>[string]) =>
+      new BatchWriteCommand({ RequestItems: { [TableName]: requests } });
+    // A conditional create does not stand for an unconditional batch put.
+    await expect(db.send(batch({ PutRequest: { Item: { ...article } } }))).rejects.toThrow(
+      /tried to batchCreate an item in partition "ARTICLE#a1"/,
+    );
+
+    const importer = guarded({ batchCreate: ['subscriber'] });
     await expect(
-      db.send(
-        new BatchWriteCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: { ...article } } }] } }),
+      importer.db.send(
+        batch({ PutRequest: { Item: { ...profile } } }, { PutRequest: { Item: { ...article } } }),
       ),
-    ).rejects.toThrow(/sent BatchWriteCommand/);
+    ).rejects.toThrow(/batchCreate an item in partition "ARTICLE#a1"/);
+    await expect(importer.db.send(batch({ DeleteRequest: { Key: profile } }))).rejects.toThrow(
+      /tried to delete in a batch/,
+    );
+    expect(importer.sent).toEqual([]);
+    await importer.db.send(batch({ PutRequest: { Item: { ...profile } } }));
+    expect(importer.sent).toHaveLength(1);
   });
 
   it('holds the real stores to the manifest: send cannot store articles, ingest cannot read or queue anything', async () => {

@@ -69,6 +69,7 @@ describe('the tidings command', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/Unknown command "frobnicate"/);
     expect(stderr).toMatch(/tidings digest run/);
+    expect(stderr).toMatch(/tidings subscribers import FILE\.csv \[--consented\]/);
   });
 
   it('says to start the stack when digest run finds nothing to talk to', async () => {

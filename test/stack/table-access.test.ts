@@ -33,7 +33,13 @@ describe('tableStatements', () => {
     expect(tableStatements({ read: [], index: [] })).toEqual([]);
   });
 
-  it('never grants Scan or BatchWriteItem, whatever is declared', () => {
+  it('grants BatchWriteItem only for a declared batchCreate, on its families only', () => {
+    expect(tableStatements({ batchCreate: ['subscriber'] })).toEqual([
+      { actions: ['dynamodb:BatchWriteItem'], on: 'table', leadingKeys: ['SUB#*'] },
+    ]);
+  });
+
+  it('never grants Scan, nor BatchWriteItem without a batchCreate, whatever else is declared', () => {
     const everything = tableStatements({
       read: ['article', 'email', 'subscriber', 'meta'],
       create: ['article', 'email', 'subscriber', 'meta'],

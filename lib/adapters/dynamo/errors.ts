@@ -21,3 +21,12 @@ export async function ignoreConditionFailure(write: Promise<unknown>): Promise<b
     throw error;
   }
 }
+
+/** The per-item reasons of a cancelled transaction, in the order of its items; undefined for other errors. */
+export function cancellationReasons(error: unknown): readonly { readonly Code?: string }[] | undefined {
+  if (error instanceof TransactionCanceledException) return error.CancellationReasons ?? [];
+  // DynamoDB Local's cancellations may reach us as plain service errors of the same name.
+  const { name, CancellationReasons } = (error ?? {}) as { name?: string; CancellationReasons?: unknown };
+  if (name !== 'TransactionCanceledException') return undefined;
+  return Array.isArray(CancellationReasons) ? CancellationReasons : [];
+}

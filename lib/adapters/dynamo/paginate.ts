@@ -1,4 +1,9 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { TableClient } from './table-guard';
 
 export async function* queryAll(
@@ -11,4 +16,76 @@ export async function* queryAll(
     yield* page.Items ?? [];
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+}
+
+/** BatchGetItem takes at most this many keys per request. */
+const BATCH_GET_KEYS = 100;
+/** Rounds of unprocessed keys or items before giving up: throttled for longer than backing off covers. */
+const BATCH_ROUNDS = 10;
+
+/**
+ * Every item of `keys` that exists, however many requests it takes: at most 100 keys a request, and the
+ * keys DynamoDB leaves unprocessed (throttling, the 16 MB answer limit) asked for again after a pause.
+ */
+export async function batchGetAll(
+  db: TableClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + BATCH_GET_KEYS);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === BATCH_ROUNDS) {
+        throw new Error(`DynamoDB left ${pending.length} keys unread after ${BATCH_ROUNDS} attempts.`);
+      }
+      if (attempt > 0) await new Promise((wake) => setTimeout(wake, Math.min(1000, 25 * 2 ** attempt)));
+      const { Responses, UnprocessedKeys } = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(Responses?.[tableName] ?? []));
+      pending = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return found;
+}
+
+/** BatchWriteItem takes at most this many items per request. */
+const BATCH_WRITE_ITEMS = 25;
+/** Requests in flight at once: enough to keep the table busy without queueing behind each other. */
+const BATCH_WRITE_CONCURRENCY = 4;
+
+/**
+ * Puts every item, 25 a request, four requests in flight, the items DynamoDB leaves unprocessed sent again
+ * after a pause. Unconditional, so only for items under keys the caller has just made its own.
+ */
+export async function batchWriteAll(
+  db: TableClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS)
+    batches.push(items.slice(i, i + BATCH_WRITE_ITEMS));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let pending = batches[next++] as Record<string, unknown>[];
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt === BATCH_ROUNDS) {
+          throw new Error(`DynamoDB left ${pending.length} items unwritten after ${BATCH_ROUNDS} attempts.`);
+        }
+        if (attempt > 0) await new Promise((wake) => setTimeout(wake, Math.min(1000, 25 * 2 ** attempt)));
+        const { UnprocessedItems } = await db.send(
+          new BatchWriteCommand({
+            RequestItems: { [tableName]: pending.map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        );
+        pending = (UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+          request.PutRequest?.Item ? [request.PutRequest.Item] : [],
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_WRITE_CONCURRENCY, batches.length) }, worker));
 }

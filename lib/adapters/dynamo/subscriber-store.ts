@@ -7,21 +7,30 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 
 import type { ActiveTopic, SubscriberStore } from '../../ports';
-import type { ConsentAction, ConsentContext, ConsentEntry, Topic } from '../../subscriptions/model';
+import type {
+  ConsentAction,
+  ConsentContext,
+  ConsentEntry,
+  Subscriber,
+  Topic,
+} from '../../subscriptions/model';
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
 import { sameQuery } from '../../subscriptions/topic-set';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
 import { makeDynamoSubscriberReader, toSubscriber, withoutKeys } from './subscriber-reader';
+
+export { toSubscriber } from './subscriber-reader';
+
 import type { TableClient } from './table-guard';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** DynamoDB allows 100 actions in one transaction; leave room for the profile and version items. */
 const TOPICS_PER_TRANSACTION = 90;
 
-function toActiveTopic(item: Record<string, unknown>): ActiveTopic {
+export function toActiveTopic(item: Record<string, unknown>): ActiveTopic {
   return {
     subscriberId: item.subscriberId as string,
     topicId: item.id as string,
@@ -47,11 +56,18 @@ const PENDING_TTL_SECONDS = CONFIRM_TOKEN_TTL_SECONDS;
 const pendingUntil = (from: string | Date) =>
   Math.floor(new Date(from).getTime() / 1000) + PENDING_TTL_SECONDS;
 /** TTL deletes lag by up to days: an item past its expiry counts as gone already. */
-const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
+export const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
   typeof item?.expiresAt === 'number' && item.expiresAt * 1000 <= at.getTime();
 
-export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
-  const reader = makeDynamoSubscriberReader(db, tableName);
+/** Subscribers with a daily or weekly topic are listed in the digest index, which the schedule walks. */
+export const needsDigestIndex = (topics: readonly Pick<Topic, 'frequency'>[]) =>
+  topics.some((topic) => topic.frequency !== 'instant');
+
+/**
+ * The reads and writes a subscriber's items are made of, shared by this store and the bulk one
+ * (`bulk-subscriber-store.ts`), which only the CLI's import and export compose, so no function bundles it.
+ */
+export function subscriberItems(db: TableClient, tableName: string) {
   /**
    * Takes a topic out of matching: an active one moves to the retired index so warm matchers learn to
    * drop it; a pending one was never matched and simply leaves the index.
@@ -108,6 +124,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
     consent: ConsentContext,
     at: Date,
     detail?: string,
+    nonce = randomUUID().slice(0, 8),
   ): TransactItem => {
     const entry: ConsentEntry = {
       at: at.toISOString(),
@@ -121,7 +138,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       Put: {
         TableName: tableName,
         Item: {
-          ...keys.consent(subscriberId, entry.at, action, randomUUID().slice(0, 8)),
+          ...keys.consent(subscriberId, entry.at, action, nonce),
           entity: 'consent',
           ...entry,
         },
@@ -129,6 +146,74 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       },
     };
   };
+
+  /**
+   * A new subscriber's address claim, on nobody holding the address (a claim left by a pending
+   * subscription that lapsed, its TTL delete not yet run, is taken over).
+   */
+  const claimPut = (subscriber: Subscriber, extra: Record<string, unknown>): TransactItem => ({
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.email(subscriber.email), entity: 'email', subscriberId: subscriber.id, ...extra },
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+      ExpressionAttributeValues: { ':now': Math.floor(new Date(subscriber.createdAt).getTime() / 1000) },
+    },
+  });
+
+  const profileItem = (subscriber: Subscriber, extra: Record<string, unknown>) => ({
+    ...keys.profile(subscriber.id),
+    entity: 'subscriber',
+    ...subscriber,
+    ...extra,
+  });
+
+  /** A new subscriber's claim and profile; a pending one's expire with its confirmation link. */
+  const newSubscriberPuts = (subscriber: Subscriber): TransactItem[] => {
+    const expiry = subscriber.status === 'pending' ? { expiresAt: pendingUntil(subscriber.createdAt) } : {};
+    return [
+      claimPut(subscriber, expiry),
+      {
+        Put: {
+          TableName: tableName,
+          Item: profileItem(subscriber, expiry),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+  };
+
+  /** A topic created active, filed in the match index under the time it became active. */
+  const putActiveTopic = (subscriberId: string, topic: Topic, at: Date): TransactItem => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.topic(subscriberId, topic.id),
+        entity: 'topic',
+        ...topic,
+        status: 'active',
+        ...keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString()),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+
+  return {
+    retireTopic,
+    bumpVersion,
+    topicShard,
+    topicsOf,
+    consentLine,
+    claimPut,
+    profileItem,
+    newSubscriberPuts,
+    putActiveTopic,
+  };
+}
+
+export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
+  const { retireTopic, bumpVersion, topicShard, topicsOf, consentLine, newSubscriberPuts, putActiveTopic } =
+    subscriberItems(db, tableName);
+  const reader = makeDynamoSubscriberReader(db, tableName);
 
   /** One change to an existing profile and the consent line that records it, in one transaction. */
   const changeProfile = (
@@ -165,38 +250,8 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
     },
 
     async create(subscriber) {
-      const expiry = subscriber.status === 'pending' ? { expiresAt: pendingUntil(subscriber.createdAt) } : {};
-      // A claim left by a pending subscription that lapsed (TTL not yet run) is taken over.
-      const absentOrLapsed = {
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-        ExpressionAttributeValues: { ':now': Math.floor(new Date(subscriber.createdAt).getTime() / 1000) },
-      };
       try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...keys.email(subscriber.email),
-                    entity: 'email',
-                    subscriberId: subscriber.id,
-                    ...expiry,
-                  },
-                  ...absentOrLapsed,
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...keys.profile(subscriber.id), entity: 'subscriber', ...subscriber, ...expiry },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        );
+        await db.send(new TransactWriteCommand({ TransactItems: newSubscriberPuts(subscriber) }));
         return 'created';
       } catch (error) {
         if (isConditionFailure(error)) return 'exists';
@@ -349,7 +404,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         activate.push(topic);
       }
       const remaining = [...active.values()].filter((topic) => !replace.includes(topic));
-      const hasDigestTopic = [...remaining, ...activate].some((topic) => topic.frequency !== 'instant');
+      const hasDigestTopic = needsDigestIndex([...remaining, ...activate]);
 
       // What the reader chose in this request (time zone, digest hour) is what confirming it activates.
       const { Item: request } = await db.send(
@@ -500,7 +555,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         (topic) => change.retire.includes(topic.id) && topic.status !== 'inactive',
       );
       const remaining = topics.filter((topic) => topic.status === 'active' && !retiring.includes(topic));
-      const hasDigestTopic = [...remaining, ...change.add].some((topic) => topic.frequency !== 'instant');
+      const hasDigestTopic = needsDigestIndex([...remaining, ...change.add]);
       const digest = keys.digestIndex(subscriberId);
       // The digest index lists exactly the subscribers with a digest topic: the schedule walks only those.
       const profileUpdate: TransactItem = {
@@ -516,22 +571,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
           },
         },
       };
-      const added = change.add.map((topic): TransactItem => {
-        const index = keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString());
-        return {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...keys.topic(subscriberId, topic.id),
-              entity: 'topic',
-              ...topic,
-              status: 'active',
-              ...index,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        };
-      });
+      const added = change.add.map((topic) => putActiveTopic(subscriberId, topic, at));
       const retired = retiring.map(
         (topic): TransactItem => ({ Update: retireTopic(subscriberId, topic, at) }),
       );

@@ -1,6 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -17,19 +18,32 @@ import { familiesOf, indexFamilies, itemFamilies, tableSchema } from '../../tabl
 /** What the adapters need of a DynamoDB document client: sending commands. */
 export type TableClient = Pick<DynamoDBDocumentClient, 'send'>;
 
-type ItemClass = 'read' | 'create' | 'update' | 'delete';
+type ItemClass = 'read' | 'create' | 'update' | 'delete' | 'batchCreate';
 type Key = Readonly<Record<string, unknown>> | undefined;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** What the guarded code is and where its declaration lives, for the error message. */
+export interface Declarant {
+  readonly kind: string;
+  readonly declaredIn: string;
+}
+
+const lambda: Declarant = { kind: 'function', declaredIn: 'its manifest entry (lib/manifest.ts)' };
+
 /**
  * A table client that sends only what `access` declares, so the manifest entry behind the function's IAM
- * policy is also what its code is held to when it runs locally and in tests. `owner` names the function in
- * the error.
+ * policy is also what its code is held to when it runs locally and in tests. `owner` names the function (or,
+ * with `declarant`, the other caller, such as a CLI command) in the error.
  */
-export function guardTable(db: TableClient, access: TableAccess, owner: string): TableClient {
+export function guardTable(
+  db: TableClient,
+  access: TableAccess,
+  owner: string,
+  declarant: Declarant = lambda,
+): TableClient {
   const refuse = (what: string): never => {
     throw new UndeclaredAccessError(
-      `The ${owner} function ${what}, which its manifest entry (lib/manifest.ts) does not declare.`,
+      `The ${owner} ${declarant.kind} ${what}, which ${declarant.declaredIn} does not declare.`,
     );
   };
 
@@ -57,6 +71,15 @@ export function guardTable(db: TableClient, access: TableAccess, owner: string):
     if (command instanceof BatchGetCommand) {
       for (const request of Object.values(command.input.RequestItems ?? {})) {
         for (const key of request.Keys ?? []) item('read', pk(key));
+      }
+      return;
+    }
+    if (command instanceof BatchWriteCommand) {
+      for (const requests of Object.values(command.input.RequestItems ?? {})) {
+        for (const request of requests) {
+          if (!request.PutRequest) refuse('tried to delete in a batch, where no condition can guard it');
+          item('batchCreate', pk(request.PutRequest?.Item));
+        }
       }
       return;
     }
