@@ -80,13 +80,13 @@ export function makeSendDelivery(deps: {
    */
   claimTimeoutMs: number;
 }) {
-  async function render(delivery: AlertDelivery | DigestDelivery, subscriber: Subscriber, now: Date) {
+  async function render(
+    delivery: AlertDelivery | DigestDelivery,
+    subscriber: Subscriber,
+    now: Date,
+    links: { readonly unsubscribeUrl: string; readonly preferencesUrl: string },
+  ) {
     const timeZone = subscriber.timezone;
-    // Every mail carries fresh links (90 days from now), so a reader always holds working ones.
-    const links = {
-      unsubscribeUrl: deps.links.unsubscribe(subscriber, now),
-      preferencesUrl: deps.links.preferences(subscriber, now),
-    };
     if (delivery.kind === 'alert') {
       const article = await deps.articles.get(delivery.articleId);
       if (!article) return undefined;
@@ -144,10 +144,16 @@ export function makeSendDelivery(deps: {
         if (subscriber.pausedUntil && subscriber.pausedUntil > now.toISOString()) {
           return await skip(`mail is paused until ${subscriber.pausedUntil}`);
         }
-        email = await render(delivery, subscriber, now);
+        // Every mail carries fresh links (90 days from now), so a reader always holds working ones; the
+        // footer and the List-Unsubscribe header share one.
+        const links = {
+          unsubscribeUrl: deps.links.unsubscribe(subscriber, now),
+          preferencesUrl: deps.links.preferences(subscriber, now),
+        };
+        email = await render(delivery, subscriber, now, links);
         if (!email) return await skip('its articles are gone');
         headers = {
-          'List-Unsubscribe': `<${deps.links.unsubscribe(subscriber, now)}>`,
+          'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
         };
       }
