@@ -120,3 +120,21 @@ export class ConfigError extends Error {
 export class UndeclaredAccessError extends Error {
   override name = 'UndeclaredAccessError';
 }
+
+/**
+ * Some recipients of a fan-out chunk could not be written; the others were. Failing the chunk makes the
+ * stream retry it, and the ledger's conditional writes make the retry redo only the failed recipients.
+ */
+export class FanOutIncomplete extends Error {
+  override name = 'FanOutIncomplete';
+
+  constructor(
+    readonly articleId: string,
+    readonly chunk: number,
+    readonly subscriberIds: readonly string[],
+  ) {
+    super(
+      `${subscriberIds.length} recipient(s) of article ${articleId}, chunk ${chunk}, were not written: ${subscriberIds.slice(0, 5).join(', ')}${subscriberIds.length > 5 ? ', …' : ''}.`,
+    );
+  }
+}

@@ -25,6 +25,11 @@ export interface StreamTrigger {
   readonly entities: readonly string[];
   readonly statuses?: readonly string[];
   readonly batchSize: number;
+  /**
+   * How many batches of one stream shard may be handled at once (Lambda's parallelisation factor, 1–10;
+   * 1 when absent). Records of one partition key stay in order either way.
+   */
+  readonly parallelization?: number;
 }
 
 export interface ScheduleTrigger {
@@ -218,13 +223,35 @@ export const functions = {
   },
   match: {
     entry: 'functions/match.ts',
-    description: 'Matches each new article against every active topic and records deliveries.',
+    description:
+      'Matches each new article against every active topic and queues its recipients in chunks of 500.',
     triggers: [{ kind: 'stream', eventNames: ['INSERT'], entities: ['article'], batchSize: 10 }],
     timeoutSeconds: 60,
     memoryMb: 1024,
     secrets: [],
     mail: 'none',
-    table: { read: ['meta'], create: ['subscriber'], index: ['topics'] },
+    table: { read: ['meta'], create: ['fanout'], index: ['topics'] },
+  },
+  fanout: {
+    entry: 'functions/fanout.ts',
+    description:
+      "Queues the alerts and holds the digest matches of one chunk of an article's recipients, each once.",
+    // One chunk (up to 500 recipients) an invocation, ten at a time per shard: a story's chunks are
+    // partitions of their own, so they are handled side by side and each is retried on its own.
+    triggers: [
+      {
+        kind: 'stream',
+        eventNames: ['INSERT'],
+        entities: ['fanout'],
+        batchSize: 1,
+        parallelization: 10,
+      },
+    ],
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    secrets: [],
+    mail: 'none',
+    table: { create: ['subscriber'] },
   },
   send: {
     entry: 'functions/send.ts',

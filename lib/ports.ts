@@ -3,6 +3,7 @@
  * them against DynamoDB and SES; nothing here knows about AWS.
  */
 import type { Article } from './articles';
+import type { Recipient, TopicHit } from './matching/fan-out-plan';
 import type { ListedArticle } from './matching/matchable-article';
 import type {
   ConsentContext,
@@ -237,10 +238,17 @@ export interface SuppressionList extends SuppressionCheck {
   ): Promise<number>;
 }
 
-export interface MatchedTopic {
-  readonly topicId: string;
-  readonly query: string;
-  readonly terms: readonly string[];
+/** Why a topic matched, as a delivery stores it: the topic's id and its words (see `matching/fan-out-plan.ts`). */
+export type MatchedTopic = TopicHit;
+
+/** One chunk of an article's fan-out: up to 500 recipients, written as one item and handled on its own. */
+export interface FanOutChunk {
+  readonly articleId: string;
+  readonly planId: string;
+  readonly index: number;
+  /** How many chunks the plan has, for the log. */
+  readonly count: number;
+  readonly recipients: readonly Recipient[];
 }
 
 export interface AlertDelivery {
@@ -284,6 +292,8 @@ export interface ConfirmationDelivery {
 export type Delivery = AlertDelivery | DigestDelivery | ConfirmationDelivery;
 
 export interface DeliveryStore {
+  /** Stores one fan-out chunk unless it exists; its INSERT on the stream is what the fan-out function takes. */
+  queueFanOut(chunk: FanOutChunk, at: Date): Promise<void>;
   /** The ledger entry's conditional creation is what makes an alert happen once. */
   queueAlert(delivery: AlertDelivery, at: Date): Promise<boolean>;
   /** Queues a request's confirmation email once; false when that request's is already queued. */

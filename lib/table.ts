@@ -21,6 +21,8 @@ export const itemFamilies = {
   email: ['EMAIL#*'],
   subscriber: ['SUB#*'],
   meta: ['META'],
+  /** Fan-out chunks: an article's recipients, 500 to an item, queued by match for the fan-out function. */
+  fanout: ['FANOUT#*'],
   /** Rate-limit counters, one short-lived item per client and window. */
   rate: ['RATE#*'],
   /** The suppression list and the transient bounces counted towards it, by salted address hash. */

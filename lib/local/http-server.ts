@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { apiRoutes, fallbackFunction, matchRoute, routeKeyOf } from '../http/routes';
+import { LambdaTimeoutError } from './lambda-timeout';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -114,6 +115,12 @@ export async function startHttpServer(
       const event = toEvent(req, url, routeKey, pathParameters, await readBody(req, bodyLimit));
       send(res, await handlerOf(name)(event));
     } catch (error) {
+      // API Gateway answers a Lambda that ran past its timeout with 503 Service Unavailable.
+      if (error instanceof LambdaTimeoutError) {
+        console.error(`[${req.method} ${req.url}] ${error.message}`);
+        if (!res.headersSent) jsonError(res, 503, 'service_unavailable', 'Service Unavailable');
+        return;
+      }
       // Handlers have their own boundary; reaching here means the adapter itself failed.
       console.error(error);
       if (!res.headersSent) jsonError(res, 500, 'internal_error', 'The local server failed.');

@@ -13,6 +13,7 @@ import {
 } from '../manifest';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { type HttpLambda, startHttpServer } from './http-server';
+import { withLambdaTimeout } from './lambda-timeout';
 import { functionEnvironment, type LocalSettings, localSuppressionSalt, localTokenSecret } from './local-env';
 import { localTopicArn, snsEvent, startSesFeedbackLoop } from './ses-feedback';
 import { startSesLocal } from './ses-local';
@@ -39,7 +40,8 @@ async function loadHandlers(projectRoot: string): Promise<Map<FunctionName, AnyH
   for (const [name, fn] of Object.entries(functions)) {
     const module = (await import(resolve(projectRoot, fn.entry))) as { handler?: AnyHandler };
     if (typeof module.handler !== 'function') throw new Error(`${fn.entry} does not export a handler.`);
-    loaded.set(name as FunctionName, module.handler);
+    // Every trigger (HTTP, stream, schedule, topic, a test's invoke) meets the manifest's timeout.
+    loaded.set(name as FunctionName, withLambdaTimeout(module.handler, fn.timeoutSeconds));
   }
   return loaded;
 }

@@ -27,6 +27,14 @@ export interface StreamPollerOptions {
   readonly pollMs?: number;
 }
 
+/** Which lane a record goes to: by its partition key, so one key's records keep their order. */
+function laneOf(record: StreamRecord, lanes: number): number {
+  const key = JSON.stringify(record.dynamodb?.Keys ?? {});
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(h) % lanes;
+}
+
 function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
   const d = record.dynamodb ?? {};
   return {
@@ -60,6 +68,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function startStreamPoller(options: StreamPollerOptions) {
   const { client, streamArn, trigger } = options;
   const pollMs = options.pollMs ?? 100;
+  const lanes = trigger.parallelization ?? 1;
   // The pattern the stack gives Lambda's event source mapping, applied here the same way.
   const pattern = streamFilterPattern(trigger);
   let checkpoints: Record<string, string> = {};
@@ -101,8 +110,8 @@ export function startStreamPoller(options: StreamPollerOptions) {
     return ShardIterator;
   }
 
-  /** Hands the filtered records to the handler in batches, retrying from a failed record like Lambda. */
-  async function deliver(shardId: string, records: StreamRecord[]): Promise<void> {
+  /** Hands records to the handler in batches, retrying from a failed record like Lambda. */
+  async function runBatches(records: StreamRecord[], afterBatch: (last: string) => Promise<void>) {
     for (let start = 0; start < records.length && running; start += trigger.batchSize) {
       const batch = records.slice(start, start + trigger.batchSize);
       let pending = batch.filter((r) => matchesPattern(pattern, r)).map((r) => toLambdaRecord(r, streamArn));
@@ -133,9 +142,27 @@ export function startStreamPoller(options: StreamPollerOptions) {
       }
       if (!running) return;
       const last = batch.at(-1)?.dynamodb?.SequenceNumber;
-      if (last) checkpoints[shardId] = last;
-      await saveCheckpoints();
+      if (last) await afterBatch(last);
     }
+  }
+
+  /**
+   * With a parallelisation factor above 1, Lambda handles several batches of one shard at once, keeping
+   * each partition key's records in order: here, one lane per key hash. The position is saved once every
+   * lane is through the page (a crash replays at most one page, which the ledger makes harmless); with one
+   * lane, after every batch, as before.
+   */
+  async function deliver(shardId: string, records: StreamRecord[]): Promise<void> {
+    const save = async (last: string) => {
+      checkpoints[shardId] = last;
+      await saveCheckpoints();
+    };
+    if (lanes <= 1) return runBatches(records, save);
+    const byLane: StreamRecord[][] = Array.from({ length: lanes }, () => []);
+    for (const record of records) byLane[laneOf(record, lanes)]?.push(record);
+    await Promise.all(byLane.map((lane) => runBatches(lane, async () => {})));
+    const last = records.at(-1)?.dynamodb?.SequenceNumber;
+    if (running && last) await save(last);
   }
 
   async function pollOnce(): Promise<boolean> {

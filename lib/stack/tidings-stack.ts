@@ -280,10 +280,12 @@ export class TidingsStack extends Stack {
         `The stream triggers of the ${name} function ask for different batch sizes (${[...batchSizes].join(', ')}); one mapping can only have one.`,
       );
     }
+    const parallelizationFactor = Math.max(...triggers.map((t) => t.parallelization ?? 1));
     fn.addEventSource(
       new DynamoEventSource(this.table.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize,
+        parallelizationFactor,
         bisectBatchOnError: true,
         retryAttempts: streamRetryAttempts,
         reportBatchItemFailures: true,

@@ -1,16 +1,11 @@
 import { type Article, snippet } from '../articles';
 import { type RenderedEmail, renderAlert, renderConfirmation, renderDigest } from '../email';
-import type {
-  AlertDelivery,
-  ArticleStore,
-  ConfirmationDelivery,
-  DigestDelivery,
-  MatchedTopic,
-} from '../ports';
+import type { AlertDelivery, ArticleStore, ConfirmationDelivery, DigestDelivery } from '../ports';
 import { periodLabel } from '../subscriptions/digest-schedule';
 import { DEFAULT_DIGEST_WEEKDAY, type Frequency, type Subscriber } from '../subscriptions/model';
 import { DEFAULT_DIGEST_HOUR } from '../subscriptions/subscription-request';
 import type { Links } from './links';
+import { type NamedTopic, nameTopics } from './topic-queries';
 
 const SNIPPET_CHARS = 280;
 
@@ -21,14 +16,14 @@ export interface DeliveryEmail {
 }
 
 /** "Why you got this": every topic that matched and the words that made it match. */
-function describe(topics: readonly MatchedTopic[]) {
+function describe(topics: readonly NamedTopic[]) {
   return {
     topic: topics.map((t) => t.query).join('; '),
     matchedTerms: [...new Set(topics.flatMap((t) => t.terms))],
   };
 }
 
-function articleData(article: Article, topics: readonly MatchedTopic[], links: Links) {
+function articleData(article: Article, topics: readonly NamedTopic[], links: Links) {
   return {
     headline: article.title,
     articleUrl: links.article(article),
@@ -76,6 +71,8 @@ export function makeDeliveryEmail(deps: { articles: Pick<ArticleStore, 'get'>; l
     delivery: AlertDelivery | DigestDelivery,
     subscriber: Subscriber,
     now: Date,
+    /** The subscriber's active topics' queries by id (`activeQueries`): deliveries store only the ids. */
+    queries: ReadonlyMap<string, string>,
   ): Promise<DeliveryEmail | undefined> {
     // Every mail carries fresh links (90 days from now), so a reader always holds working ones; the footer
     // and the List-Unsubscribe header share one.
@@ -86,14 +83,16 @@ export function makeDeliveryEmail(deps: { articles: Pick<ArticleStore, 'get'>; l
     const timeZone = subscriber.timezone;
     let email: RenderedEmail | undefined;
     if (delivery.kind === 'alert') {
+      const topics = nameTopics(delivery.topics, queries);
+      if (topics.length === 0) return undefined;
       const article = await deps.articles.get(delivery.articleId);
       if (!article) return undefined;
-      const muteLinks = delivery.topics.map((topic) => ({
+      const muteLinks = topics.map((topic) => ({
         query: topic.query,
         url: deps.links.mute(subscriber, topic.topicId, now),
       }));
       email = renderAlert({
-        ...articleData(article, delivery.topics, deps.links),
+        ...articleData(article, topics, deps.links),
         ...links,
         muteLinks,
         timeZone,
@@ -101,8 +100,10 @@ export function makeDeliveryEmail(deps: { articles: Pick<ArticleStore, 'get'>; l
     } else {
       const items = [];
       for (const entry of delivery.entries) {
+        const topics = nameTopics(entry.topics, queries);
+        if (topics.length === 0) continue;
         const article = await deps.articles.get(entry.articleId);
-        if (article) items.push(articleData(article, entry.topics, deps.links));
+        if (article) items.push(articleData(article, topics, deps.links));
       }
       if (items.length === 0) return undefined;
       email = renderDigest({

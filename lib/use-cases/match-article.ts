@@ -1,66 +1,49 @@
 import type { Article } from '../articles';
+import { settleEach } from '../concurrency';
+import { chunkRecipients, planId, planRecipients } from '../matching/fan-out-plan';
 import { matchableArticle } from '../matching/matchable-article';
 import type { IndexedTopics } from '../matching/topic-index-cache';
-import type { Clock, DeliveryStore, MatchedTopic } from '../ports';
+import type { Clock, DeliveryStore } from '../ports';
 
 export interface MatchOutcome {
-  readonly alertsQueued: number;
-  readonly heldForDigest: number;
+  readonly recipients: number;
+  readonly chunks: number;
 }
+
+/** Chunk writes in flight at once: a 100,000-recipient story is 200 chunks, written in a few seconds. */
+const CHUNK_WRITES = 8;
 
 /**
  * 1. take the current topic index (the article comes whole in its stream record: no read needed)
- * 2. match once; group the matching topics by subscriber
- * 3. queue one alert per subscriber with instant topics (the ledger makes it happen once), and hold the
- *    digest topics' matches for the subscriber's next daily or weekly digest
+ * 2. match once; plan one recipient per subscriber (an alert, or a hold for one digest)
+ * 3. write the plan as chunks of at most 500 recipients; each chunk's stream record is handled by the
+ *    fan-out function on its own (`fan-out.ts`), so the cost here is one pass and O(recipients / 500) writes
  */
 export function makeMatchArticle(deps: {
-  deliveries: DeliveryStore;
+  deliveries: Pick<DeliveryStore, 'queueFanOut'>;
   currentIndex: () => Promise<IndexedTopics>;
   clock: Clock;
 }) {
   return async function matchArticle(article: Article): Promise<MatchOutcome> {
     const { index, topics } = await deps.currentIndex();
-    const matches = index.match(matchableArticle(article));
-    const bySubscriber = new Map<
-      string,
-      { instant: MatchedTopic[]; daily: MatchedTopic[]; weekly: MatchedTopic[] }
-    >();
-    for (const match of matches) {
+    const matched = [];
+    for (const match of index.match(matchableArticle(article))) {
       const topic = topics.get(match.topicId);
-      if (!topic) continue;
-      const entry = bySubscriber.get(topic.subscriberId) ?? { instant: [], daily: [], weekly: [] };
-      entry[topic.frequency].push({ topicId: topic.topicId, query: topic.query, terms: match.terms });
-      bySubscriber.set(topic.subscriberId, entry);
+      if (topic) matched.push({ ...topic, terms: match.terms });
     }
+    const recipients = planRecipients(matched);
+    const chunks = chunkRecipients(recipients);
+    const plan = planId(recipients);
     const now = deps.clock.now();
-    let alertsQueued = 0;
-    let heldForDigest = 0;
-    for (const [subscriberId, groups] of bySubscriber) {
-      if (groups.instant.length > 0) {
-        const queued = await deps.deliveries.queueAlert(
-          {
-            kind: 'alert',
-            subscriberId,
-            key: `ALERT#${article.id}`,
-            articleId: article.id,
-            topics: groups.instant,
-          },
-          now,
-        );
-        if (queued) alertsQueued++;
-      }
-      for (const period of ['daily', 'weekly'] as const) {
-        if (groups[period].length === 0) continue;
-        await deps.deliveries.holdForDigest(
-          subscriberId,
-          period,
-          { articleId: article.id, topics: groups[period] },
-          now,
-        );
-        heldForDigest++;
-      }
-    }
-    return { alertsQueued, heldForDigest };
+    const written = await settleEach(chunks, CHUNK_WRITES, (chunk, i) =>
+      deps.deliveries.queueFanOut(
+        { articleId: article.id, planId: plan, index: i, count: chunks.length, recipients: chunk },
+        now,
+      ),
+    );
+    // Chunks are conditional puts: a retry rewrites nothing that was written, and writes what was not.
+    const failure = written.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    return { recipients: recipients.length, chunks: chunks.length };
   };
 }

@@ -10,6 +10,7 @@ import type {
 } from '../ports';
 import { type DeliveryEmail, makeDeliveryEmail } from './delivery-email';
 import type { Links } from './links';
+import { activeQueries } from './topic-queries';
 
 export type SendOutcome = 'sent' | 'skipped' | 'already-taken';
 
@@ -21,7 +22,7 @@ export type SendOutcome = 'sent' | 'skipped' | 'already-taken';
  * 4. record the provider's message id in the ledger; on failure put it back in the queue and rethrow
  */
 export function makeSendDelivery(deps: {
-  subscribers: Pick<SubscriberStore, 'get'>;
+  subscribers: Pick<SubscriberStore, 'get' | 'listTopics'>;
   articles: ArticleStore;
   deliveries: DeliveryStore;
   suppressions: SuppressionCheck;
@@ -43,7 +44,10 @@ export function makeSendDelivery(deps: {
     const staleBefore = new Date(now.getTime() - deps.claimTimeoutMs);
     if (!(await deps.deliveries.claim(subscriberId, key, now, staleBefore))) return 'already-taken';
     try {
-      const subscriber = await deps.subscribers.get(subscriberId);
+      const [subscriber, topics] = await Promise.all([
+        deps.subscribers.get(subscriberId),
+        delivery.kind === 'confirm' ? [] : deps.subscribers.listTopics(subscriberId),
+      ]);
       const skip = async (reason: string) => {
         await deps.deliveries.markSkipped(subscriberId, key, reason, deps.clock.now());
         return 'skipped' as const;
@@ -59,8 +63,8 @@ export function makeSendDelivery(deps: {
         if (subscriber.pausedUntil && subscriber.pausedUntil > now.toISOString()) {
           return await skip(`mail is paused until ${subscriber.pausedUntil}`);
         }
-        message = await emails.listMail(delivery, subscriber, now);
-        if (!message) return await skip('its articles are gone');
+        message = await emails.listMail(delivery, subscriber, now, activeQueries(topics));
+        if (!message) return await skip('its articles or topics are gone');
       }
       // Checked for every message, confirmations too: whoever asks, a suppressed address is never mailed.
       if (await deps.suppressions.isSuppressed(subscriber.email)) {

@@ -224,6 +224,7 @@ describe('the functions', () => {
       meta: 'META',
       rate: 'RATE#*',
       suppression: 'SUPPRESS#*',
+      fanout: 'FANOUT#*',
     };
     const tableArn = stack.resolve(stack.table.table.tableArn);
     for (const name of names) {
@@ -515,6 +516,8 @@ describe('stream triggers', () => {
       });
       expect(props.StartingPosition, name).toBe('TRIM_HORIZON');
       expect(props.BatchSize, name).toBe(trigger.batchSize);
+      // A story's fan-out chunks are handled ten at a time per shard; everything else in stream order.
+      expect(props.ParallelizationFactor, name).toBe(name === 'fanout' ? 10 : 1);
       expect(props.BisectBatchOnFunctionError, name).toBe(true);
       expect(props.MaximumRetryAttempts, name).toBe(5);
       expect(props.FunctionResponseTypes, name).toEqual(['ReportBatchItemFailures']);

@@ -81,7 +81,7 @@ async function setUp(mailer: Mailer, subscriberId: string) {
     subscriberId,
     key: `ALERT#${article.id}`,
     articleId: article.id,
-    topics: [{ topicId: 't1', query: 'Iran AND Iraq', terms: ['iran', 'iraq'] }],
+    topics: [{ topicId: 't1', terms: ['iran', 'iraq'] }],
   };
   expect(await stores.deliveries.queueAlert(delivery, now)).toBe(true);
   expect(await stores.deliveries.queueAlert(delivery, now)).toBe(false);
@@ -146,6 +146,31 @@ describe('sending a delivery, with the per-recipient ledger', () => {
     expect(await send(delivery)).toBe('sent');
     expect(sent).toHaveLength(1);
     expect(await ledger()).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('names the topic as the subscriber wrote it, though the delivery holds only its id', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, delivery } = await setUp(mailer, 'sub-named');
+    expect(await send(delivery)).toBe('sent');
+    const mail = await simpleParser(sent[0]?.raw ?? Buffer.alloc(0));
+    expect(mail.text).toContain('Iran AND Iraq');
+  });
+
+  it('skips an alert whose only topic the reader removed after the match, and records why', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, delivery, ledger, stores } = await setUp(mailer, 'sub-muted');
+    await stores.subscribers.changeTopics(
+      'sub-muted',
+      { add: [], retire: ['t1'], detail: 'muted' },
+      new Date('2026-11-27T10:00:01Z'),
+      viaApi,
+    );
+    expect(await send(delivery)).toBe('skipped');
+    expect(sent).toHaveLength(0);
+    expect(await ledger()).toMatchObject({
+      status: 'skipped',
+      skipReason: 'its articles or topics are gone',
+    });
   });
 
   it('skips, and records why, when the subscriber left before the send', async () => {

@@ -8,6 +8,9 @@ import type { TableClient } from './table-guard';
 /** Held digest matches that no digest ever collects (e.g. a subscriber who left) expire after this. */
 const HELD_MATCH_TTL_SECONDS = 35 * 24 * 3600;
 
+/** Fan-out chunks are handled within minutes; a week keeps them for an operator's replay (see the README). */
+const FAN_OUT_TTL_SECONDS = 7 * 24 * 3600;
+
 /** A new ledger entry; its INSERT on the stream is what the send function picks up. */
 function queuedDelivery(delivery: Delivery, at: Date) {
   return {
@@ -51,6 +54,24 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
     );
 
   return {
+    async queueFanOut(chunk, at) {
+      await ignoreConditionFailure(
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keys.fanOutChunk(chunk.articleId, chunk.planId, chunk.index),
+              entity: 'fanout',
+              createdAt: at.toISOString(),
+              expiresAt: Math.floor(at.getTime() / 1000) + FAN_OUT_TTL_SECONDS,
+              ...chunk,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    },
+
     queueAlert: queueOnce,
     queueConfirmation: queueOnce,
 

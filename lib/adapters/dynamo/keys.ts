@@ -53,6 +53,14 @@ export const keys = {
     pk: `SUB#${subscriberId}`,
     sk: `PENDING#${period}#${articleId}`,
   }),
+  /**
+   * One chunk of an article's fan-out. Each chunk is a partition of its own, so the stream spreads chunks
+   * over shards and the event source's parallelisation handles them side by side, not one after another.
+   */
+  fanOutChunk: (articleId: string, planId: string, index: number) => ({
+    pk: `FANOUT#${articleId}#${planId}#${index}`,
+    sk: 'CHUNK',
+  }),
   pendingDigestPrefix: (period: string) => `PENDING#${period}#`,
   /** One consent-ledger line; sorted by time, and unique even for two changes in the same millisecond. */
   consent: (subscriberId: string, at: string, action: string, nonce: string) => ({

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SubscriberStore } from '../../ports';
-import type { Subscriber } from '../../subscriptions/model';
+import type { Subscriber, Topic } from '../../subscriptions/model';
 import { keys } from './keys';
+import { queryAll } from './paginate';
 import type { TableClient } from './table-guard';
 
 /** The stored item without the table's own attributes. */
@@ -13,16 +14,30 @@ export function withoutKeys(item: Record<string, unknown>): Record<string, unkno
 export const toSubscriber = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Subscriber;
 
 /**
- * Reading one subscriber's profile, on its own: the send function needs only this, and a module of its own
- * keeps the rest of the subscriber store (transitions, the topic index, erasure) out of its bundle.
+ * Reading one subscriber's profile and topics, on their own: the send function needs only these (a
+ * delivery names its topics by id), and a module of its own keeps the rest of the subscriber store (transitions, the topic index, erasure) out of its bundle.
  */
-export function makeDynamoSubscriberReader(db: TableClient, tableName: string): Pick<SubscriberStore, 'get'> {
+export function makeDynamoSubscriberReader(
+  db: TableClient,
+  tableName: string,
+): Pick<SubscriberStore, 'get' | 'listTopics'> {
   return {
     async get(subscriberId) {
       const { Item } = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.profile(subscriberId), ConsistentRead: true }),
       );
       return Item ? toSubscriber(Item) : undefined;
+    },
+    async listTopics(subscriberId) {
+      const topics: Topic[] = [];
+      const items = queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': keys.topicPrefix },
+        ConsistentRead: true,
+      });
+      for await (const item of items) topics.push(withoutKeys(item) as unknown as Topic);
+      return topics;
     },
   };
 }
