@@ -191,6 +191,9 @@ export function startStreamPoller(options: StreamPollerOptions) {
       iterators.set(shardId, NextShardIterator);
       if (Records.length > 0) {
         sawRecords = true;
+        // Busy from the moment records arrive, not only once the pass ends: a slow or retried batch is work
+        // in progress that `whenIdle` must wait for.
+        idle = false;
         await deliver(shardId, Records);
       }
       if (!running) return sawRecords;
