@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@
 import type { Delivery, DeliveryRecord, DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
 import { ignoreConditionFailure } from './errors';
 import { keys } from './keys';
-import { queryAll } from './paginate';
+import { queryPrefix } from './paginate';
 import type { TableClient } from './table-guard';
 
 /** Held digest matches that no digest ever collects (e.g. a subscriber who left) expire after this. */
@@ -177,12 +177,7 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
 
     async history(subscriberId) {
       const records: DeliveryRecord[] = [];
-      const items = queryAll(db, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': 'DELIVERY#' },
-        ConsistentRead: true,
-      });
+      const items = queryPrefix(db, tableName, keys.profile(subscriberId).pk, 'DELIVERY#');
       for await (const item of items) {
         const optional = ['attempts', 'sentAt', 'messageId', 'skippedAt', 'skipReason', 'lastError'] as const;
         records.push({

@@ -18,6 +18,21 @@ export async function* queryAll(
   } while (ExclusiveStartKey);
 }
 
+/** Every item of partition `pk` whose sort key begins with `prefix`, read consistently. */
+export function queryPrefix(
+  db: TableClient,
+  tableName: string,
+  pk: string,
+  prefix: string,
+): AsyncGenerator<Record<string, unknown>> {
+  return queryAll(db, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    ConsistentRead: true,
+  });
+}
+
 /** BatchGetItem takes at most this many keys per request. */
 const BATCH_GET_KEYS = 100;
 /** Rounds of unprocessed keys or items before giving up: throttled for longer than backing off covers. */

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SubscriberStore } from '../../ports';
 import type { Subscriber, Topic } from '../../subscriptions/model';
 import { keys } from './keys';
-import { queryAll } from './paginate';
+import { queryPrefix } from './paginate';
 import type { TableClient } from './table-guard';
 
 /** The stored item without the table's own attributes. */
@@ -30,12 +30,7 @@ export function makeDynamoSubscriberReader(
     },
     async listTopics(subscriberId) {
       const topics: Topic[] = [];
-      const items = queryAll(db, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': keys.topicPrefix },
-        ConsistentRead: true,
-      });
+      const items = queryPrefix(db, tableName, keys.profile(subscriberId).pk, keys.topicPrefix);
       for await (const item of items) topics.push(withoutKeys(item) as unknown as Topic);
       return topics;
     },

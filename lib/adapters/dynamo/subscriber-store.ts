@@ -18,7 +18,7 @@ import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
 import { sameQuery } from '../../subscriptions/topic-set';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
-import { queryAll } from './paginate';
+import { queryAll, queryPrefix } from './paginate';
 import { makeDynamoSubscriberReader, toSubscriber, withoutKeys } from './subscriber-reader';
 
 export { toSubscriber } from './subscriber-reader';
@@ -110,12 +110,9 @@ export function subscriberItems(db: TableClient, tableName: string) {
     });
 
   const topicsOf = (subscriberId: string) =>
-    queryAll(db, {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': keys.topicPrefix },
-      ConsistentRead: true,
-    }) as AsyncGenerator<Topic & Record<string, unknown>>;
+    queryPrefix(db, tableName, keys.profile(subscriberId).pk, keys.topicPrefix) as AsyncGenerator<
+      Topic & Record<string, unknown>
+    >;
 
   /** A consent-ledger line, written in the same transaction as the change it records. */
   const consentLine = (
@@ -360,12 +357,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
 
     async consentHistory(subscriberId) {
       const entries: ConsentEntry[] = [];
-      const items = queryAll(db, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.profile(subscriberId).pk, ':prefix': keys.consentPrefix },
-        ConsistentRead: true,
-      });
+      const items = queryPrefix(db, tableName, keys.profile(subscriberId).pk, keys.consentPrefix);
       for await (const item of items) entries.push(withoutKeys(item) as unknown as ConsentEntry);
       return entries;
     },
