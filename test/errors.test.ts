@@ -18,6 +18,7 @@ describe('error classes', () => {
       MalformedMessageError: new errors.MalformedMessageError('message'),
       ConfigError: new errors.ConfigError('message'),
       UndeclaredAccessError: new errors.UndeclaredAccessError('message'),
+      FanOutIncomplete: new errors.FanOutIncomplete('article', 0, ['sub']),
       QueryError: new QueryError('message', 3),
     };
     // Every error class lib/errors.ts exports is in the list above.
