@@ -119,7 +119,9 @@ describe('creating imported subscribers active', () => {
       timezone: 'Asia/Tokyo',
       digestHour: 18,
       digestWeekday: 'friday',
-      ...keys.digestIndex('imported'),
+      // Filed under the next 18:00 in Tokyo after the import: 09:00 UTC.
+      gsi1pk: keys.digestDue('imported', at).gsi1pk,
+      gsi1sk: expect.stringMatching(/^\d{4}-\d\d-\d\dT09:00:00\.000Z#imported$/),
     });
     expect(profile).not.toHaveProperty('expiresAt');
     expect(await claimOf('imported@example.com')).toMatchObject({ subscriberId: 'imported' });
@@ -142,7 +144,7 @@ describe('creating imported subscribers active', () => {
       ['quokka1', 'daily'],
     ]);
     const digests = [];
-    for await (const subscriber of store.listDigestSubscribers()) digests.push(subscriber.id);
+    for await (const { subscriber } of store.listDigestSchedules()) digests.push(subscriber.id);
     expect(digests).toContain('imported');
     expect(await store.topicsVersion()).toBe(version);
     await store.announceTopicChanges();
