@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors';
 import { DEFAULT_DIGEST_WEEKDAY, type DigestPeriod, type Subscriber, WEEKDAYS } from './model';
 
 interface LocalTime {
@@ -202,4 +203,22 @@ export function periodLabel(period: DigestPeriod, key: string): string {
   );
   const sunday = new Date(monday.getTime() + 6 * 86_400_000);
   return `${formatDay(monday, false)} – ${formatDay(sunday, true)}`;
+}
+
+/** An instant the way an operator writes one: a date and time with its zone (`Z` or `+01:00`). */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * The instant a digest run takes as now (`tidings digest run --at`). Only a full ISO-8601 instant with its
+ * zone: "2026-12-01 07:00" would mean a different moment on every machine.
+ */
+export function parseRunInstant(text: string): Date {
+  const at = new Date(text);
+  if (!ISO_INSTANT.test(text) || Number.isNaN(at.getTime())) {
+    throw new ValidationError(
+      'invalid_instant',
+      `"${text}" is not an ISO-8601 instant with its zone; write it like 2026-12-01T07:00:00Z or 2026-12-01T08:00:00+01:00.`,
+    );
+  }
+  return at;
 }
