@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../lib/errors';
 import {
   type DigestSlot,
   isoWeek,
@@ -7,6 +8,7 @@ import {
   localSlot,
   localTime,
   nextDigestSlot,
+  parseRunInstant,
   periodLabel,
   slotPeriodKey,
 } from '../../lib/subscriptions/digest-schedule';
@@ -165,6 +167,16 @@ describe('digest slots over whole years, in zones with and without DST', () => {
     expect(isoWeek('2026-01-01')).toBe('2026-W01');
     expect(isoWeek('2027-01-01')).toBe('2026-W53');
     expect(isoWeek('2024-12-30')).toBe('2025-W01');
+  });
+});
+
+describe('the instant an operator runs digests as of', () => {
+  it('takes ISO-8601 instants with their zone, and names anything else', () => {
+    expect(parseRunInstant('2026-12-01T07:00:00Z').toISOString()).toBe('2026-12-01T07:00:00.000Z');
+    expect(parseRunInstant('2026-12-01T08:00+01:00').toISOString()).toBe('2026-12-01T07:00:00.000Z');
+    for (const bad of ['2026-12-01 07:00', '2026-12-01T07:00', 'tomorrow', '2026-13-01T07:00:00Z']) {
+      expect(() => parseRunInstant(bad), bad).toThrow(ValidationError);
+    }
   });
 });
 

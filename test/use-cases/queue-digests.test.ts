@@ -142,6 +142,60 @@ describe('queueing digests at the subscriber’s local hour', () => {
     expect((await digestsOf('due-b')).map((d) => d.key)).toEqual(['DIGEST#daily#2026-11-28']);
   });
 
+  it('files the subscriber again whenever their preferences move the next digest', async () => {
+    const id = 'moving';
+    await subscriber(id, ['instant']);
+    expect((await profile(id))?.gsi1pk).toBeUndefined();
+    const { subscribers } = stores();
+    const weekly = {
+      subscriberId: id,
+      id: 'w',
+      query: 'wombat',
+      frequency: 'weekly' as const,
+      status: 'active' as const,
+      requestId: 'r1',
+      createdAt: confirmedAt.toISOString(),
+    };
+    await subscribers.changeTopics(
+      id,
+      { add: [weekly], retire: [], detail: 'weekly wombats' },
+      confirmedAt,
+      viaApi,
+    );
+    // Mondays at 07:00 UTC by default.
+    expect((await profile(id))?.gsi1sk).toBe('2026-11-30T07:00:00.000Z#moving');
+    await subscribers.updateSettings(
+      id,
+      { timezone: 'America/New_York', digestHour: 18, digestWeekday: 'friday' },
+      confirmedAt,
+      viaApi,
+    );
+    // Friday 27 November, 18:00 in New York.
+    expect((await profile(id))?.gsi1sk).toBe('2026-11-27T23:00:00.000Z#moving');
+    await subscribers.changeTopics(
+      id,
+      { add: [], retire: ['w'], detail: 'no more wombats' },
+      confirmedAt,
+      viaApi,
+    );
+    expect((await profile(id))?.gsi1pk).toBeUndefined();
+  });
+
+  it('keeps a paused subscriber’s stories for after the pause', async () => {
+    const id = 'paused';
+    await subscriber(id, ['daily']);
+    await hold(id, 'daily', 'kept', 't0');
+    await stores().subscribers.pause(id, new Date('2026-12-05T00:00:00Z'), confirmedAt, viaApi);
+    const { run } = digestJob();
+    expect(await run({ at: new Date('2026-11-28T07:00:00Z') })).toMatchObject({
+      due: 1,
+      paused: 1,
+      queued: 0,
+    });
+    expect(await partition(id, 'PENDING#')).toHaveLength(1);
+    expect((await profile(id))?.gsi1sk).toBe('2026-11-29T07:00:00.000Z#paused');
+  });
+
   it('sends one email when the daily and weekly digests fall together, and never a story twice', async () => {
     const id = 'merged';
     // t0 daily, t1 weekly, on Mondays at 07:00 UTC.
