@@ -157,6 +157,11 @@ export interface SubscriberStore {
    * preferences changed since the run read them due at `due`.
    */
   rescheduleDigest(subscriberId: string, due: Date, next: Date | undefined): Promise<void>;
+  /**
+   * Files subscribers still in the index's old form (by id, not due instant) under their next digest after
+   * `at`; returns how many. A no-op once none are left.
+   */
+  refileLegacyDigestIndex(at: Date): Promise<number>;
 }
 
 /** A digest subscriber as the digest index lists them: the profile, and when their next digest is due. */

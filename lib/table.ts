@@ -32,8 +32,11 @@ export const itemFamilies = {
 export const indexFamilies = {
   articlesByDay: ['DAY#*'],
   topics: ['TOPICS#*', 'RETIRED#*'],
-  /** Digest subscribers by shard, sorted by when their next digest is due. */
-  digestSubscribers: ['DUE#*'],
+  /**
+   * Digest subscribers by shard, sorted by when their next digest is due (`DIGESTS#*`: the old form, by id,
+   * which the digest run refiles).
+   */
+  digestSubscribers: ['DUE#*', 'DIGESTS#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ItemFamily = keyof typeof itemFamilies;

@@ -37,6 +37,7 @@ export interface DigestRunLog {
 type Outcome = 'queued' | 'nothingNew' | 'late' | 'paused';
 
 /**
+ * 0. file subscribers still in the index's old form under their next slot
  * 1. read the subscribers whose next digest is due by now from the digest index (every digest subscriber
  *    when forced), never the ones waiting for a later hour
  * 2. for each: one digest for the latest slot due (a run after an outage catches up once, and not at all
@@ -95,6 +96,8 @@ export function makeQueueDigests(deps: {
     const now = options.at ?? deps.clock.now();
     const force = options.force === true;
     const counts = { due: 0, queued: 0, nothingNew: 0, late: 0, paused: 0, failed: 0 };
+    // Subscribers filed before the index was sorted by due instant get their slot first.
+    await deps.subscribers.refileLegacyDigestIndex(now);
     for await (const scheduled of deps.subscribers.listDigestSchedules(force ? undefined : now)) {
       counts.due++;
       try {

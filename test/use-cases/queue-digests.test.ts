@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { keys } from '../../lib/adapters/dynamo/keys';
@@ -179,6 +185,25 @@ describe('queueing digests at the subscriber’s local hour', () => {
       viaApi,
     );
     expect((await profile(id))?.gsi1pk).toBeUndefined();
+  });
+
+  it('refiles a subscriber from the old digest index under their next slot, without a digest at once', async () => {
+    const id = 'legacy';
+    await subscriber(id, ['daily'], { digestHour: 7 });
+    await hold(id, 'daily', 'old-news', 't0');
+    // As the index was before it was sorted by due instant.
+    await table.db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.profile(id),
+        UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk',
+        ExpressionAttributeValues: { ':pk': 'DIGESTS#3', ':sk': id },
+      }),
+    );
+    const { run } = digestJob();
+    expect(await run({ at: new Date('2026-11-28T12:00:00Z') })).toMatchObject({ due: 0, queued: 0 });
+    expect((await profile(id))?.gsi1sk).toBe('2026-11-29T07:00:00.000Z#legacy');
+    expect(await run({ at: new Date('2026-11-29T07:00:00Z') })).toMatchObject({ due: 1, queued: 1 });
   });
 
   it('keeps a paused subscriber’s stories for after the pause', async () => {

@@ -76,6 +76,12 @@ export function digestDueIndex(
   return slot && keys.digestDue(subscriber.id, slot.at);
 }
 
+/**
+ * Where digest subscribers were filed before the index was sorted by due instant (`DIGESTS#<shard>`, by
+ * id). The digest run refiles whoever is still there; remove once no deployed table has any.
+ */
+const LEGACY_DIGEST_SHARD = (shard: number) => `DIGESTS#${shard}`;
+
 /** The profile update that files the subscriber under `index`, or takes them out of the digest index. */
 const digestIndexUpdate = (index: ReturnType<typeof digestDueIndex>) =>
   index
@@ -775,6 +781,40 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
           yield { subscriber: toSubscriber(item), due: new Date(String(item.gsi1sk).split('#')[0] ?? '') };
         }
       }
+    },
+
+    async refileLegacyDigestIndex(at) {
+      let refiled = 0;
+      for (let shard = 0; shard < SHARDS; shard++) {
+        const items = queryAll(db, {
+          TableName: tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': LEGACY_DIGEST_SHARD(shard) },
+        });
+        for await (const item of items) {
+          const subscriber = toSubscriber(item);
+          const topics = (await store.listTopics(subscriber.id)).filter((t) => t.status === 'active');
+          const index = digestDueIndex(subscriber, topics, at);
+          await ignoreConditionFailure(
+            db.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: keys.profile(subscriber.id),
+                UpdateExpression: index ? 'SET gsi1pk = :gpk, gsi1sk = :gsk' : 'REMOVE gsi1pk, gsi1sk',
+                // Only if still filed the old way: a preference change meanwhile has refiled it already.
+                ConditionExpression: 'gsi1pk = :legacy',
+                ExpressionAttributeValues: {
+                  ':legacy': LEGACY_DIGEST_SHARD(shard),
+                  ...(index && { ':gpk': index.gsi1pk, ':gsk': index.gsi1sk }),
+                },
+              }),
+            ),
+          );
+          refiled++;
+        }
+      }
+      return refiled;
     },
 
     async rescheduleDigest(subscriberId, due, next) {
