@@ -64,15 +64,23 @@ export const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
   typeof item?.expiresAt === 'number' && item.expiresAt * 1000 <= at.getTime();
 
 /**
+ * A slot this recent still counts as next: a subscriber who edits their topics at 07:05, before the 07:15
+ * run has served their 07:00 digest, keeps it. Filing a slot already served is harmless: its ledger key
+ * makes a second digest for it impossible.
+ */
+const DUE_GRACE_MS = 30 * 60_000;
+
+/**
  * Where a subscriber with daily or weekly topics is filed in the digest index: under their next digest
- * slot after `at`. Undefined (out of the index) without digest topics.
+ * slot after `at` (or one just before it, not yet served). Undefined (out of the index) without digest
+ * topics.
  */
 export function digestDueIndex(
   subscriber: Pick<Subscriber, 'id' | 'timezone' | 'digestHour' | 'digestWeekday'>,
   topics: readonly Pick<Topic, 'frequency'>[],
   at: Date,
 ) {
-  const slot = nextDigestSlot(subscriber, digestPeriodsOf(topics), at);
+  const slot = nextDigestSlot(subscriber, digestPeriodsOf(topics), new Date(at.getTime() - DUE_GRACE_MS));
   return slot && keys.digestDue(subscriber.id, slot.at);
 }
 
