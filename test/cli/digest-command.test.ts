@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { describeDigestRun } from '../../lib/cli/digest-command';
+import { ValidationError } from '../../lib/errors';
 import { freePort } from '../../lib/local/free-port';
 import type { MatchedTopic } from '../../lib/ports';
 import type { DigestRunSummary } from '../../lib/use-cases/queue-digests';
@@ -76,6 +77,16 @@ async function tidings(args: string[]): Promise<{ code: number; stdout: string; 
     );
   });
 }
+
+describe('the digest function', () => {
+  it('refuses an event whose `at` is not an instant, with the reason', async () => {
+    const { handler } = await import('../../functions/digest');
+    await expect(handler({ at: 'next tuesday' })).rejects.toThrow(ValidationError);
+    await expect(handler({ at: 'next tuesday' })).rejects.toThrow(
+      /"next tuesday" is not an ISO-8601 instant/,
+    );
+  });
+});
 
 describe('tidings digest run', () => {
   it('refuses an --at that is not an instant, before touching anything', async () => {
