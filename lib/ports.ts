@@ -147,21 +147,6 @@ export interface SubscriberStore {
   /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
   topicChangesSince(since: string): AsyncIterable<TopicChange>;
   topicsVersion(): Promise<number>;
-  /**
-   * Digest subscribers whose next digest is due at or before `dueBy`, with when it was due; every digest
-   * subscriber without `dueBy`. Reads only the ones due: the index is sorted by due instant.
-   */
-  listDigestSchedules(dueBy?: Date): AsyncIterable<ScheduledDigest>;
-  /**
-   * Files the subscriber under their `next` digest (out of the index when undefined), unless their
-   * preferences changed since the run read them due at `due`.
-   */
-  rescheduleDigest(subscriberId: string, due: Date, next: Date | undefined): Promise<void>;
-  /**
-   * Files subscribers still in the index's old form (by id, not due instant) under their next digest after
-   * `at`; returns how many. A no-op once none are left.
-   */
-  refileLegacyDigestIndex(at: Date): Promise<number>;
 }
 
 /** A digest subscriber as the digest index lists them: the profile, and when their next digest is due. */
@@ -328,12 +313,6 @@ export interface DeliveryStore {
   /** Holds a digest match until the subscriber's next digest; idempotent per article and period. */
   holdForDigest(subscriberId: string, period: DigestPeriod, entry: DigestEntry, at: Date): Promise<void>;
   /**
-   * Atomically moves the oldest `limit` stories held for `periods` into one queued digest delivery, leaving
-   * out (and deleting) those the subscriber already got in an alert or an earlier digest and those of
-   * inactive topics; undefined when nothing new is held or the key's digest already exists.
-   */
-  queueDigest(request: DigestRequest, at: Date): Promise<DigestDelivery | undefined>;
-  /**
    * Moves a queued delivery to 'sending'; false when another worker holds it. A 'sending' claim taken before
    * `staleBefore` belongs to a worker that died mid-send and may be taken over.
    */
@@ -344,6 +323,31 @@ export interface DeliveryStore {
   release(subscriberId: string, key: string, error: string): Promise<void>;
   /** The subscriber's send log: every delivery with its status, times and provider message id. */
   history(subscriberId: string): Promise<DeliveryRecord[]>;
+}
+
+/** What the digest run needs beyond topics: the digest index, and turning held matches into digests. */
+export interface DigestStore {
+  /**
+   * Digest subscribers whose next digest is due at or before `dueBy`, with when it was due; every digest
+   * subscriber without `dueBy`. Reads only the ones due: the index is sorted by due instant.
+   */
+  listDue(dueBy?: Date): AsyncIterable<ScheduledDigest>;
+  /**
+   * Files the subscriber under their `next` digest (out of the index when undefined), unless their
+   * preferences changed since the run read them due at `due`.
+   */
+  reschedule(subscriberId: string, due: Date, next: Date | undefined): Promise<void>;
+  /**
+   * Files subscribers still in the index's old form (by id, not due instant) under their next digest after
+   * `at`; returns how many. A no-op once none are left.
+   */
+  refileLegacy(at: Date): Promise<number>;
+  /**
+   * Atomically moves the oldest `limit` stories held for `periods` into one queued digest delivery, leaving
+   * out (and deleting) those the subscriber already got in an alert or an earlier digest and those of
+   * inactive topics; undefined when nothing new is held or the key's digest already exists.
+   */
+  queueDigest(request: DigestRequest, at: Date): Promise<DigestDelivery | undefined>;
 }
 
 export interface DeliveryRecord {

@@ -1,4 +1,4 @@
-import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { makeDynamoDigestStore } from '../adapters/dynamo/digest-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { logger } from '../log';
 import { makeQueueDigests } from '../use-cases/queue-digests';
@@ -13,7 +13,7 @@ export const queueDigests = once(() => {
   const { db, tableName } = table();
   return makeQueueDigests({
     subscribers: makeDynamoSubscriberStore(db, tableName),
-    deliveries: makeDynamoDeliveryStore(db, tableName),
+    digests: makeDynamoDigestStore(db, tableName),
     clock: systemClock,
     log: {
       failed: (subscriberId, error) =>

@@ -1,4 +1,4 @@
-import type { Clock, DeliveryStore, DigestRequest, ScheduledDigest, SubscriberStore } from '../ports';
+import type { Clock, DigestRequest, DigestStore, ScheduledDigest, SubscriberStore } from '../ports';
 import { MAX_DIGEST_ITEMS } from '../subscriptions/digest-contents';
 import {
   digestPeriodsOf,
@@ -47,8 +47,8 @@ type Outcome = 'queued' | 'nothingNew' | 'late' | 'paused';
  * delivery's stream record.
  */
 export function makeQueueDigests(deps: {
-  subscribers: SubscriberStore;
-  deliveries: DeliveryStore;
+  subscribers: Pick<SubscriberStore, 'listTopics'>;
+  digests: DigestStore;
   clock: Clock;
   log: DigestRunLog;
 }) {
@@ -58,7 +58,7 @@ export function makeQueueDigests(deps: {
     const reschedule = () =>
       force
         ? Promise.resolve()
-        : deps.subscribers.rescheduleDigest(subscriber.id, due, nextDigestSlot(subscriber, periods, now)?.at);
+        : deps.digests.reschedule(subscriber.id, due, nextDigestSlot(subscriber, periods, now)?.at);
     const slot = force
       ? { date: localTime(now, subscriber.timezone).date, periods }
       : lastDigestSlot(subscriber, periods, now);
@@ -85,7 +85,7 @@ export function makeQueueDigests(deps: {
       activeTopicIds: new Set(topics.map((topic) => topic.id)),
       limit: MAX_DIGEST_ITEMS,
     };
-    const digest = await deps.deliveries.queueDigest(request, now);
+    const digest = await deps.digests.queueDigest(request, now);
     await reschedule();
     return digest ? 'queued' : 'nothingNew';
   }
@@ -97,8 +97,8 @@ export function makeQueueDigests(deps: {
     const force = options.force === true;
     const counts = { due: 0, queued: 0, nothingNew: 0, late: 0, paused: 0, failed: 0 };
     // Subscribers filed before the index was sorted by due instant get their slot first.
-    await deps.subscribers.refileLegacyDigestIndex(now);
-    for await (const scheduled of deps.subscribers.listDigestSchedules(force ? undefined : now)) {
+    await deps.digests.refileLegacy(now);
+    for await (const scheduled of deps.digests.listDue(force ? undefined : now)) {
       counts.due++;
       try {
         counts[await serve(scheduled, now, force)]++;

@@ -1,6 +1,7 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoBulkSubscriberStore } from '../../lib/adapters/dynamo/bulk-subscriber-store';
+import { makeDynamoDigestStore } from '../../lib/adapters/dynamo/digest-store';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
@@ -144,7 +145,8 @@ describe('creating imported subscribers active', () => {
       ['quokka1', 'daily'],
     ]);
     const digests = [];
-    for await (const { subscriber } of store.listDigestSchedules()) digests.push(subscriber.id);
+    for await (const { subscriber } of makeDynamoDigestStore(table.db, table.tableName).listDue())
+      digests.push(subscriber.id);
     expect(digests).toContain('imported');
     expect(await store.topicsVersion()).toBe(version);
     await store.announceTopicChanges();

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
+import { makeDynamoDigestStore } from '../../lib/adapters/dynamo/digest-store';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { guardTable, type TableClient } from '../../lib/adapters/dynamo/table-guard';
@@ -39,6 +40,7 @@ beforeEach(async () => {
 const stores = (db: TableClient = table.db) => ({
   subscribers: makeDynamoSubscriberStore(db, tableName),
   deliveries: makeDynamoDeliveryStore(db, tableName),
+  digests: makeDynamoDigestStore(db, tableName),
 });
 
 /** The digest job as the digest function composes it: held to its manifest's table access. */

@@ -1,24 +1,12 @@
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Delivery, DeliveryRecord, DeliveryStore, DigestDelivery, DigestEntry } from '../../ports';
-import { parseHeldMatch, planDigest } from '../../subscriptions/digest-contents';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Delivery, DeliveryRecord, DeliveryStore, DigestEntry } from '../../ports';
 import { ignoreConditionFailure } from './errors';
 import { keys } from './keys';
-import { batchGetAll, queryAll } from './paginate';
+import { queryAll } from './paginate';
 import type { TableClient } from './table-guard';
 
-/**
- * How long a month's record of digested articles is kept: past the next month, the longest a later digest
- * (a weekly one early in a month) looks back.
- */
-const DIGESTED_TTL_SECONDS = 70 * 24 * 3600;
-/** A transaction takes 100 actions: the delivery, the digested-articles record, and this many deletes. */
-const DELETES_PER_DIGEST = 98;
-
-const monthOf = (at: Date) => at.toISOString().slice(0, 7);
-const monthBefore = (at: Date) => monthOf(new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1)));
-
 /** A new ledger entry; its INSERT on the stream is what the send function picks up. */
-function queuedDelivery(delivery: Delivery, at: Date) {
+export function queuedDelivery(delivery: Delivery, at: Date) {
   return {
     ...keys.delivery(delivery.subscriberId, delivery.key),
     entity: 'delivery',
@@ -80,99 +68,6 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
           }),
         ),
       );
-    },
-
-    async queueDigest(request, at) {
-      const { subscriberId } = request;
-      const held = [];
-      for (const period of request.periods) {
-        const items = queryAll(db, {
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': keys.profile(subscriberId).pk,
-            ':prefix': keys.pendingDigestPrefix(period),
-          },
-          ConsistentRead: true,
-        });
-        for await (const item of items) held.push(parseHeldMatch(item));
-      }
-      if (held.length === 0) return undefined;
-      // What the subscriber already got: an alert's ledger entry per story, and the stories of this and last
-      // month's digests. One batch read, however many digests came before.
-      const articleIds = [...new Set(held.map((match) => match.articleId))];
-      const digested = [monthOf(at), monthBefore(at)].map((month) =>
-        keys.digestedArticles(subscriberId, month),
-      );
-      const found = await batchGetAll(db, tableName, [
-        ...digested,
-        ...articleIds.map((id) => keys.delivery(subscriberId, `ALERT#${id}`)),
-      ]);
-      const alreadySent = new Set<string>();
-      for (const item of found) {
-        if (item.articleIds instanceof Set) for (const id of item.articleIds) alreadySent.add(String(id));
-        else if (typeof item.articleId === 'string') alreadySent.add(item.articleId);
-      }
-      const plan = planDigest(held, {
-        activeTopicIds: request.activeTopicIds,
-        alreadySent,
-        limit: request.limit,
-        maxDeletes: DELETES_PER_DIGEST,
-      });
-      const deletes = (refs: readonly string[], condition: boolean) =>
-        refs.map((sk) => ({
-          Delete: {
-            TableName: tableName,
-            Key: { pk: keys.profile(subscriberId).pk, sk },
-            ...(condition && { ConditionExpression: 'attribute_exists(pk)' }),
-          },
-        }));
-      if (plan.entries.length === 0) {
-        if (plan.dropped.length > 0)
-          await db.send(new TransactWriteCommand({ TransactItems: deletes(plan.dropped, false) }));
-        return undefined;
-      }
-      const delivery: DigestDelivery = {
-        kind: 'digest',
-        subscriberId,
-        key: request.key,
-        period: request.period,
-        periodKey: request.periodKey,
-        entries: plan.entries,
-        ...(plan.remaining > 0 && { remaining: plan.remaining }),
-      };
-      // One transaction moves the held matches into the delivery and records its stories: none is lost,
-      // none is sent twice, a later digest knows them.
-      const moved = await ignoreConditionFailure(
-        db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: queuedDelivery(delivery, at),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.digestedArticles(subscriberId, monthOf(at)),
-                  UpdateExpression: 'ADD articleIds :ids SET entity = :entity, expiresAt = :until',
-                  ExpressionAttributeValues: {
-                    ':ids': new Set(plan.entries.map((entry) => entry.articleId)),
-                    ':entity': 'digested',
-                    ':until': Math.floor(at.getTime() / 1000) + DIGESTED_TTL_SECONDS,
-                  },
-                },
-              },
-              ...deletes(plan.taken, true),
-              ...deletes(plan.dropped, false),
-            ],
-          }),
-        ),
-      );
-      return moved ? delivery : undefined;
     },
 
     claim(subscriberId, key, at, staleBefore) {

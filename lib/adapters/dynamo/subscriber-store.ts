@@ -20,7 +20,7 @@ import { sameQuery } from '../../subscriptions/topic-set';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll } from './paginate';
-import { makeDynamoSubscriberReader, toSubscriber, withoutKeys } from './subscriber-reader';
+import { makeDynamoSubscriberReader, withoutKeys } from './subscriber-reader';
 
 export { toSubscriber } from './subscriber-reader';
 
@@ -83,12 +83,6 @@ export function digestDueIndex(
   const slot = nextDigestSlot(subscriber, digestPeriodsOf(topics), new Date(at.getTime() - DUE_GRACE_MS));
   return slot && keys.digestDue(subscriber.id, slot.at);
 }
-
-/**
- * Where digest subscribers were filed before the index was sorted by due instant (`DIGESTS#<shard>`, by
- * id). The digest run refiles whoever is still there; remove once no deployed table has any.
- */
-const LEGACY_DIGEST_SHARD = (shard: number) => `DIGESTS#${shard}`;
 
 /** The profile update that files the subscriber under `index`, or takes them out of the digest index. */
 const digestIndexUpdate = (index: ReturnType<typeof digestDueIndex>) =>
@@ -771,77 +765,6 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         new GetCommand({ TableName: tableName, Key: keys.topicsVersion(), ConsistentRead: true }),
       );
       return typeof Item?.version === 'number' ? Item.version : 0;
-    },
-
-    async *listDigestSchedules(dueBy) {
-      for (let shard = 0; shard < SHARDS; shard++) {
-        const items = queryAll(db, {
-          TableName: tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: dueBy ? 'gsi1pk = :pk AND gsi1sk <= :until' : 'gsi1pk = :pk',
-          ExpressionAttributeValues: {
-            ':pk': keys.digestDueShard(shard),
-            // Every subscriber id sorts before U+FFFF: all those due at `dueBy` itself are included.
-            ...(dueBy && { ':until': `${dueBy.toISOString()}#\uffff` }),
-          },
-        });
-        for await (const item of items) {
-          yield { subscriber: toSubscriber(item), due: new Date(String(item.gsi1sk).split('#')[0] ?? '') };
-        }
-      }
-    },
-
-    async refileLegacyDigestIndex(at) {
-      let refiled = 0;
-      for (let shard = 0; shard < SHARDS; shard++) {
-        const items = queryAll(db, {
-          TableName: tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': LEGACY_DIGEST_SHARD(shard) },
-        });
-        for await (const item of items) {
-          const subscriber = toSubscriber(item);
-          const topics = (await store.listTopics(subscriber.id)).filter((t) => t.status === 'active');
-          const index = digestDueIndex(subscriber, topics, at);
-          await ignoreConditionFailure(
-            db.send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: keys.profile(subscriber.id),
-                UpdateExpression: index ? 'SET gsi1pk = :gpk, gsi1sk = :gsk' : 'REMOVE gsi1pk, gsi1sk',
-                // Only if still filed the old way: a preference change meanwhile has refiled it already.
-                ConditionExpression: 'gsi1pk = :legacy',
-                ExpressionAttributeValues: {
-                  ':legacy': LEGACY_DIGEST_SHARD(shard),
-                  ...(index && { ':gpk': index.gsi1pk, ':gsk': index.gsi1sk }),
-                },
-              }),
-            ),
-          );
-          refiled++;
-        }
-      }
-      return refiled;
-    },
-
-    async rescheduleDigest(subscriberId, due, next) {
-      const index = next && keys.digestDue(subscriberId, next);
-      // Only from the slot the run served: a preference change meanwhile has filed the subscriber anew.
-      await ignoreConditionFailure(
-        db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.profile(subscriberId),
-            UpdateExpression: index ? 'SET gsi1pk = :gpk, gsi1sk = :gsk' : 'REMOVE gsi1pk, gsi1sk',
-            ConditionExpression: 'gsi1sk = :was',
-            ExpressionAttributeValues: {
-              ':was': keys.digestDue(subscriberId, due).gsi1sk,
-              ...(index && { ':gpk': index.gsi1pk, ':gsk': index.gsi1sk }),
-            },
-          }),
-        ),
-      );
     },
   };
 
