@@ -25,6 +25,8 @@ export interface HeldMatch {
   readonly articleId: string;
   readonly heldAt: string;
   readonly topics: readonly MatchedTopic[];
+  /** It carries an expiry: held before held matches stopped expiring, or of a topic since removed. */
+  readonly expires?: boolean;
 }
 
 /** A held match whose stored shape no digest can list. Named so a digest run can report whose it was. */
@@ -58,7 +60,14 @@ export function parseHeldMatch(item: Record<string, unknown>): HeldMatch {
       ...(isString(query) && { query }),
     } as unknown as MatchedTopic;
   });
-  return { ref, period, articleId: item.articleId, heldAt: isString(item.heldAt) ? item.heldAt : '', topics };
+  return {
+    ref,
+    period,
+    articleId: item.articleId,
+    heldAt: isString(item.heldAt) ? item.heldAt : '',
+    topics,
+    ...(item.expiresAt !== undefined && { expires: true }),
+  };
 }
 
 /** What queueing one digest does with the held matches. */
@@ -71,6 +80,11 @@ export interface DigestPlan {
   readonly dropped: readonly string[];
   /** Stories left for the next digest. */
   readonly remaining: number;
+  /**
+   * Held matches left for the next digest that still carry an expiry (held before held matches stopped
+   * expiring): the adapter removes it, so TTL cannot drop a carried story.
+   */
+  readonly unexpire: readonly string[];
 }
 
 /** An entry's topics as the delivery stores them: ids, bounded matched words, a bounded query if any. */
@@ -104,15 +118,17 @@ export function planDigest(
     readonly maxDeletes: number;
   },
 ): DigestPlan {
-  type Story = { heldAt: string; refs: string[]; topics: Map<string, MatchedTopic> };
+  type Story = { heldAt: string; refs: string[]; expiring: string[]; topics: Map<string, MatchedTopic> };
   const stories = new Map<string, Story>();
   for (const match of held) {
     const story: Story = stories.get(match.articleId) ?? {
       heldAt: match.heldAt,
       refs: [],
+      expiring: [],
       topics: new Map(),
     };
     story.refs.push(match.ref);
+    if (match.expires) story.expiring.push(match.ref);
     if (match.heldAt < story.heldAt) story.heldAt = match.heldAt;
     for (const topic of match.topics) {
       if (!options.activeTopicIds.has(topic.topicId)) continue;
@@ -125,7 +141,13 @@ export function planDigest(
     stories.set(match.articleId, story);
   }
   const dropped: string[] = [];
-  const candidates: { articleId: string; heldAt: string; refs: string[]; topics: MatchedTopic[] }[] = [];
+  const candidates: {
+    articleId: string;
+    heldAt: string;
+    refs: string[];
+    expiring: string[];
+    topics: MatchedTopic[];
+  }[] = [];
   for (const [articleId, story] of stories) {
     if (story.topics.size === 0 || options.alreadySent.has(articleId)) dropped.push(...story.refs);
     else
@@ -133,6 +155,7 @@ export function planDigest(
         articleId,
         heldAt: story.heldAt,
         refs: story.refs,
+        expiring: story.expiring,
         topics: [...story.topics.values()],
       });
   }
@@ -151,5 +174,6 @@ export function planDigest(
     taken,
     dropped: dropped.slice(0, room),
     remaining: candidates.length - entries.length,
+    unexpire: candidates.slice(entries.length).flatMap((story) => story.expiring),
   };
 }

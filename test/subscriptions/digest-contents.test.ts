@@ -62,6 +62,18 @@ describe('what one digest lists', () => {
     expect(plan.entries).toHaveLength(MAX_DIGEST_ITEMS);
     expect(plan.entries[0]?.articleId).toBe('s59');
     expect(plan.remaining).toBe(10);
+    expect(plan.unexpire).toEqual([]);
+    // A carried story held with an expiry (before held matches stopped expiring) is to lose it.
+    const legacy = planDigest(
+      matches.map((m) => ({ ...m, expires: true })),
+      everything,
+    );
+    expect([...legacy.unexpire].sort()).toEqual(
+      matches
+        .slice(0, 10)
+        .map((m) => m.ref)
+        .sort(),
+    );
     // Two held items a story: room for 49 stories in 98 deletes.
     const doubled = matches.flatMap((m) => [
       m,

@@ -273,8 +273,18 @@ describe('queueing digests at the subscriber’s local hour', () => {
     const held = await partition(id, 'PENDING#');
     // No expiry while held: a carried story is never lost to TTL.
     expect(held.filter((item) => item.expiresAt !== undefined)).toEqual([]);
+    // One held before held matches stopped expiring: carried, it loses its expiry.
+    await table.db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.pendingDigestItem(id, 'daily', 'story-00'),
+        UpdateExpression: 'SET expiresAt = :soon',
+        ExpressionAttributeValues: { ':soon': 1_800_000_000 },
+      }),
+    );
     const { run } = digestJob();
     await run({ at: new Date('2026-11-28T07:00:00Z') });
+    expect((await partition(id, 'PENDING#daily#story-00'))[0]).not.toHaveProperty('expiresAt');
     const [first] = await digestsOf(id);
     expect(first?.entries).toHaveLength(50);
     expect(first?.remaining).toBe(3);

@@ -27,11 +27,29 @@ const DIGESTED_TTL_SECONDS = 70 * 24 * 3600;
 /** A transaction takes 100 actions: the delivery, the digested-articles record, and this many deletes. */
 const DELETES_PER_DIGEST = 98;
 
+/** Bounds the extra writes of one digest; a later digest unexpires the rest, long before they expire. */
+const MAX_UNEXPIRED_PER_DIGEST = 50;
+
 const monthOf = (at: Date) => at.toISOString().slice(0, 7);
 const monthBefore = (at: Date) => monthOf(new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1)));
 
 export function makeDynamoDigestStore(db: TableClient, tableName: string): DigestStore {
   const { topicsOf } = subscriberItems(db, tableName);
+  /** Carried stories lose the expiry they were held with before held matches stopped expiring. */
+  const unexpire = async (subscriberId: string, refs: readonly string[]) => {
+    for (const sk of refs.slice(0, MAX_UNEXPIRED_PER_DIGEST)) {
+      await ignoreConditionFailure(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: keys.profile(subscriberId).pk, sk },
+            UpdateExpression: 'REMOVE expiresAt',
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        ),
+      );
+    }
+  };
   return {
     async *listDue(dueBy) {
       for (let shard = 0; shard < SHARDS; shard++) {
@@ -195,6 +213,7 @@ export function makeDynamoDigestStore(db: TableClient, tableName: string): Diges
           }),
         ),
       );
+      if (moved) await unexpire(subscriberId, plan.unexpire);
       return moved ? delivery : undefined;
     },
   };
