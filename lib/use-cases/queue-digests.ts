@@ -96,8 +96,11 @@ export function makeQueueDigests(deps: {
     const now = options.at ?? deps.clock.now();
     const force = options.force === true;
     const counts = { due: 0, queued: 0, nothingNew: 0, late: 0, paused: 0, failed: 0 };
-    // Subscribers filed before the index was sorted by due instant get their slot first.
-    await deps.digests.refileLegacy(now);
+    // Subscribers filed before the index was sorted by due instant get their slot first; a failure there
+    // is reported and tried again next run, and keeps nobody already filed from their digest.
+    await deps.digests
+      .refileLegacy(now)
+      .catch((error: unknown) => deps.log.failed('(old digest index)', error));
     for await (const scheduled of deps.digests.listDue(force ? undefined : now)) {
       counts.due++;
       try {
