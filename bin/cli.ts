@@ -6,6 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { describeDigestRun } from '../lib/cli/digest-command';
 import { runMatchCommand } from '../lib/cli/match-command';
 import { runExportCommand, runImportCommand } from '../lib/cli/subscribers-command';
 import { cliTable, subscribersCommand } from '../lib/compose/cli';
@@ -16,11 +17,13 @@ import {
   localTokenSecret,
   readLocalSettings,
 } from '../lib/local/local-env';
+import { parseRunInstant } from '../lib/subscriptions/digest-schedule';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const USAGE = `Usage:
-  tidings digest run [--now]                       queue due digests (--now: every daily and weekly subscriber)
+  tidings digest run [--now] [--at ISO-INSTANT]    queue the digests due (--now: every daily and weekly
+                                                   subscriber; --at: as if the clock read that instant)
   tidings match --queries Q.jsonl --articles A.jsonl  print one JSON line per (query, article) match
   tidings subscribers import FILE.csv [--consented] [--errors REPORT.csv]
                                                    import subscribers (pending, each sent a confirmation
@@ -31,7 +34,18 @@ const startTheStack = (endpoint: string) =>
   `Nothing answers at ${endpoint}: start the local stack first with "npm start".`;
 
 async function digestRun(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { now: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { now: { type: 'boolean', default: false }, at: { type: 'string' } },
+  });
+  if (values.at !== undefined) {
+    try {
+      parseRunInstant(values.at);
+    } catch (error) {
+      console.error(`--at: ${(error as Error).message}`);
+      return 2;
+    }
+  }
   const settings = readLocalSettings(process.env, projectRoot);
   const dynamodb = `http://127.0.0.1:${settings.dynamodbPort}`;
   const env = functionEnvironment(
@@ -40,7 +54,9 @@ async function digestRun(argv: string[]): Promise<number> {
     localTokenSecret(process.env, settings.dataDir),
     localSuppressionSalt(process.env, settings.dataDir),
   );
-  Object.assign(process.env, env);
+  // The function's JSON log is for CloudWatch: here only its warnings and errors show, on stderr, and the
+  // summary below is what the operator reads.
+  Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
   try {
     await fetch(dynamodb, { method: 'POST' });
   } catch {
@@ -48,11 +64,9 @@ async function digestRun(argv: string[]): Promise<number> {
     return 1;
   }
   const { handler } = await import('../functions/digest');
-  const result = await handler({ force: values.now });
-  console.log(
-    `Queued ${result.queued} digest${result.queued === 1 ? '' : 's'}; the running stack sends them.`,
-  );
-  return 0;
+  const summary = await handler({ force: values.now, ...(values.at !== undefined && { at: values.at }) });
+  console.log(describeDigestRun(summary));
+  return summary.failed > 0 ? 1 : 0;
 }
 
 async function match(argv: string[]): Promise<number> {

@@ -274,8 +274,12 @@ export const functions = {
     secrets: [],
     mail: 'none',
     table: {
+      // The due subscribers' profiles, topics, held matches, alert ledger entries and digested articles;
+      // the digest delivery (a create), the digested-articles record and the next slot on the profile (its
+      // updates), and the held matches it takes (its deletes). All under `SUB#<id>`.
       read: ['subscriber'],
       create: ['subscriber'],
+      update: ['subscriber'],
       delete: ['subscriber'],
       transact: true,
       index: ['digestSubscribers'],

@@ -148,7 +148,12 @@ export interface SubscriberStore {
   /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
   topicChangesSince(since: string): AsyncIterable<TopicChange>;
   topicsVersion(): Promise<number>;
-  listDigestSubscribers(): AsyncIterable<Subscriber>;
+}
+
+/** A digest subscriber as the digest index lists them: the profile, and when their next digest is due. */
+export interface ScheduledDigest {
+  readonly subscriber: Subscriber;
+  readonly due: Date;
 }
 
 /** A subscriber as an export lists them: the profile and its active topics. */
@@ -271,6 +276,23 @@ export interface DigestDelivery {
   readonly period: DigestPeriod;
   readonly periodKey: string;
   readonly entries: readonly DigestEntry[];
+  /** Stories held for the subscriber that did not fit (see `MAX_DIGEST_ITEMS`): they wait for the next one. */
+  readonly remaining?: number;
+}
+
+/** One digest to queue: which held matches it collects and under which ledger key. */
+export interface DigestRequest {
+  readonly subscriberId: string;
+  /** The ledger key: one per scheduled slot, or per forced run, so each happens once. */
+  readonly key: string;
+  /** What the email calls it: the longest period in it, and its day or ISO week. */
+  readonly period: DigestPeriod;
+  readonly periodKey: string;
+  /** The periods whose held matches it collects: every digest due in this slot, merged into one email. */
+  readonly periods: readonly DigestPeriod[];
+  /** The subscriber's active topics: a match held for none of them is dropped, never sent. */
+  readonly activeTopicIds: ReadonlySet<string>;
+  readonly limit: number;
 }
 
 /** The double opt-in email of one subscription request, sent through the same ledger as every mail. */
@@ -301,17 +323,6 @@ export interface DeliveryStore {
   /** Holds a digest match until the subscriber's next digest; idempotent per article and period. */
   holdForDigest(subscriberId: string, period: DigestPeriod, entry: DigestEntry, at: Date): Promise<void>;
   /**
-   * Atomically moves up to `limit` held matches into one queued digest delivery for `periodKey`;
-   * undefined when nothing is held or that period's digest already exists.
-   */
-  queueDigest(
-    subscriberId: string,
-    period: DigestPeriod,
-    periodKey: string,
-    limit: number,
-    at: Date,
-  ): Promise<DigestDelivery | undefined>;
-  /**
    * Moves a queued delivery to 'sending'; false when another worker holds it. A 'sending' claim taken before
    * `staleBefore` belongs to a worker that died mid-send and may be taken over.
    */
@@ -322,6 +333,31 @@ export interface DeliveryStore {
   release(subscriberId: string, key: string, error: string): Promise<void>;
   /** The subscriber's send log: every delivery with its status, times and provider message id. */
   history(subscriberId: string): Promise<DeliveryRecord[]>;
+}
+
+/** What the digest run needs beyond topics: the digest index, and turning held matches into digests. */
+export interface DigestStore {
+  /**
+   * Digest subscribers whose next digest is due at or before `dueBy`, with when it was due; every digest
+   * subscriber without `dueBy`. Reads only the ones due: the index is sorted by due instant.
+   */
+  listDue(dueBy?: Date): AsyncIterable<ScheduledDigest>;
+  /**
+   * Files the subscriber under their `next` digest (out of the index when undefined), unless their
+   * preferences changed since the run read them due at `due`.
+   */
+  reschedule(subscriberId: string, due: Date, next: Date | undefined): Promise<void>;
+  /**
+   * Files subscribers still in the index's old form (by id, not due instant) under their next digest after
+   * `at`; returns how many. A no-op once none are left.
+   */
+  refileLegacy(at: Date): Promise<number>;
+  /**
+   * Atomically moves the oldest `limit` stories held for `periods` into one queued digest delivery, leaving
+   * out (and deleting) those the subscriber already got in an alert or an earlier digest and those of
+   * inactive topics; undefined when nothing new is held or the key's digest already exists.
+   */
+  queueDigest(request: DigestRequest, at: Date): Promise<DigestDelivery | undefined>;
 }
 
 export interface DeliveryRecord {

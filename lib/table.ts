@@ -7,7 +7,8 @@ export const tableSchema = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  /** One overloaded GSI: articles by day, active topics by shard, digest subscribers by shard. */
+  /** One overloaded GSI: articles by day, active topics by shard, digest subscribers by
+   * shard and next due instant. */
   indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
 } as const;
 
@@ -33,7 +34,11 @@ export const itemFamilies = {
 export const indexFamilies = {
   articlesByDay: ['DAY#*'],
   topics: ['TOPICS#*', 'RETIRED#*'],
-  digestSubscribers: ['DIGESTS#*'],
+  /**
+   * Digest subscribers by shard, sorted by when their next digest is due (`DIGESTS#*`: the old form, by id,
+   * which the digest run refiles).
+   */
+  digestSubscribers: ['DUE#*', 'DIGESTS#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ItemFamily = keyof typeof itemFamilies;

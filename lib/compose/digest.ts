@@ -1,5 +1,6 @@
-import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { makeDynamoDigestStore } from '../adapters/dynamo/digest-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { logger } from '../log';
 import { makeQueueDigests } from '../use-cases/queue-digests';
 import { once } from './once';
 import { systemClock } from './runtime';
@@ -12,7 +13,14 @@ export const queueDigests = once(() => {
   const { db, tableName } = table();
   return makeQueueDigests({
     subscribers: makeDynamoSubscriberStore(db, tableName),
-    deliveries: makeDynamoDeliveryStore(db, tableName),
+    digests: makeDynamoDigestStore(db, tableName),
     clock: systemClock,
+    log: {
+      failed: (subscriberId, error) =>
+        logger.error('Digest failed; the run goes on', {
+          subscriberId,
+          error: error instanceof Error ? error : String(error),
+        }),
+    },
   });
 });

@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors';
 import { DEFAULT_DIGEST_WEEKDAY, type DigestPeriod, type Subscriber, WEEKDAYS } from './model';
 
 interface LocalTime {
@@ -38,23 +39,149 @@ export function isoWeek(date: string): string {
   return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function wallFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** What the zone's clocks read at `at`, as milliseconds of a UTC date with the same fields. */
+function wallClock(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    wallFormat(timeZone)
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+  const fields = Date.UTC(
+    parts.year ?? 0,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
+  return fields + (((at % 1000) + 1000) % 1000);
+}
+
+const DAY_MS = 86_400_000;
+
 /**
- * The period key of the digest due now for this subscriber, or undefined when none is due. With `force`
- * (operators running digests by hand) every period is due.
+ * The instant a local wall time (`date` at `hour`:00) happens in `timeZone`. On a fall-back day, when that
+ * time happens twice, the first; on a spring-forward day, when it does not happen at all, the moment the
+ * clocks jump (the next valid local time: 03:00 for a 02:00 that London skips, 02:30 on Lord Howe).
  */
-export function duePeriodKey(
-  subscriber: Pick<Subscriber, 'timezone' | 'digestHour' | 'digestWeekday'>,
-  period: DigestPeriod,
+export function localSlot(date: string, hour: number, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(year, month - 1, day, hour);
+  // The offsets in force a day either side: a zone changes its clocks at most once in between.
+  const offsets = [...new Set([wall - DAY_MS, wall, wall + DAY_MS].map((t) => wallClock(t, timeZone) - t))];
+  const exact = offsets.map((o) => wall - o).filter((t) => wallClock(t, timeZone) === wall);
+  if (exact.length > 0) return new Date(Math.min(...exact));
+  // A gap: the first instant whose local time is at or past the slot is when the clocks jump.
+  let lo = wall - Math.max(...offsets);
+  let hi = wall - Math.min(...offsets);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (wallClock(mid, timeZone) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return new Date(hi);
+}
+
+type DigestSchedule = Pick<Subscriber, 'timezone' | 'digestHour' | 'digestWeekday'>;
+
+const addDays = (date: string, days: number) =>
+  new Date(new Date(`${date}T00:00:00Z`).getTime() + days * DAY_MS).toISOString().slice(0, 10);
+
+/** The digests a slot on this local date sends: daily ones every day, weekly ones on the chosen weekday. */
+export function periodsOn(
+  schedule: DigestSchedule,
+  periods: readonly DigestPeriod[],
+  date: string,
+): DigestPeriod[] {
+  const weekday = WEEKDAYS.indexOf(schedule.digestWeekday ?? DEFAULT_DIGEST_WEEKDAY);
+  const onWeekday = new Date(`${date}T00:00:00Z`).getUTCDay() === weekday;
+  return periods.filter((period) => period === 'daily' || onWeekday);
+}
+
+/** Digest slots around `at`, in order: local dates from two days before to nine after. */
+function* slotsAround(
+  schedule: DigestSchedule,
+  periods: readonly DigestPeriod[],
   at: Date,
-  force = false,
-): string | undefined {
-  const local = localTime(at, subscriber.timezone);
-  const key = period === 'daily' ? local.date : isoWeek(local.date);
-  if (force) return key;
-  if (local.hour !== subscriber.digestHour) return undefined;
-  const weekday = WEEKDAYS.indexOf(subscriber.digestWeekday ?? DEFAULT_DIGEST_WEEKDAY);
-  if (period === 'weekly' && local.weekday !== weekday) return undefined;
-  return key;
+  reverse: boolean,
+) {
+  const today = localTime(at, schedule.timezone).date;
+  const offsets = Array.from({ length: 12 }, (_, i) => i - 2);
+  for (const days of reverse ? offsets.reverse() : offsets) {
+    const date = addDays(today, days);
+    const due = periodsOn(schedule, periods, date);
+    if (due.length > 0)
+      yield { date, at: localSlot(date, schedule.digestHour, schedule.timezone), periods: due };
+  }
+}
+
+/** One digest slot: the local date, the instant it is due and the digests it sends. */
+export interface DigestSlot {
+  readonly date: string;
+  readonly at: Date;
+  readonly periods: readonly DigestPeriod[];
+}
+
+/**
+ * The first digest slot strictly after `after`, for a subscriber with digests of `periods`; undefined
+ * without any. Strictly after: the slot just served is never due again, even when a fall-back day repeats
+ * its hour.
+ */
+export function nextDigestSlot(
+  schedule: DigestSchedule,
+  periods: readonly DigestPeriod[],
+  after: Date,
+): DigestSlot | undefined {
+  for (const slot of slotsAround(schedule, periods, after, false)) {
+    if (slot.at.getTime() > after.getTime()) return slot;
+  }
+  return undefined;
+}
+
+/** The latest digest slot at or before `at`: the one a late run catches up on, however many it missed. */
+export function lastDigestSlot(
+  schedule: DigestSchedule,
+  periods: readonly DigestPeriod[],
+  at: Date,
+): DigestSlot | undefined {
+  for (const slot of slotsAround(schedule, periods, at, true)) {
+    if (slot.at.getTime() <= at.getTime()) return slot;
+  }
+  return undefined;
+}
+
+/** The digest periods a set of topics asks for, daily first. */
+export function digestPeriodsOf(topics: readonly { readonly frequency: string }[]): DigestPeriod[] {
+  return (['daily', 'weekly'] as const).filter((period) => topics.some((t) => t.frequency === period));
+}
+
+/** The period key a slot's digest is filed under: the local day, or its ISO week for a weekly one. */
+export function slotPeriodKey(slot: Pick<DigestSlot, 'date' | 'periods'>): {
+  period: DigestPeriod;
+  periodKey: string;
+} {
+  return slot.periods.includes('weekly')
+    ? { period: 'weekly', periodKey: isoWeek(slot.date) }
+    : { period: 'daily', periodKey: slot.date };
 }
 
 const formatDay = (d: Date, withYear: boolean) =>
@@ -76,4 +203,22 @@ export function periodLabel(period: DigestPeriod, key: string): string {
   );
   const sunday = new Date(monday.getTime() + 6 * 86_400_000);
   return `${formatDay(monday, false)} – ${formatDay(sunday, true)}`;
+}
+
+/** An instant the way an operator writes one: a date and time with its zone (`Z` or `+01:00`). */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * The instant a digest run takes as now (`tidings digest run --at`). Only a full ISO-8601 instant with its
+ * zone: "2026-12-01 07:00" would mean a different moment on every machine.
+ */
+export function parseRunInstant(text: string): Date {
+  const at = new Date(text);
+  if (!ISO_INSTANT.test(text) || Number.isNaN(at.getTime())) {
+    throw new ValidationError(
+      'invalid_instant',
+      `"${text}" is not an ISO-8601 instant with its zone; write it like 2026-12-01T07:00:00Z or 2026-12-01T08:00:00+01:00.`,
+    );
+  }
+  return at;
 }

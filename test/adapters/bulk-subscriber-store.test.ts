@@ -1,6 +1,7 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoBulkSubscriberStore } from '../../lib/adapters/dynamo/bulk-subscriber-store';
+import { makeDynamoDigestStore } from '../../lib/adapters/dynamo/digest-store';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
@@ -119,7 +120,9 @@ describe('creating imported subscribers active', () => {
       timezone: 'Asia/Tokyo',
       digestHour: 18,
       digestWeekday: 'friday',
-      ...keys.digestIndex('imported'),
+      // Filed under the next 18:00 in Tokyo after the import: 09:00 UTC.
+      gsi1pk: keys.digestDue('imported', at).gsi1pk,
+      gsi1sk: expect.stringMatching(/^\d{4}-\d\d-\d\dT09:00:00\.000Z#imported$/),
     });
     expect(profile).not.toHaveProperty('expiresAt');
     expect(await claimOf('imported@example.com')).toMatchObject({ subscriberId: 'imported' });
@@ -142,7 +145,8 @@ describe('creating imported subscribers active', () => {
       ['quokka1', 'daily'],
     ]);
     const digests = [];
-    for await (const subscriber of store.listDigestSubscribers()) digests.push(subscriber.id);
+    for await (const { subscriber } of makeDynamoDigestStore(table.db, table.tableName).listDue())
+      digests.push(subscriber.id);
     expect(digests).toContain('imported');
     expect(await store.topicsVersion()).toBe(version);
     await store.announceTopicChanges();

@@ -246,8 +246,8 @@ describe('item and index families', () => {
       keys.topicShard('TOPICS', 1),
       keys.topicShard('RETIRED', 7),
       keys.topicIndex('TOPICS', 's', 't', 'now').gsi1pk,
-      keys.digestShard(2),
-      keys.digestIndex('s').gsi1pk,
+      keys.digestDueShard(2),
+      keys.digestDue('s', new Date()).gsi1pk,
     ];
     for (const key of indexKeys) expect(familiesOf(indexFamilies, key), key).toHaveLength(1);
     expect(familiesOf(itemFamilies, 'METADATA')).toEqual([]);

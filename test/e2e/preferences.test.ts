@@ -162,9 +162,12 @@ describe('the preference centre, reached from an alert', () => {
       ['echidna -zoo', 'weekly'],
     ]);
     expect((await topicsOf('inactive')).map((t) => t.query)).toEqual(['echidna', 'platypus']);
-    // A weekly topic puts the subscriber in the digest schedule's index.
+    // A weekly topic puts the subscriber in the digest schedule's index, under their next weekly digest.
     const profile = (await stack.items()).find((i) => i.pk === `SUB#${subscriberId}` && i.sk === 'PROFILE');
-    expect(profile?.gsi1pk).toMatch(/^DIGESTS#/);
+    expect(profile?.gsi1pk).toMatch(/^DUE#/);
+    expect(profile?.gsi1sk).toMatch(
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00\\.000Z#${subscriberId}$`),
+    );
 
     const long = await fetch(preferencesUrl, {
       method: 'POST',

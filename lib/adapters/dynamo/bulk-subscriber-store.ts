@@ -7,8 +7,8 @@ import { cancellationReasons } from './errors';
 import { keys, SHARDS } from './keys';
 import { batchGetAll, batchWriteAll } from './paginate';
 import {
+  digestDueIndex,
   lapsed,
-  needsDigestIndex,
   subscriberItems,
   type TransactItem,
   toActiveTopic,
@@ -143,7 +143,7 @@ export function makeDynamoBulkSubscriberStore(db: TableClient, tableName: string
         won.map(({ subscriber, topics }) =>
           profileItem(
             { ...subscriber, status: 'active', confirmedAt: subscriber.createdAt },
-            needsDigestIndex(topics) ? keys.digestIndex(subscriber.id) : {},
+            digestDueIndex(subscriber, topics, at) ?? {},
           ),
         ),
       );

@@ -1,25 +1,15 @@
-import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  Delivery,
-  DeliveryRecord,
-  DeliveryStore,
-  DigestDelivery,
-  DigestEntry,
-  FanOutChunk,
-} from '../../ports';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Delivery, DeliveryRecord, DeliveryStore, DigestEntry, FanOutChunk } from '../../ports';
 import { ignoreConditionFailure } from './errors';
 import { keys } from './keys';
 import { queryPrefix } from './paginate';
 import type { TableClient } from './table-guard';
 
-/** Held digest matches that no digest ever collects (e.g. a subscriber who left) expire after this. */
-const HELD_MATCH_TTL_SECONDS = 35 * 24 * 3600;
-
 /** Fan-out chunks are handled within minutes; a week keeps them for an operator's replay (see the README). */
 const FAN_OUT_TTL_SECONDS = 7 * 24 * 3600;
 
 /** A new ledger entry; its INSERT on the stream is what the send function picks up. */
-function queuedDelivery(delivery: Delivery, at: Date) {
+export function queuedDelivery(delivery: Delivery, at: Date) {
   return {
     ...keys.delivery(delivery.subscriberId, delivery.key),
     entity: 'delivery',
@@ -103,65 +93,18 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
         db.send(
           new PutCommand({
             TableName: tableName,
+            // No expiry: a story carried past a full digest waits for the next one however long that takes;
+            // unsubscribing or removing the topic is what deletes it.
             Item: {
               ...keys.pendingDigestItem(subscriberId, period, entry.articleId),
               entity: 'held-match',
               heldAt: at.toISOString(),
-              expiresAt: Math.floor(at.getTime() / 1000) + HELD_MATCH_TTL_SECONDS,
               ...entry,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
       );
-    },
-
-    async queueDigest(subscriberId, period, periodKey, limit, at) {
-      const { Items = [] } = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': keys.profile(subscriberId).pk,
-            ':prefix': keys.pendingDigestPrefix(period),
-          },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      );
-      if (Items.length === 0) return undefined;
-      const delivery: DigestDelivery = {
-        kind: 'digest',
-        subscriberId,
-        key: `DIGEST#${period}#${periodKey}`,
-        period,
-        periodKey,
-        entries: Items.map((item) => ({ articleId: item.articleId, topics: item.topics }) as DigestEntry),
-      };
-      // One transaction moves the held matches into the delivery: none is lost, none is sent twice.
-      const moved = await ignoreConditionFailure(
-        db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: queuedDelivery(delivery, at),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              ...Items.map((item) => ({
-                Delete: {
-                  TableName: tableName,
-                  Key: { pk: item.pk, sk: item.sk },
-                  ConditionExpression: 'attribute_exists(pk)',
-                },
-              })),
-            ],
-          }),
-        ),
-      );
-      return moved ? delivery : undefined;
     },
 
     claim(subscriberId, key, at, staleBefore) {

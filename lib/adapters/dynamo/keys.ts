@@ -40,10 +40,14 @@ export const keys = {
     gsi1pk: `${state}#${shardOf(subscriberId)}`,
     gsi1sk: `${changedAt}#${subscriberId}#${topicId}`,
   }),
-  digestShard: (shard: number) => `DIGESTS#${shard}`,
-  digestIndex: (subscriberId: string) => ({
-    gsi1pk: `DIGESTS#${shardOf(subscriberId)}`,
-    gsi1sk: subscriberId,
+  /**
+   * Digest subscribers by the instant (UTC) their next digest is due, on the profile: a run reads only the
+   * ones due by now, however many subscribers wait for a later hour.
+   */
+  digestDueShard: (shard: number) => `DUE#${shard}`,
+  digestDue: (subscriberId: string, due: Date) => ({
+    gsi1pk: `DUE#${shardOf(subscriberId)}`,
+    gsi1sk: `${due.toISOString()}#${subscriberId}`,
   }),
   delivery: (subscriberId: string, deliveryKey: string) => ({
     pk: `SUB#${subscriberId}`,
@@ -61,7 +65,15 @@ export const keys = {
     pk: `FANOUT#${articleId}#${planId}#${index}`,
     sk: 'CHUNK',
   }),
-  pendingDigestPrefix: (period: string) => `PENDING#${period}#`,
+  pendingDigestPrefix: (period?: string) => (period ? `PENDING#${period}#` : 'PENDING#'),
+  /**
+   * The articles the subscriber's digests of one month (UTC, `2026-12`) listed, as one string set: what
+   * a later digest checks so it never lists a story again.
+   */
+  digestedArticles: (subscriberId: string, month: string) => ({
+    pk: `SUB#${subscriberId}`,
+    sk: `DIGESTED#${month}`,
+  }),
   /** One consent-ledger line; sorted by time, and unique even for two changes in the same millisecond. */
   consent: (subscriberId: string, at: string, action: string, nonce: string) => ({
     pk: `SUB#${subscriberId}`,

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 
 import type { ActiveTopic, SubscriberStore } from '../../ports';
+import { digestPeriodsOf, nextDigestSlot } from '../../subscriptions/digest-schedule';
 import type {
   ConsentAction,
   ConsentContext,
@@ -19,7 +20,7 @@ import { sameQuery } from '../../subscriptions/topic-set';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
 import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
 import { queryAll, queryPrefix } from './paginate';
-import { makeDynamoSubscriberReader, toSubscriber, withoutKeys } from './subscriber-reader';
+import { makeDynamoSubscriberReader, withoutKeys } from './subscriber-reader';
 
 export { toSubscriber } from './subscriber-reader';
 
@@ -38,6 +39,9 @@ export function toActiveTopic(item: Record<string, unknown>): ActiveTopic {
     frequency: item.frequency as ActiveTopic['frequency'],
   };
 }
+
+/** How long a held digest match of a removed topic or an ended subscription stays before TTL deletes it. */
+const HELD_MATCH_TTL_SECONDS = 7 * 24 * 3600;
 
 /** How long an erased subscriber's retired topics stay as id-only markers: longer than any matcher runs warm. */
 const ERASED_MARKER_TTL_SECONDS = 35 * 24 * 3600;
@@ -59,9 +63,36 @@ const pendingUntil = (from: string | Date) =>
 export const lapsed = (item: Record<string, unknown> | undefined, at: Date) =>
   typeof item?.expiresAt === 'number' && item.expiresAt * 1000 <= at.getTime();
 
-/** Subscribers with a daily or weekly topic are listed in the digest index, which the schedule walks. */
-export const needsDigestIndex = (topics: readonly Pick<Topic, 'frequency'>[]) =>
-  topics.some((topic) => topic.frequency !== 'instant');
+/**
+ * A slot this recent still counts as next: a subscriber who edits their topics at 07:05, before the 07:15
+ * run has served their 07:00 digest, keeps it. Filing a slot already served is harmless: its ledger key
+ * makes a second digest for it impossible.
+ */
+const DUE_GRACE_MS = 30 * 60_000;
+
+/**
+ * Where a subscriber with daily or weekly topics is filed in the digest index: under their next digest
+ * slot after `at` (or one just before it, not yet served). Undefined (out of the index) without digest
+ * topics.
+ */
+export function digestDueIndex(
+  subscriber: Pick<Subscriber, 'id' | 'timezone' | 'digestHour' | 'digestWeekday'>,
+  topics: readonly Pick<Topic, 'frequency'>[],
+  at: Date,
+) {
+  const slot = nextDigestSlot(subscriber, digestPeriodsOf(topics), new Date(at.getTime() - DUE_GRACE_MS));
+  return slot && keys.digestDue(subscriber.id, slot.at);
+}
+
+/** The profile update that files the subscriber under `index`, or takes them out of the digest index. */
+const digestIndexUpdate = (index: ReturnType<typeof digestDueIndex>) =>
+  index
+    ? {
+        set: ['gsi1pk = :gpk', 'gsi1sk = :gsk'],
+        remove: [],
+        values: { ':gpk': index.gsi1pk, ':gsk': index.gsi1sk },
+      }
+    : { set: [], remove: ['gsi1pk', 'gsi1sk'], values: {} };
 
 /**
  * The reads and writes a subscriber's items are made of, shared by this store and the bulk one
@@ -396,7 +427,6 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         activate.push(topic);
       }
       const remaining = [...active.values()].filter((topic) => !replace.includes(topic));
-      const hasDigestTopic = needsDigestIndex([...remaining, ...activate]);
 
       // What the reader chose in this request (time zone, digest hour) is what confirming it activates.
       const { Item: request } = await db.send(
@@ -414,29 +444,38 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
               ':weekday': typeof request.digestWeekday === 'string' ? request.digestWeekday : 'monday',
             }
           : undefined;
+      const digestIndex = digestIndexUpdate(
+        digestDueIndex(
+          settings
+            ? {
+                id: subscriberId,
+                timezone: settings[':tz'],
+                digestHour: settings[':hour'],
+                digestWeekday: settings[':weekday'] as Subscriber['digestWeekday'],
+              }
+            : profile,
+          [...remaining, ...activate],
+          at,
+        ),
+      );
       const set = [
         '#status = :active',
         'confirmedAt = :at',
         ...(settings ? ['#tz = :tz', 'digestHour = :hour', 'digestWeekday = :weekday'] : []),
-        ...(hasDigestTopic ? ['gsi1pk = :gpk', 'gsi1sk = :gsk'] : []),
+        ...digestIndex.set,
       ];
       const profileUpdate: TransactItem = {
         Update: {
           TableName: tableName,
           Key: keys.profile(subscriberId),
-          UpdateExpression: `SET ${set.join(', ')} REMOVE unsubscribedAt, expiresAt`,
+          UpdateExpression: `SET ${set.join(', ')} REMOVE ${['unsubscribedAt', 'expiresAt', ...digestIndex.remove].join(', ')}`,
           // `timezone` is a DynamoDB reserved word.
           ExpressionAttributeNames: { '#status': 'status', ...(settings && { '#tz': 'timezone' }) },
           ExpressionAttributeValues: {
             ':active': 'active',
             ':at': at.toISOString(),
             ...settings,
-            ...(hasDigestTopic
-              ? {
-                  ':gpk': keys.digestIndex(subscriberId).gsi1pk,
-                  ':gsk': keys.digestIndex(subscriberId).gsi1sk,
-                }
-              : {}),
+            ...digestIndex.values,
           },
         },
       };
@@ -525,13 +564,19 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
             ExpressionAttributeValues: { ':status': status, ':was': profile.status, ':at': at.toISOString() },
           },
         };
-        if (alreadyEnded && topicUpdates.length === 0) return false;
+        if (alreadyEnded && topicUpdates.length === 0) {
+          // A retry after a failure past the profile's change finishes clearing the held matches.
+          await expireHeldMatches(subscriberId, new Set(), at);
+          return false;
+        }
         // The profile changes in the first chunk, so mail stops at once however many chunks follow.
         const head = alreadyEnded
           ? []
           : [profileUpdate, consentLine(subscriberId, status, consent, at, ending.detail)];
         try {
           await writeInChunks(head, topicUpdates);
+          // Nothing held for a digest outlives the subscription: a re-subscribed reader starts afresh.
+          await expireHeldMatches(subscriberId, new Set(), at);
           return !alreadyEnded;
         } catch (error) {
           // The profile changed between the read and the write (a confirmation, a concurrent unsubscribe or
@@ -547,19 +592,20 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         (topic) => change.retire.includes(topic.id) && topic.status !== 'inactive',
       );
       const remaining = topics.filter((topic) => topic.status === 'active' && !retiring.includes(topic));
-      const hasDigestTopic = needsDigestIndex([...remaining, ...change.add]);
-      const digest = keys.digestIndex(subscriberId);
-      // The digest index lists exactly the subscribers with a digest topic: the schedule walks only those.
+      const profile = await store.get(subscriberId);
+      // The digest index lists exactly the subscribers with a digest topic, under their next slot. (Without
+      // a profile the update's condition fails, as it did before this read.)
+      const index = profile && digestDueIndex(profile, [...remaining, ...change.add], at);
       const profileUpdate: TransactItem = {
         Update: {
           TableName: tableName,
           Key: keys.profile(subscriberId),
-          UpdateExpression: hasDigestTopic ? 'SET gsi1pk = :gpk, gsi1sk = :gsk' : 'REMOVE gsi1pk, gsi1sk',
+          UpdateExpression: index ? 'SET gsi1pk = :gpk, gsi1sk = :gsk' : 'REMOVE gsi1pk, gsi1sk',
           ConditionExpression: '#status = :active',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':active': 'active',
-            ...(hasDigestTopic && { ':gpk': digest.gsi1pk, ':gsk': digest.gsi1sk }),
+            ...(index && { ':gpk': index.gsi1pk, ':gsk': index.gsi1sk }),
           },
         },
       };
@@ -571,18 +617,29 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
         [profileUpdate, consentLine(subscriberId, 'topics-changed', consent, at, change.detail)],
         [...added, ...retired],
       );
+      // Matches held for a digest leave with their topic: a removed topic's stories are never sent.
+      if (retiring.length > 0)
+        await expireHeldMatches(
+          subscriberId,
+          new Set([...remaining, ...change.add].map((topic) => topic.id)),
+          at,
+        );
     },
 
     async updateSettings(subscriberId, settings, at, consent) {
+      const active = (await store.listTopics(subscriberId)).filter((topic) => topic.status === 'active');
+      // A new hour or zone moves the next digest: it is filed again under the new schedule's next slot.
+      const index = digestIndexUpdate(digestDueIndex({ id: subscriberId, ...settings }, active, at));
       await changeProfile(
         subscriberId,
         {
-          UpdateExpression: 'SET #tz = :tz, digestHour = :hour, digestWeekday = :weekday',
+          UpdateExpression: `SET ${['#tz = :tz', 'digestHour = :hour', 'digestWeekday = :weekday', ...index.set].join(', ')}${index.remove.length > 0 ? ` REMOVE ${index.remove.join(', ')}` : ''}`,
           ExpressionAttributeNames: { '#tz': 'timezone' },
           ExpressionAttributeValues: {
             ':tz': settings.timezone,
             ':hour': settings.digestHour,
             ':weekday': settings.digestWeekday,
+            ...index.values,
           },
         },
         consentLine(
@@ -701,19 +758,52 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       );
       return typeof Item?.version === 'number' ? Item.version : 0;
     },
-
-    async *listDigestSubscribers() {
-      for (let shard = 0; shard < SHARDS; shard++) {
-        const items = queryAll(db, {
-          TableName: tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.digestShard(shard) },
-        });
-        for await (const item of items) yield toSubscriber(item);
-      }
-    },
   };
+
+  /**
+   * Gives the subscriber's held digest matches whose topics are none of `keep` (every one, when empty) an
+   * expiry, so TTL deletes them. Until it does, no digest lists them: a digest takes only the matches of
+   * topics active when it runs, so a removed topic's stories never come back, even after re-subscribing.
+   * An expiry rather than a delete keeps these functions' grants to updates; only the digest and erasure
+   * delete.
+   */
+  async function expireHeldMatches(subscriberId: string, keep: ReadonlySet<string>, at: Date): Promise<void> {
+    const stale: { pk: string; sk: string }[] = [];
+    const items = queryAll(db, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.profile(subscriberId).pk,
+        ':prefix': keys.pendingDigestPrefix(),
+      },
+      ProjectionExpression: 'pk, sk, topics, expiresAt',
+      ConsistentRead: true,
+    });
+    for await (const item of items) {
+      const topics = Array.isArray(item.topics) ? (item.topics as { topicId?: unknown }[]) : [];
+      if (item.expiresAt !== undefined || topics.some((topic) => keep.has(String(topic?.topicId)))) continue;
+      stale.push({ pk: item.pk as string, sk: item.sk as string });
+    }
+    const until = Math.floor(at.getTime() / 1000) + HELD_MATCH_TTL_SECONDS;
+    for (const chunk of chunks(stale, 10)) {
+      await Promise.all(
+        chunk.map((key) =>
+          // Only if it is still there: a digest may have taken it meanwhile, and a stub must not appear.
+          ignoreConditionFailure(
+            db.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: key,
+                UpdateExpression: 'SET expiresAt = :until',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':until': until },
+              }),
+            ),
+          ),
+        ),
+      );
+    }
+  }
 
   /**
    * The first chunk carries `head` (the profile) so it changes with the first topics. Every chunk bumps the
