@@ -263,6 +263,8 @@ export interface DigestDelivery {
   readonly period: DigestPeriod;
   readonly periodKey: string;
   readonly entries: readonly DigestEntry[];
+  /** Held stories not in this digest, carried to the next one; the email says "and N more". */
+  readonly remaining?: number;
 }
 
 /** The double opt-in email of one subscription request, sent through the same ledger as every mail. */
