@@ -10,6 +10,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'match', load: () => import('./match') },
   { name: 'bundles', load: () => import('./bundles') },
   { name: 'import', load: () => import('./import') },
+  { name: 'render', load: () => import('./render') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

@@ -1,4 +1,3 @@
-import Mustache from 'mustache';
 import { alertEmail, confirmEmail, digestEmail } from '../../templates/dist/compiled';
 import { ValidationError } from '../errors';
 import { WEEKDAYS } from '../subscriptions/model';
@@ -24,6 +23,7 @@ import type {
   SubscriberLinks,
 } from './email-data';
 import { escapeHtml } from './escape-html';
+import { fillTemplate } from './fill-template';
 import { formatDate, formatDateTime, formatHour, formatList, formatWeekday, preview } from './format';
 import { highlightTerms, type TextSegment } from './highlight';
 
@@ -88,13 +88,22 @@ const hole = (name: string) => `\u0000${name}\u0000`;
  * same way; `personaliseAlert` then fills in each reader's links.
  */
 export function prepareAlert(data: AlertArticleData): PreparedEmail {
+  const { html, text, subject } = render(inLocale(alertEmail).email, alertView(data));
+  return { subject, html: html.split('\u0000'), text: text.split('\u0000') };
+}
+
+/**
+ * What the alert template is filled with; the reader's links are holes unless given. Exported for the
+ * render bench, which fills the MJML source with the same view to compare against mjml itself.
+ */
+export function alertView(data: AlertArticleData, links?: AlertLinks) {
   const locale = inLocale(alertEmail);
   const zone = timeZone(data.timeZone);
   const article = articleView(data, 'alert', zone, locale.dateLocale);
   const published = isoDate('alert.publishedAt', data.publishedAt);
   const sentAt = data.sentAt === undefined ? undefined : isoDate('sentAt', data.sentAt);
   const isNew = sentAt === undefined || sentAt.getTime() - published.getTime() <= NEW_STORY_MS;
-  const { html, text, subject } = render(locale.email, {
+  return {
     ...article,
     subjectHeadline: cutAtWord(article.headline, MAX_SUBJECT_CHARS),
     isNew,
@@ -102,12 +111,14 @@ export function prepareAlert(data: AlertArticleData): PreparedEmail {
     snippetPreview: preview(article.snippet),
     archiveUrl: data.archiveUrl === undefined ? '' : httpUrl('archiveUrl', data.archiveUrl),
     postalAddress: optionalText('postalAddress', data.postalAddress),
-    unsubscribeUrl: hole('unsubscribeUrl'),
-    preferencesUrl: hole('preferencesUrl'),
+    unsubscribeUrl: links ? links.unsubscribeUrl : hole('unsubscribeUrl'),
+    preferencesUrl: links ? links.preferencesUrl : hole('preferencesUrl'),
     whyTopics: article.topics,
-    muteLinks: article.topics.map((topic, index) => ({ query: topic.query, url: hole(`mute${index}`) })),
-  });
-  return { subject, html: html.split('\u0000'), text: text.split('\u0000') };
+    muteLinks: article.topics.map((topic, index) => ({
+      query: topic.query,
+      url: links ? (links.muteUrls[index] ?? '') : hole(`mute${index}`),
+    })),
+  };
 }
 
 /** The prepared alert with one reader's links; each link is checked as strictly as when rendering whole. */
@@ -155,6 +166,11 @@ function subscriberLinks(data: SubscriberLinks) {
 }
 
 export function renderDigest(data: DigestEmailData): RenderedEmail {
+  return render(inLocale(digestEmail).email, digestView(data));
+}
+
+/** What the digest template is filled with; exported for the render bench, as `alertView` is. */
+export function digestView(data: DigestEmailData) {
   const period = oneOf('period', data.period, ['daily', 'weekly']);
   const zone = timeZone(data.timeZone);
   const locale = inLocale(digestEmail);
@@ -186,7 +202,7 @@ export function renderDigest(data: DigestEmailData): RenderedEmail {
     more: items.length - 1 + remaining,
     ...subscriberLinks(data),
   };
-  return render(locale.email, { ...view, ...subjectTopics(locale.email, view, groups) });
+  return { ...view, ...subjectTopics(locale.email, view, groups) };
 }
 
 /**
@@ -240,7 +256,39 @@ interface ArticleView {
   readonly otherTopics: number;
 }
 
+/*
+ * Article views, kept per article, topics and zone: one story goes into many readers' digests, and its
+ * checks, date, highlighting and lists cost more than filling the template. Bounded, oldest out first.
+ */
+const articleViews = new Map<string, ArticleView>();
+const ARTICLE_VIEWS = 500;
+
 function articleView(article: MatchedArticle, field: string, zone: string, dateLocale: string): ArticleView {
+  const key = JSON.stringify([
+    zone,
+    dateLocale,
+    article.headline,
+    article.articleUrl,
+    article.publishedAt,
+    article.source,
+    article.snippet,
+    article.topics,
+  ]);
+  let view = articleViews.get(key);
+  if (!view) {
+    view = buildArticleView(article, field, zone, dateLocale);
+    if (articleViews.size >= ARTICLE_VIEWS) articleViews.delete(articleViews.keys().next().value as string);
+    articleViews.set(key, view);
+  }
+  return view;
+}
+
+function buildArticleView(
+  article: MatchedArticle,
+  field: string,
+  zone: string,
+  dateLocale: string,
+): ArticleView {
   const topics = nonEmptyList(`${field}.topics`, article.topics).map((topic, index) => {
     const at = `${field}.topics[${index}]`;
     return {
@@ -279,13 +327,13 @@ export function cutAtWord(text: string, max: number): string {
 const plain = (value: unknown) => String(value);
 
 function renderSubject(email: CompiledEmail, view: object): string {
-  return Mustache.render(email.subject, view, undefined, { escape: plain }).replace(/\s+/g, ' ').trim();
+  return fillTemplate(email.subject, view, plain).replace(/\s+/g, ' ').trim();
 }
 
 function render(email: CompiledEmail, view: object): RenderedEmail {
   return {
     subject: renderSubject(email, view),
-    html: Mustache.render(email.html, view, undefined, { escape: escapeHtml }),
-    text: Mustache.render(email.text, view, undefined, { escape: plain }),
+    html: fillTemplate(email.html, view, escapeHtml),
+    text: fillTemplate(email.text, view, plain),
   };
 }
