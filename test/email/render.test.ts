@@ -200,7 +200,7 @@ describe('alert', () => {
     expect(text).toContain('Example News · 27 Nov 2026, 14:05 UTC');
     expect(text).toContain('Nvidia and TSMC said demand keeps outpacing supply.');
     expect(text).toContain(
-      'Why you got this: the story matched your topic, each with the words shown: “AI chips”: nvidia and tsmc',
+      'Why you got this: the story matched your topic, each with the words shown: AI chips: nvidia and tsmc',
     );
   });
 
@@ -211,7 +211,7 @@ describe('alert', () => {
   it('has a text part with the headline, link, terms and unsubscribe link', () => {
     expect(email.text).toContain('Chipmakers race to build AI accelerators');
     expect(email.text).toContain('https://news.example.com/tech/chipmakers?ref=tidings&utm=mail');
-    expect(email.text).toContain('- “AI chips”: nvidia and tsmc');
+    expect(email.text).toContain('- AI chips: nvidia and tsmc');
     expect(email.text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
   });
 
@@ -225,8 +225,8 @@ describe('alert', () => {
       muteUrls: [muteUrl, `${muteUrl}2`],
     });
     expect(hrefs(both.html)).toEqual(expect.arrayContaining([preferencesUrl, muteUrl, `${muteUrl}2`]));
-    expect(visibleText(both.html)).toContain('Mute “AI chips” Mute “Nvidia” Manage your topics');
-    expect(both.text).toContain(`Mute “AI chips”: ${muteUrl}\nMute “Nvidia”: ${muteUrl}2\n`);
+    expect(visibleText(both.html)).toContain('Mute AI chips Mute Nvidia Manage your topics');
+    expect(both.text).toContain(`Mute AI chips: ${muteUrl}\nMute Nvidia: ${muteUrl}2\n`);
     expect(both.text).toContain(`Manage your topics: ${preferencesUrl}\nUnsubscribe: ${unsubscribeUrl}`);
     expect(() => renderAlert({ ...alert, muteUrls: ['javascript:1'] })).toThrow(
       /muteUrls\[0\] must be an absolute http\(s\) URL/,
@@ -256,7 +256,7 @@ describe('digest', () => {
       expect(visibleText(html)).toContain(`Topic ${n}`);
       expect(text).toContain(`* Story number ${n}`);
       expect(text).toContain(`https://news.example.com/story/${n}`);
-      expect(text).toContain(`Matched “Topic ${n}”: election`);
+      expect(text).toContain(`Matched Topic ${n}: election`);
     }
     expect(html.match(/class="item"/g)).toHaveLength(3);
     expect(html.match(/class="group"/g)).toHaveLength(3);

@@ -64,9 +64,7 @@ describe('an alert', () => {
     const { email } = await alertEmail();
     expect(email.subject).toBe('Iraq weighs response after strike on Qassem Soleimani');
     expect(email.text).toContain('New story · "Qassem Soleimani" and 1 more');
-    expect(email.text).toContain(
-      '- “"Qassem Soleimani"”: qassem soleimani\n- “Iran AND Iraq”: iran and iraq',
-    );
+    expect(email.text).toContain('- "Qassem Soleimani": qassem soleimani\n- Iran AND Iraq: iran and iraq');
     expect(email.html).not.toMatch(/text-transform:\s*uppercase/);
     expect(email.html).not.toContain('&quot;Qassem Soleimani&quot;; Iran AND Iraq');
   });
