@@ -12,7 +12,7 @@ import {
   compiledExportNames,
   type EmailKind,
 } from './compiled-templates';
-import { escapeHtml } from './escape-html';
+import { escapeEmailHtml } from './escape-html';
 import { type Copy, fillCopy, parseCopy } from './fill-copy';
 import { TemplateCompileError } from './template-compile-error';
 
@@ -94,7 +94,7 @@ function fillEmail(
   return {
     subject: checkMustache(fillCopy(`[[${kind}.subject]]`, { ...common, escape: oneLine, file }), file),
     html: checkMustache(
-      fillCopy(sources.html, { ...common, escape: escapeHtml, file: htmlFile }),
+      fillCopy(sources.html, { ...common, escape: escapeEmailHtml, file: htmlFile }),
       `${htmlFile} with ${file}`,
     ),
     text: checkMustache(

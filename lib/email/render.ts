@@ -22,7 +22,7 @@ import type {
   RenderedEmail,
   SubscriberLinks,
 } from './email-data';
-import { escapeHtml } from './escape-html';
+import { escapeEmailHtml } from './escape-html';
 import { fillTemplate } from './fill-template';
 import { formatDate, formatDateTime, formatHour, formatList, formatWeekday, preview } from './format';
 import { highlightTerms, type TextSegment } from './highlight';
@@ -132,7 +132,7 @@ export function personaliseAlert(prepared: PreparedEmail, links: AlertLinks): Re
   });
   return {
     subject: prepared.subject,
-    html: fillHoles(prepared.html, values, escapeHtml),
+    html: fillHoles(prepared.html, values, escapeEmailHtml),
     text: fillHoles(prepared.text, values, String),
   };
 }
@@ -333,7 +333,7 @@ function renderSubject(email: CompiledEmail, view: object): string {
 function render(email: CompiledEmail, view: object): RenderedEmail {
   return {
     subject: renderSubject(email, view),
-    html: fillTemplate(email.html, view, escapeHtml),
+    html: fillTemplate(email.html, view, escapeEmailHtml),
     text: fillTemplate(email.text, view, plain),
   };
 }
