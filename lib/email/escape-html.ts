@@ -23,5 +23,14 @@ const emailSpecial = /[&<>"']|[^\0-\x7f]/gu;
  * non-Latin text). Pages keep UTF-8 as is.
  */
 export function escapeEmailHtml(value: unknown): string {
-  return String(value).replace(emailSpecial, (char) => entities[char] ?? `&#${char.codePointAt(0)};`);
+  let wide = false;
+  const escaped = String(value).replace(emailSpecial, (char) => {
+    const entity = entities[char];
+    if (entity !== undefined) return entity;
+    wide = true;
+    return `&#${char.codePointAt(0)};`;
+  });
+  // Escaping a string that held non-ASCII gives ASCII text in V8's two-byte form, which then makes the
+  // whole email two-byte and slow to encode; a latin1 round trip stores it as one byte per character.
+  return wide ? Buffer.from(escaped, 'latin1').toString('latin1') : escaped;
 }

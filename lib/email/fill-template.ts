@@ -9,7 +9,7 @@ import Mustache from 'mustache';
  */
 
 type Escape = (value: unknown) => string;
-type Fill = (stack: unknown[], escape: Escape) => string;
+type Fill = (stack: unknown[], escape: Escape, out: string[]) => void;
 
 const compiled = new Map<string, Fill>();
 
@@ -20,7 +20,11 @@ export function fillTemplate(template: string, view: object, escape: Escape): st
     fill = compileTokens(Mustache.parse(template) as unknown[]);
     compiled.set(template, fill);
   }
-  return fill([view], escape);
+  // Pieces are joined once at the end: `+=` would build a rope thousands of pieces deep, and flattening
+  // that later (when the MIME builder first reads it) cost more than the whole fill.
+  const out: string[] = [];
+  fill([view], escape, out);
+  return out.join('');
 }
 
 /** mustache.js's rule: the innermost context object that has the property, even when it is undefined. */
@@ -35,10 +39,11 @@ function lookup(stack: readonly unknown[], name: string): unknown {
 
 function compileTokens(tokens: readonly unknown[]): Fill {
   const parts = tokens.map(compileToken);
-  return (stack, escape) => {
-    let out = '';
-    for (const part of parts) out += typeof part === 'string' ? part : part(stack, escape);
-    return out;
+  return (stack, escape, out) => {
+    for (const part of parts) {
+      if (typeof part === 'string') out.push(part);
+      else part(stack, escape, out);
+    }
   };
 }
 
@@ -46,37 +51,29 @@ function compileToken(token: unknown): string | Fill {
   const [type, value, , , children] = token as [string, string, number, number, unknown[] | undefined];
   if (type === 'text') return value;
   if (type === 'name') {
-    return (stack, escape) => {
+    return (stack, escape, out) => {
       const found = lookup(stack, value);
-      return found === undefined || found === null ? '' : escape(found);
+      if (found !== undefined && found !== null) out.push(escape(found));
     };
   }
   const inner = compileTokens(children ?? []);
   if (type === '#') {
-    return (stack, escape) => {
+    return (stack, escape, out) => {
       const found = lookup(stack, value);
-      if (!found) return '';
-      if (Array.isArray(found)) {
-        let out = '';
-        for (const item of found) {
-          stack.push(item);
-          out += inner(stack, escape);
-          stack.pop();
-        }
-        return out;
-      }
+      if (!found) return;
       if (typeof found === 'function')
         throw new Error(`{{#${value}}} is a function; lambdas are not supported.`);
-      stack.push(found);
-      const out = inner(stack, escape);
-      stack.pop();
-      return out;
+      for (const item of Array.isArray(found) ? found : [found]) {
+        stack.push(item);
+        inner(stack, escape, out);
+        stack.pop();
+      }
     };
   }
   if (type === '^') {
-    return (stack, escape) => {
+    return (stack, escape, out) => {
       const found = lookup(stack, value);
-      return !found || (Array.isArray(found) && found.length === 0) ? inner(stack, escape) : '';
+      if (!found || (Array.isArray(found) && found.length === 0)) inner(stack, escape, out);
     };
   }
   throw new Error(`Mustache "${type}" tags are not supported in email templates.`);
