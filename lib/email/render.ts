@@ -23,7 +23,7 @@ import type {
   SubscriberLinks,
 } from './email-data';
 import { escapeEmailHtml } from './escape-html';
-import { fillTemplate } from './fill-template';
+import { fillTemplate, markSelfContained } from './fill-template';
 import { formatDate, formatDateTime, formatHour, formatList, formatWeekday, preview } from './format';
 import { highlightTerms, type TextSegment } from './highlight';
 
@@ -276,7 +276,8 @@ function articleView(article: MatchedArticle, field: string, zone: string, dateL
   ]);
   let view = articleViews.get(key);
   if (!view) {
-    view = buildArticleView(article, field, zone, dateLocale);
+    // Every name the digest's item section uses is the view's own, so its filled HTML can be kept.
+    view = markSelfContained(buildArticleView(article, field, zone, dateLocale));
     if (articleViews.size >= ARTICLE_VIEWS) articleViews.delete(articleViews.keys().next().value as string);
     articleViews.set(key, view);
   }
