@@ -8,8 +8,8 @@ import Mustache from 'mustache';
  * `{{& }}`, partials and delimiter changes), with mustache.js's lookup rules.
  */
 
-type Escape = (value: unknown) => string;
-type Fill = (stack: unknown[], escape: Escape, out: string[]) => void;
+type Encode = (value: unknown) => string;
+type Fill = (stack: unknown[], encode: Encode, out: string[]) => void;
 
 const compiled = new Map<string, Fill>();
 
@@ -18,7 +18,7 @@ const compiled = new Map<string, Fill>();
  * that item alone: a digest story shown to many readers is filled once per template, not once per reader.
  */
 const selfContained = new WeakSet<object>();
-const filledItems = new WeakMap<object, Map<Fill, { escape: Escape; text: string }>>();
+const filledItems = new WeakMap<object, Map<Fill, { encode: Encode; text: string }>>();
 
 /** Declares that no name inside a section over `item` falls through to an outer context. */
 export function markSelfContained<T extends object>(item: T): T {
@@ -26,21 +26,21 @@ export function markSelfContained<T extends object>(item: T): T {
   return item;
 }
 
-function fillItem(item: unknown, inner: Fill, stack: unknown[], escape: Escape, out: string[]): void {
+function fillItem(item: unknown, inner: Fill, stack: unknown[], encode: Encode, out: string[]): void {
   const cacheable = typeof item === 'object' && item !== null && selfContained.has(item);
   const cached = cacheable ? filledItems.get(item)?.get(inner) : undefined;
-  if (cached && cached.escape === escape) {
+  if (cached && cached.encode === encode) {
     out.push(cached.text);
     return;
   }
   stack.push(item);
   if (!cacheable) {
-    inner(stack, escape, out);
+    inner(stack, encode, out);
     stack.pop();
     return;
   }
   const own: string[] = [];
-  inner(stack, escape, own);
+  inner(stack, encode, own);
   stack.pop();
   const text = own.join('');
   let byFill = filledItems.get(item as object);
@@ -48,12 +48,12 @@ function fillItem(item: unknown, inner: Fill, stack: unknown[], escape: Escape, 
     byFill = new Map();
     filledItems.set(item as object, byFill);
   }
-  byFill.set(inner, { escape, text });
+  byFill.set(inner, { encode, text });
   out.push(text);
 }
 
-/** Mustache.render(template, view) with `escape` for every `{{name}}`, from a cached compilation. */
-export function fillTemplate(template: string, view: object, escape: Escape): string {
+/** Mustache.render(template, view) with `encode` for every `{{name}}`, from a cached compilation. */
+export function fillTemplate(template: string, view: object, encode: Encode): string {
   let fill = compiled.get(template);
   if (!fill) {
     fill = compileTokens(Mustache.parse(template) as unknown[]);
@@ -62,7 +62,7 @@ export function fillTemplate(template: string, view: object, escape: Escape): st
   // Pieces are joined once at the end: `+=` would build a rope thousands of pieces deep, and flattening
   // that later (when the MIME builder first reads it) cost more than the whole fill.
   const out: string[] = [];
-  fill([view], escape, out);
+  fill([view], encode, out);
   return out.join('');
 }
 
@@ -88,10 +88,10 @@ function oneByte(text: string): string {
 
 function compileTokens(tokens: readonly unknown[]): Fill {
   const parts = tokens.map(compileToken);
-  return (stack, escape, out) => {
+  return (stack, encode, out) => {
     for (const part of parts) {
       if (typeof part === 'string') out.push(part);
-      else part(stack, escape, out);
+      else part(stack, encode, out);
     }
   };
 }
@@ -100,25 +100,25 @@ function compileToken(token: unknown): string | Fill {
   const [type, value, , , children] = token as [string, string, number, number, unknown[] | undefined];
   if (type === 'text') return oneByte(value);
   if (type === 'name') {
-    return (stack, escape, out) => {
+    return (stack, encode, out) => {
       const found = lookup(stack, value);
-      if (found !== undefined && found !== null) out.push(escape(found));
+      if (found !== undefined && found !== null) out.push(encode(found));
     };
   }
   const inner = compileTokens(children ?? []);
   if (type === '#') {
-    return (stack, escape, out) => {
+    return (stack, encode, out) => {
       const found = lookup(stack, value);
       if (!found) return;
       if (typeof found === 'function')
         throw new Error(`{{#${value}}} is a function; lambdas are not supported.`);
-      for (const item of Array.isArray(found) ? found : [found]) fillItem(item, inner, stack, escape, out);
+      for (const item of Array.isArray(found) ? found : [found]) fillItem(item, inner, stack, encode, out);
     };
   }
   if (type === '^') {
-    return (stack, escape, out) => {
+    return (stack, encode, out) => {
       const found = lookup(stack, value);
-      if (!found || (Array.isArray(found) && found.length === 0)) inner(stack, escape, out);
+      if (!found || (Array.isArray(found) && found.length === 0)) inner(stack, encode, out);
     };
   }
   throw new Error(`Mustache "${type}" tags are not supported in email templates.`);

@@ -6,8 +6,8 @@ import { alertView, digestView } from '../../lib/email/render';
 import { sampleAlert, sampleDigest } from '../../lib/email/samples';
 import { alertEmail, digestEmail } from '../../templates/dist/compiled';
 
-const mustache = (template: string, view: object, escape: (v: unknown) => string) =>
-  Mustache.render(template, view, undefined, { escape });
+const mustache = (template: string, view: object, encode: (v: unknown) => string) =>
+  Mustache.render(template, view, undefined, { escape: encode });
 
 describe('fillTemplate', () => {
   it('fills the real templates exactly as mustache.js does', () => {
