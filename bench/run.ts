@@ -11,6 +11,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'bundles', load: () => import('./bundles') },
   { name: 'import', load: () => import('./import') },
   { name: 'fanout', load: () => import('./fanout') },
+  { name: 'render', load: () => import('./render') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

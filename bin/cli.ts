@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeDigestRun } from '../lib/cli/digest-command';
 import { runMatchCommand } from '../lib/cli/match-command';
+import { runPreviewCommand } from '../lib/cli/preview-command';
 import { runExportCommand, runImportCommand } from '../lib/cli/subscribers-command';
 import { cliTable, subscribersCommand } from '../lib/compose/cli';
 import { loadMaxTopics } from '../lib/config';
@@ -28,7 +29,10 @@ const USAGE = `Usage:
   tidings subscribers import FILE.csv [--consented] [--errors REPORT.csv]
                                                    import subscribers (pending, each sent a confirmation
                                                    email; --consented: active at once)
-  tidings subscribers export [--out FILE.csv]      write every active subscriber as CSV (stdout without --out)`;
+  tidings subscribers export [--out FILE.csv]      write every active subscriber as CSV (stdout without --out)
+  tidings preview [confirm|alert|digest] [--data DATA.json] [--out DIR]
+                                                   write each email's HTML, text and a PNG screenshot
+                                                   (built-in sample data unless --data; DIR: email-preview)`;
 
 const startTheStack = (endpoint: string) =>
   `Nothing answers at ${endpoint}: start the local stack first with "npm start".`;
@@ -156,11 +160,32 @@ async function subscribers(argv: string[]): Promise<number> {
   return 2;
 }
 
+async function preview(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, out: { type: 'string', default: 'email-preview' } },
+  });
+  if (positionals.length > 1) {
+    console.error(`preview takes at most one template name.\n${USAGE}`);
+    return 2;
+  }
+  return runPreviewCommand({
+    template: positionals[0],
+    dataPath: values.data,
+    outDir: resolve(values.out),
+    chromiumPath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'digest' && sub === 'run') return digestRun(rest);
   if (command === 'match') return match(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'subscribers') return subscribers(sub === undefined ? [] : [sub, ...rest]);
+  if (command === 'preview') return preview(sub === undefined ? [] : [sub, ...rest]);
   console.error(command ? `Unknown command "${argv.join(' ')}".\n${USAGE}` : USAGE);
   return 2;
 }

@@ -29,6 +29,13 @@ export interface Config {
   readonly suppressionSalt: SecretRef | undefined;
   /** SES configuration set for feedback events; unset locally. */
   readonly sesConfigurationSet: string | undefined;
+  /**
+   * The sender's physical postal address, printed in the footer of every list mail (CAN-SPAM, and what
+   * readers look for to trust a sender). The stack refuses to deploy without it; unset only in tests.
+   */
+  readonly postalAddress: string | undefined;
+  /** Mailbox of the `mailto:` List-Unsubscribe; `unsubscribe@<MAIL_FROM's domain>` unless set. */
+  readonly unsubscribeMailbox: string | undefined;
   /** Subscribe posts one client IP may make in a minute. */
   readonly subscribePerIpPerMinute: number;
   /** Domains (and their subdomains) whose addresses may not subscribe; none unless configured. */
@@ -120,6 +127,8 @@ export function loadConfig(env: Env = process.env): Config {
     tokenSecret: secret(env, 'TIDINGS_TOKEN_SECRET', 'TOKEN_SECRET_ARN'),
     suppressionSalt: secret(env, 'TIDINGS_SUPPRESSION_SALT', 'SUPPRESSION_SALT_SECRET_ARN'),
     sesConfigurationSet: optional(env, 'SES_CONFIGURATION_SET'),
+    postalAddress: optional(env, 'TIDINGS_POSTAL_ADDRESS'),
+    unsubscribeMailbox: optional(env, 'TIDINGS_UNSUBSCRIBE_MAILBOX'),
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
     disposableDomains: domainList(env, 'TIDINGS_DISPOSABLE_DOMAINS'),
     maxTopics: loadMaxTopics(env),

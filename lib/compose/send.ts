@@ -30,6 +30,11 @@ export const sendDelivery = once(async () => {
     clock: systemClock,
     links: await links(),
     mailFrom: config().mailFrom,
+    identity: {
+      postalAddress: config().postalAddress,
+      unsubscribeMailbox: config().unsubscribeMailbox,
+      configurationSet: config().sesConfigurationSet,
+    },
     // Twice the send function's timeout: no live invocation can still hold a claim that old.
     claimTimeoutMs: 2 * functions.send.timeoutSeconds * 1000,
   });

@@ -23,7 +23,10 @@ export function httpUrl(field: string, value: unknown): string {
   return url.href;
 }
 
-/** Text shown on one line: whitespace runs collapse, and it must not be empty. */
+/**
+ * Text shown on one line: runs of whitespace and control characters (CR, LF, NUL, U+2028…) become one
+ * space, so no value can break a header line, a subject or the layout; it must not be empty.
+ */
 export function requiredText(field: string, value: unknown): string {
   const text = optionalText(field, value);
   if (!text) throw new ValidationError(code, `${field} must be non-empty text.`);
@@ -33,7 +36,7 @@ export function requiredText(field: string, value: unknown): string {
 export function optionalText(field: string, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw new ValidationError(code, `${field} must be a string.`);
-  return value.replace(/\s+/g, ' ').trim();
+  return value.replace(/[\s\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
 }
 
 export function nonEmptyList<T>(field: string, values: readonly T[] | undefined): readonly T[] {
@@ -74,13 +77,21 @@ export function timeZone(value: unknown): string {
   return zone;
 }
 
+// Checking a zone builds a formatter; readers share few zones, so each answer is kept for the process.
+const knownZones = new Map<string, string | undefined>();
+
 function knownTimeZone(name: string): string | undefined {
+  if (knownZones.has(name)) return knownZones.get(name);
+  let zone: string | undefined;
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+    zone = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     // Intl throws a RangeError for a zone it does not know.
-    return undefined;
+    zone = undefined;
   }
+  // Bounded: the names come from subscribers, and unknown ones are refused before they are stored.
+  if (knownZones.size < 1000) knownZones.set(name, zone);
+  return zone;
 }
 
 export function hourOfDay(field: string, value: unknown): number {

@@ -12,7 +12,7 @@ import {
   compiledExportNames,
   type EmailKind,
 } from './compiled-templates';
-import { escapeHtml } from './escape-html';
+import { escapeEmailHtml } from './escape-html';
 import { type Copy, fillCopy, parseCopy } from './fill-copy';
 import { TemplateCompileError } from './template-compile-error';
 
@@ -94,7 +94,7 @@ function fillEmail(
   return {
     subject: checkMustache(fillCopy(`[[${kind}.subject]]`, { ...common, escape: oneLine, file }), file),
     html: checkMustache(
-      fillCopy(sources.html, { ...common, escape: escapeHtml, file: htmlFile }),
+      fillCopy(sources.html, { ...common, escape: escapeEmailHtml, file: htmlFile }),
       `${htmlFile} with ${file}`,
     ),
     text: checkMustache(
@@ -142,8 +142,11 @@ async function compileLayout(dir: string, kind: EmailKind): Promise<string> {
     );
   }
   // Dropping indentation keeps rendering identical (no <pre> in emails) and a long digest further from
-  // Gmail's 102 KB clipping limit.
-  return result.html.replace(/[ \t]*\n\s*/g, '\n');
+  // Gmail's 102 KB clipping limit. Non-ASCII becomes numeric references, as in filled values, so the
+  // rendered HTML stays ASCII and is sent as 7bit.
+  return result.html
+    .replace(/[ \t]*\n\s*/g, '\n')
+    .replace(/[^\0-\x7f]/gu, (char) => `&#${char.codePointAt(0)};`);
 }
 
 function mjmlProblems(error: unknown, dir: string): string {

@@ -19,6 +19,14 @@ export interface ConfirmationEmailData {
   readonly timeZone: string;
 }
 
+/** One of the reader's topics that matched an article: the topic as they wrote it and its words found. */
+export interface TopicMatch {
+  /** The topic exactly as the subscriber wrote it, shown as is (never lower-cased or joined). */
+  readonly query: string;
+  /** The terms of this topic found in the article, highlighted in the snippet; at least one. */
+  readonly terms: readonly string[];
+}
+
 /** One matched article, as shown in an alert or a digest. */
 export interface MatchedArticle {
   readonly headline: string;
@@ -27,32 +35,49 @@ export interface MatchedArticle {
   readonly publishedAt: string;
   readonly source?: string;
   readonly snippet: string;
-  /** The subscriber's topic that matched. */
-  readonly topic: string;
-  /** The terms of the topic found in the article, highlighted in the snippet; at least one. */
-  readonly matchedTerms: readonly string[];
+  /** Every topic of the reader's that matched, each with its own words; at least one. */
+  readonly topics: readonly TopicMatch[];
 }
 
-/** The links every alert and digest carries to its reader's own settings. */
+/** The links every alert and digest carries to its reader's own settings, and the sender's address. */
 export interface SubscriberLinks {
   readonly unsubscribeUrl: string;
   /** The preference centre, shown as "Manage your topics" beside the unsubscribe link. */
   readonly preferencesUrl: string;
+  /** The sender's physical postal address, printed in the footer; left out only where none is configured. */
+  readonly postalAddress?: string;
 }
 
-export interface AlertEmailData extends MatchedArticle, SubscriberLinks {
-  /** A signed "mute this topic" link for each topic that matched. */
-  readonly muteLinks: readonly { readonly query: string; readonly url: string }[];
+/** What an alert says about its article: the same for every reader of one topic set, rendered once. */
+export interface AlertArticleData extends MatchedArticle {
+  /** The article's own page on Tidings, linked as "View in browser". */
+  readonly archiveUrl?: string;
+  /**
+   * ISO 8601 instant the alert goes out. A story published more than a day before it is not called new:
+   * the label gives its date instead. Absent: the story is new.
+   */
+  readonly sentAt?: string;
   /** IANA zone for dates, e.g. Europe/London; UTC when absent. */
   readonly timeZone?: string;
+  readonly postalAddress?: string;
 }
+
+/** The per-reader links of an alert, filled into the article's pre-rendered email. */
+export interface AlertLinks extends SubscriberLinks {
+  /** A signed "mute this topic" link for each topic that matched, in the order of the article's `topics`. */
+  readonly muteUrls: readonly string[];
+}
+
+export interface AlertEmailData extends AlertArticleData, AlertLinks {}
 
 export interface DigestEmailData extends SubscriberLinks {
   readonly period: DigestPeriod;
-  /** Shown in the subject and heading, e.g. "27 Nov 2026" or "21–27 Nov 2026". */
+  /** Shown in the heading, e.g. "27 Nov 2026" or "21–27 Nov 2026". */
   readonly periodLabel: string;
   /** At least one: an empty digest is not sent. */
   readonly items: readonly MatchedArticle[];
+  /** Held stories not in this digest, carried to the next one: "and 12 more". */
+  readonly remaining?: number;
   /** IANA zone for dates, e.g. Europe/London; UTC when absent. */
   readonly timeZone?: string;
 }

@@ -16,6 +16,7 @@ export interface LocalSettings {
   readonly ingestKey: string;
   readonly tableName: string;
   readonly mailFrom: string;
+  readonly postalAddress: string;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,6 +42,7 @@ export function readLocalSettings(env: NodeJS.ProcessEnv, projectRoot: string): 
     ingestKey: env.TIDINGS_INGEST_KEY || 'local-dev-key',
     tableName: env.TABLE_NAME || 'tidings',
     mailFrom: env.MAIL_FROM || 'Tidings <alerts@tidings.local>',
+    postalAddress: env.TIDINGS_POSTAL_ADDRESS || 'Tidings (local), 1 Example Street, Springfield',
   };
 }
 
@@ -80,6 +82,7 @@ export function functionEnvironment(
     AWS_REGION: 'us-east-1',
     TIDINGS_PUBLIC_URL: settings.publicUrl,
     MAIL_FROM: settings.mailFrom,
+    TIDINGS_POSTAL_ADDRESS: settings.postalAddress,
     DYNAMODB_ENDPOINT: endpoints.dynamodb,
     SES_ENDPOINT: endpoints.ses,
     TIDINGS_OUTBOX: settings.outboxDir,

@@ -16,6 +16,8 @@ export interface StackSettings {
   readonly disposableDomains: readonly string[] | undefined;
   /** Topics one subscriber may have (TIDINGS_MAX_TOPICS); default 25. */
   readonly maxTopics: number | undefined;
+  /** The sender's postal address for the footer of every list mail (TIDINGS_POSTAL_ADDRESS); required. */
+  readonly postalAddress: string;
 }
 
 export const contextKeys = {
@@ -25,6 +27,7 @@ export const contextKeys = {
   subscribePerIpPerMinute: 'tidings:subscribePerIpPerMinute',
   disposableDomains: 'tidings:disposableDomains',
   maxTopics: 'tidings:maxTopics',
+  postalAddress: 'tidings:postalAddress',
 } as const;
 
 /**
@@ -107,9 +110,17 @@ export function readStackSettings(node: Node): StackSettings {
   if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
     throw new ConfigError(`Context ${contextKeys.publicUrl} must be an absolute URL, got "${publicUrl}".`);
   }
+  // Bulk mail without the sender's physical address breaks CAN-SPAM and reads as spam; refuse to deploy it.
+  const postalAddress = text(node, contextKeys.postalAddress);
+  if (!postalAddress) {
+    throw new ConfigError(
+      `Context ${contextKeys.postalAddress} is required: every alert and digest prints the sender's postal address in its footer. Set it in cdk.json or pass -c ${contextKeys.postalAddress}="1 Example Street, City, Country".`,
+    );
+  }
   return {
     mailDomain,
     mailFrom,
+    postalAddress,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     subscribePerIpPerMinute: positive(node, contextKeys.subscribePerIpPerMinute),
     maxTopics: positive(node, contextKeys.maxTopics),

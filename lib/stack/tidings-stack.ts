@@ -115,6 +115,7 @@ export class TidingsStack extends Stack {
       // lib/config.ts requires both of every function; neither grants anything.
       fn.addEnvironment('TIDINGS_PUBLIC_URL', publicUrl);
       fn.addEnvironment('MAIL_FROM', settings.mailFrom);
+      if (declaration.mail === 'send') fn.addEnvironment('TIDINGS_POSTAL_ADDRESS', settings.postalAddress);
       if (settings.subscribePerIpPerMinute !== undefined) {
         fn.addEnvironment('TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', String(settings.subscribePerIpPerMinute));
       }

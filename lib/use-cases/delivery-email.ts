@@ -1,6 +1,15 @@
+import { createHash } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 import { type Article, snippet } from '../articles';
-import { type RenderedEmail, renderAlert, renderConfirmation, renderDigest } from '../email';
-import type { AlertDelivery, ArticleStore, ConfirmationDelivery, DigestDelivery } from '../ports';
+import {
+  type PreparedEmail,
+  personaliseAlert,
+  prepareAlert,
+  type RenderedEmail,
+  renderConfirmation,
+  renderDigest,
+} from '../email';
+import type { AlertDelivery, ArticleStore, ConfirmationDelivery, Delivery, DigestDelivery } from '../ports';
 import { periodLabel } from '../subscriptions/digest-schedule';
 import { DEFAULT_DIGEST_WEEKDAY, type Frequency, type Subscriber } from '../subscriptions/model';
 import { DEFAULT_DIGEST_HOUR } from '../subscriptions/subscription-request';
@@ -8,19 +17,32 @@ import type { Links } from './links';
 import { type NamedTopic, nameTopics } from './topic-queries';
 
 const SNIPPET_CHARS = 280;
+/** Alerts prepared per article and topic set, kept while a send function stays warm; one article's fan-out. */
+const PREPARED_ALERTS = 200;
 
-/** A rendered message and the list headers that go with it (none for a confirmation). */
+/** A rendered message, the list headers that go with it (none for a confirmation) and its Message-ID. */
 export interface DeliveryEmail {
   readonly email: RenderedEmail;
   readonly headers?: Record<string, string>;
+  /** `<id@sending-domain>`, the same for every attempt at one delivery, so a retried send is one message. */
+  readonly messageId?: string;
 }
 
-/** "Why you got this": every topic that matched and the words that made it match. */
-function describe(topics: readonly NamedTopic[]) {
-  return {
-    topic: topics.map((t) => t.query).join('; '),
-    matchedTerms: [...new Set(topics.flatMap((t) => t.terms))],
-  };
+/** Who sends: what list mail says about its sender in headers and footer. */
+export interface MailIdentity {
+  /** The From header; its domain names Message-IDs, the List-Id and the mailto unsubscribe address. */
+  readonly mailFrom: string;
+  /** Printed in the footer of every alert and digest. */
+  readonly postalAddress?: string;
+  /** Address of the `mailto:` List-Unsubscribe; `unsubscribe@<sending domain>` when unset. */
+  readonly unsubscribeMailbox?: string;
+  /** SES configuration set, also named in `X-SES-CONFIGURATION-SET` so its events follow the message. */
+  readonly configurationSet?: string;
+}
+
+/** The topics of an article as the email shows them: each as the subscriber wrote it, with its own words. */
+function topicMatches(topics: readonly NamedTopic[]) {
+  return topics.map((topic) => ({ query: topic.query, terms: topic.terms }));
 }
 
 function articleData(article: Article, topics: readonly NamedTopic[], links: Links) {
@@ -30,7 +52,7 @@ function articleData(article: Article, topics: readonly NamedTopic[], links: Lin
     publishedAt: article.publishedAt,
     source: article.source,
     snippet: snippet(article, SNIPPET_CHARS),
-    ...describe(topics),
+    topics: topicMatches(topics),
   };
 }
 
@@ -51,12 +73,36 @@ function confirmationTopics(delivery: ConfirmationDelivery) {
   };
 }
 
+/** The ASCII (IDNA) domain of the From address. */
+function sendingDomain(mailFrom: string): string {
+  const address = /<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom;
+  return domainToASCII(address.slice(address.lastIndexOf('@') + 1).trim()).toLowerCase();
+}
+
 /**
- * What each kind of delivery says: the message itself and, for list mail, the one-click unsubscribe
- * headers. Sending (claims, checks, the provider, the ledger) is `send-delivery.ts`'s business.
+ * What each kind of delivery says: the message itself and, for list mail, the headers mailbox providers
+ * and readers look for (one-click unsubscribe, list identity, feedback loop). Sending (claims, checks, the
+ * provider, the ledger) is `send-delivery.ts`'s business.
  */
-export function makeDeliveryEmail(deps: { articles: Pick<ArticleStore, 'get'>; links: Links }) {
+export function makeDeliveryEmail(deps: {
+  articles: Pick<ArticleStore, 'get'>;
+  links: Links;
+  identity?: MailIdentity;
+}) {
+  const identity = deps.identity;
+  const domain = identity ? sendingDomain(identity.mailFrom) : undefined;
+  const unsubscribeMailbox = identity?.unsubscribeMailbox ?? (domain && `unsubscribe@${domain}`);
+  const prepared = new Map<string, PreparedEmail>();
+
+  /** Same delivery, same id: a send retried after a crash is recognisable as the same message. */
+  function messageId(delivery: Delivery): string | undefined {
+    if (!domain) return undefined;
+    const id = createHash('sha256').update(`${delivery.subscriberId}\n${delivery.key}`).digest('base64url');
+    return `<${id.slice(0, 32)}.${delivery.kind}@${domain}>`;
+  }
+
   function confirmation(delivery: ConfirmationDelivery): DeliveryEmail {
+    const id = messageId(delivery);
     return {
       email: renderConfirmation({
         confirmUrl: deps.links.confirm(delivery.subscriberId, delivery.requestId, delivery.linkExpiresAt),
@@ -64,7 +110,49 @@ export function makeDeliveryEmail(deps: { articles: Pick<ArticleStore, 'get'>; l
         linkExpiresAt: new Date(delivery.linkExpiresAt * 1000).toISOString(),
         timeZone: delivery.timezone,
       }),
+      ...(id && { messageId: id }),
     };
+  }
+
+  /**
+   * One alert's article rendered once per topic set, zone and freshness: an article fanned out to many
+   * readers costs one render, and each reader's email is that with their links filled in.
+   */
+  function preparedAlert(article: Article, topics: readonly NamedTopic[], timeZone: string, now: Date) {
+    const isOld = now.getTime() - Date.parse(article.publishedAt) > 24 * 60 * 60 * 1000;
+    const key = JSON.stringify([article.id, timeZone, isOld, topics.map((t) => [t.query, t.terms])]);
+    let email = prepared.get(key);
+    if (!email) {
+      email = prepareAlert({
+        ...articleData(article, topics, deps.links),
+        archiveUrl: deps.links.article({ id: article.id }),
+        sentAt: now.toISOString(),
+        timeZone,
+        ...(identity?.postalAddress && { postalAddress: identity.postalAddress }),
+      });
+      if (prepared.size >= PREPARED_ALERTS) prepared.delete(prepared.keys().next().value as string);
+      prepared.set(key, email);
+    }
+    return email;
+  }
+
+  function listHeaders(delivery: AlertDelivery | DigestDelivery, unsubscribeUrl: string) {
+    const headers: Record<string, string> = { 'List-Unsubscribe': `<${unsubscribeUrl}>` };
+    if (unsubscribeMailbox) {
+      // A client without HTTPS one-click support mails this; the token in the subject says who.
+      const token = new URL(unsubscribeUrl).searchParams.get('token') ?? '';
+      headers['List-Unsubscribe'] +=
+        `, <mailto:${unsubscribeMailbox}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`;
+    }
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    if (domain) {
+      headers['List-Id'] = `Tidings <tidings.${domain}>`;
+      // Gmail's feedback loop: campaign:customer:mail type:sender, so complaints are counted per kind.
+      const campaign = delivery.kind === 'digest' ? delivery.period : 'instant';
+      headers['Feedback-ID'] = `${campaign}:${delivery.kind}:tidings:${domain}`;
+    }
+    if (identity?.configurationSet) headers['X-SES-CONFIGURATION-SET'] = identity.configurationSet;
+    return headers;
   }
 
   async function listMail(
@@ -80,22 +168,16 @@ export function makeDeliveryEmail(deps: { articles: Pick<ArticleStore, 'get'>; l
       unsubscribeUrl: deps.links.unsubscribe(subscriber, now),
       preferencesUrl: deps.links.preferences(subscriber, now),
     };
-    const timeZone = subscriber.timezone;
+    const timeZone = subscriber.timezone ?? 'UTC';
     let email: RenderedEmail | undefined;
     if (delivery.kind === 'alert') {
       const topics = nameTopics(delivery.topics, queries);
       if (topics.length === 0) return undefined;
       const article = await deps.articles.get(delivery.articleId);
       if (!article) return undefined;
-      const muteLinks = topics.map((topic) => ({
-        query: topic.query,
-        url: deps.links.mute(subscriber, topic.topicId, now),
-      }));
-      email = renderAlert({
-        ...articleData(article, topics, deps.links),
+      email = personaliseAlert(preparedAlert(article, topics, timeZone, now), {
         ...links,
-        muteLinks,
-        timeZone,
+        muteUrls: delivery.topics.map((topic) => deps.links.mute(subscriber, topic.topicId, now)),
       });
     } else {
       const items = [];
@@ -110,17 +192,14 @@ export function makeDeliveryEmail(deps: { articles: Pick<ArticleStore, 'get'>; l
         period: delivery.period,
         periodLabel: periodLabel(delivery.period, delivery.periodKey),
         items,
+        remaining: delivery.remaining ?? 0,
         ...links,
+        ...(identity?.postalAddress && { postalAddress: identity.postalAddress }),
         timeZone,
       });
     }
-    return {
-      email,
-      headers: {
-        'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      },
-    };
+    const id = messageId(delivery);
+    return { email, headers: listHeaders(delivery, links.unsubscribeUrl), ...(id && { messageId: id }) };
   }
 
   return { confirmation, listMail };

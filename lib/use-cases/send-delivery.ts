@@ -8,7 +8,7 @@ import type {
   SubscriberStore,
   SuppressionCheck,
 } from '../ports';
-import { type DeliveryEmail, makeDeliveryEmail } from './delivery-email';
+import { type DeliveryEmail, type MailIdentity, makeDeliveryEmail } from './delivery-email';
 import type { Links } from './links';
 import { activeQueries } from './topic-queries';
 
@@ -30,13 +30,19 @@ export function makeSendDelivery(deps: {
   clock: Clock;
   links: Links;
   mailFrom: string;
+  /** The postal address, unsubscribe mailbox and configuration set list mail names; none in older tests. */
+  identity?: Omit<MailIdentity, 'mailFrom'>;
   /**
    * After this long a 'sending' claim is taken to belong to a worker that died mid-send, and a redelivered
    * record may send it: at least once rather than lost, at the price of a rare duplicate.
    */
   claimTimeoutMs: number;
 }) {
-  const emails = makeDeliveryEmail({ articles: deps.articles, links: deps.links });
+  const emails = makeDeliveryEmail({
+    articles: deps.articles,
+    links: deps.links,
+    identity: { mailFrom: deps.mailFrom, ...deps.identity },
+  });
 
   return async function sendDelivery(delivery: Delivery): Promise<SendOutcome> {
     const { subscriberId, key } = delivery;
@@ -76,6 +82,7 @@ export function makeSendDelivery(deps: {
         ...message.email,
         date: deps.clock.now(),
         ...(message.headers && { headers: message.headers }),
+        ...(message.messageId && { messageId: message.messageId }),
       });
       const messageId = await deps.mailer.send({ from: deps.mailFrom, to: subscriber.email, raw });
       await deps.deliveries.markSent(subscriberId, key, messageId, deps.clock.now());

@@ -85,7 +85,9 @@ describe('the whole pipeline, locally, on DynamoDB Local and the SES endpoint', 
     expect(mail.text).toMatch(/Iran/);
     expect(mail.text).toMatch(/Iraq/);
     expect(mail.html).toContain(`${stack.apiUrl}/articles/${stored.id}`);
-    expect(raw).toMatch(/^List-Unsubscribe: <http:\/\/localhost:\d+\/unsubscribe\?token=[\w.-]+>\r?$/m);
+    expect(raw).toMatch(
+      /^List-Unsubscribe: <http:\/\/localhost:\d+\/unsubscribe\?token=([\w.-]+)>, <mailto:unsubscribe@tidings\.local\?subject=unsubscribe%20\1>\r?$/m,
+    );
     expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
     expect(raw).toMatch(/Content-Type: text\/plain/i);
 

@@ -79,3 +79,49 @@ describe('buildRawMessage', () => {
     await expect(buildRawMessage({ ...message, headers })).rejects.toThrow(ValidationError);
   });
 });
+
+describe('buildRawMessage with hostile or international input', () => {
+  it('keeps a headline carrying CR LF and a Bcc header inside the subject', async () => {
+    const hostile = await buildRawMessage({
+      ...message,
+      subject: 'Breaking\r\nBcc: x@evil.example\r\n\r\nbody',
+    });
+    const entity = readEntity(hostile.toString('utf8'));
+    expect(entity.headers.has('bcc')).toBe(false);
+    expect(decodeEncodedWords(entity.headers.get('subject') ?? '')).toBe('Breaking Bcc: x@evil.example body');
+  });
+
+  it('writes an IDN domain in punycode and encodes a non-ASCII display name', async () => {
+    const { messageId: _id, ...rest } = message;
+    const entity = readEntity(
+      (
+        await buildRawMessage({
+          ...rest,
+          from: 'Tidings Zürich <alerts@bücher.example>',
+          to: 'ann@bücher.example',
+        })
+      ).toString('utf8'),
+    );
+    expect(entity.headers.get('to')).toBe('ann@xn--bcher-kva.example');
+    expect(entity.headers.get('from')).toMatch(/^=\?UTF-8\?B\?.+\?= <alerts@xn--bcher-kva\.example>$/);
+    expect(decodeEncodedWords(entity.headers.get('from') ?? '')).toBe(
+      'Tidings Zürich <alerts@xn--bcher-kva.example>',
+    );
+    expect(entity.headers.get('message-id')).toMatch(/@xn--bcher-kva\.example>$/);
+  });
+
+  it('refuses a non-ASCII local part, which SES cannot deliver without SMTPUTF8', async () => {
+    await expect(buildRawMessage({ ...message, to: 'jürgen@example.org' })).rejects.toThrow(ValidationError);
+  });
+
+  it('sends plain ASCII bodies as 7bit and keeps every line within 998 characters', async () => {
+    const long = `<p>${'word '.repeat(400)}</p>`;
+    const entity = readEntity(
+      (await buildRawMessage({ ...message, text: 'Plain ASCII\n', html: long })).toString('utf8'),
+    );
+    const [text, html] = multipartParts(entity);
+    expect(text?.headers.get('content-transfer-encoding')).toBe('7bit');
+    expect(html?.headers.get('content-transfer-encoding')).toBe('base64');
+    expect(html && decodedBody(html)).toBe(long);
+  });
+});

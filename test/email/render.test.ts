@@ -17,11 +17,10 @@ const alert: AlertEmailData = {
   publishedAt: '2026-11-27T14:05:00Z',
   source: 'Example News',
   snippet: 'Nvidia and TSMC said demand keeps outpacing supply.',
-  topic: 'AI chips',
-  matchedTerms: ['nvidia', 'tsmc'],
+  topics: [{ query: 'AI chips', terms: ['nvidia', 'tsmc'] }],
   unsubscribeUrl,
   preferencesUrl,
-  muteLinks: [{ query: 'AI chips', url: muteUrl }],
+  muteUrls: [muteUrl],
 };
 
 const item = (n: number, extra: Partial<MatchedArticle> = {}): MatchedArticle => ({
@@ -30,8 +29,7 @@ const item = (n: number, extra: Partial<MatchedArticle> = {}): MatchedArticle =>
   publishedAt: '2026-11-27T08:30:00Z',
   source: `Source ${n}`,
   snippet: `Snippet ${n} mentions the election.`,
-  topic: `Topic ${n}`,
-  matchedTerms: ['election'],
+  topics: [{ query: `Topic ${n}`, terms: ['election'] }],
   ...extra,
 });
 
@@ -54,6 +52,7 @@ function visibleText(html: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&middot;/g, '·')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
     .replace(/\s+/g, ' ');
 }
 
@@ -66,15 +65,35 @@ function hrefs(html: string): string[] {
 }
 
 describe('subjects', () => {
-  it('puts the topic before the headline of an alert', () => {
-    expect(renderAlert(alert).subject).toBe('AI chips: Chipmakers race to build AI accelerators');
+  it('is the headline alone for an alert, with no query in front', () => {
+    expect(renderAlert(alert).subject).toBe('Chipmakers race to build AI accelerators');
   });
 
-  it('counts the stories of a digest, in the singular when there is one', () => {
-    expect(renderDigest(digest).subject).toBe('Your daily Tidings: 3 stories (27 Nov 2026)');
+  it('cuts a long headline on a word boundary within 78 characters', () => {
+    const headline =
+      'Central bank raises interest rates for the third time this year as inflation stays stubbornly high';
+    const subject = renderAlert({ ...alert, headline }).subject;
+    expect(subject).toBe('Central bank raises interest rates for the third time this year as inflation…');
+    expect(Array.from(subject).length).toBeLessThanOrEqual(78);
+  });
+
+  it('counts the stories of a digest and names its topics, in the singular when there is one', () => {
+    const topics = (query: string, n: number) => item(n, { topics: [{ query, terms: ['election'] }] });
+    expect(
+      renderDigest({ ...digest, items: [topics('Iraq', 1), topics('Gaza', 2), topics('Iraq', 3)] }).subject,
+    ).toBe('Your daily digest: 3 new stories on Iraq, Gaza');
     expect(
       renderDigest({ ...digest, period: 'weekly', periodLabel: '21–27 Nov 2026', items: [item(1)] }).subject,
-    ).toBe('Your weekly Tidings: 1 story (21–27 Nov 2026)');
+    ).toBe('Your weekly digest: 1 new story on Topic 1');
+  });
+
+  it('fits a digest subject within 78 characters by counting the topics left out', () => {
+    const items = [1, 2, 3, 4, 5, 6].map((n) =>
+      item(n, { topics: [{ query: `A rather long topic name ${n}`, terms: ['election'] }] }),
+    );
+    const subject = renderDigest({ ...digest, items }).subject;
+    expect(subject).toBe('Your daily digest: 6 new stories on A rather long topic name 1 and 5 more');
+    expect(subject.length).toBeLessThanOrEqual(78);
   });
 
   it('asks to confirm the subscription', () => {
@@ -88,7 +107,10 @@ describe('subjects', () => {
   });
 
   it('keeps the subject on one line whatever the headline holds', () => {
-    expect(renderAlert({ ...alert, headline: 'Two\r\nlines' }).subject).toBe('AI chips: Two lines');
+    expect(renderAlert({ ...alert, headline: 'Two\r\nlines' }).subject).toBe('Two lines');
+    expect(renderAlert({ ...alert, headline: 'Breaking\r\nBcc: x@evil\u0000' }).subject).toBe(
+      'Breaking Bcc: x@evil',
+    );
   });
 });
 
@@ -100,7 +122,7 @@ describe('escaping', () => {
       ...alert,
       headline: hostile,
       source: hostile,
-      topic: hostile,
+      topics: [{ query: hostile, terms: ['x'] }],
       snippet: hostile,
     });
     expect(html).not.toMatch(/<script|<img/i);
@@ -136,7 +158,7 @@ describe('highlighting matched terms', () => {
     const { html } = renderAlert({
       ...alert,
       snippet: 'Rates rose. RATES & rates; separates stays plain.',
-      matchedTerms: ['rates'],
+      topics: [{ query: 'AI chips', terms: ['rates'] }],
     });
     expect(highlighted(html)).toEqual(['Rates', 'RATES', 'rates']);
     expect(visibleText(html)).toContain('Rates rose. RATES & rates; separates stays plain.');
@@ -146,7 +168,7 @@ describe('highlighting matched terms', () => {
     const { html } = renderAlert({
       ...alert,
       snippet: 'Q&A: AT&T said amp and lt, not <b>gt</b>.',
-      matchedTerms: ['amp', 'lt', 'gt'],
+      topics: [{ query: 'AI chips', terms: ['amp', 'lt', 'gt'] }],
     });
     expect(html).toContain('Q&amp;A: AT&amp;T said <strong class="hl"');
     expect(html).toContain('&lt;b&gt;<strong class="hl"');
@@ -154,7 +176,11 @@ describe('highlighting matched terms', () => {
   });
 
   it('escapes a term that contains markup instead of matching it as HTML', () => {
-    const { html } = renderAlert({ ...alert, snippet: 'Use the <b> tag.', matchedTerms: ['<b>'] });
+    const { html } = renderAlert({
+      ...alert,
+      snippet: 'Use the <b> tag.',
+      topics: [{ query: 'AI chips', terms: ['<b>'] }],
+    });
     expect(highlighted(html)).toEqual(['&lt;b&gt;']);
   });
 
@@ -173,7 +199,9 @@ describe('alert', () => {
     );
     expect(text).toContain('Example News · 27 Nov 2026, 14:05 UTC');
     expect(text).toContain('Nvidia and TSMC said demand keeps outpacing supply.');
-    expect(text).toContain('Why you got this: your topic “AI chips” matched nvidia and tsmc.');
+    expect(text).toContain(
+      'Why you got this: the story matched your topic, each with the words shown: AI chips: nvidia and tsmc',
+    );
   });
 
   it('starts the inbox preview with the source and the snippet', () => {
@@ -183,24 +211,25 @@ describe('alert', () => {
   it('has a text part with the headline, link, terms and unsubscribe link', () => {
     expect(email.text).toContain('Chipmakers race to build AI accelerators');
     expect(email.text).toContain('https://news.example.com/tech/chipmakers?ref=tidings&utm=mail');
-    expect(email.text).toContain('matched nvidia and tsmc');
+    expect(email.text).toContain('- AI chips: nvidia and tsmc');
     expect(email.text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
   });
 
   it('links to the preference centre and mutes each matched topic, in HTML and text', () => {
     const both = renderAlert({
       ...alert,
-      muteLinks: [
-        { query: 'AI chips', url: muteUrl },
-        { query: 'Nvidia', url: `${muteUrl}2` },
+      topics: [
+        { query: 'AI chips', terms: ['tsmc'] },
+        { query: 'Nvidia', terms: ['nvidia'] },
       ],
+      muteUrls: [muteUrl, `${muteUrl}2`],
     });
     expect(hrefs(both.html)).toEqual(expect.arrayContaining([preferencesUrl, muteUrl, `${muteUrl}2`]));
-    expect(visibleText(both.html)).toContain('Mute “AI chips” Mute “Nvidia” Manage your topics');
-    expect(both.text).toContain(`Mute “AI chips”: ${muteUrl}\nMute “Nvidia”: ${muteUrl}2\n`);
+    expect(visibleText(both.html)).toContain('Mute AI chips Mute Nvidia Manage your topics');
+    expect(both.text).toContain(`Mute AI chips: ${muteUrl}\nMute Nvidia: ${muteUrl}2\n`);
     expect(both.text).toContain(`Manage your topics: ${preferencesUrl}\nUnsubscribe: ${unsubscribeUrl}`);
-    expect(() => renderAlert({ ...alert, muteLinks: [{ query: 'AI', url: 'javascript:1' }] })).toThrow(
-      /muteLinks\[0\]\.url must be an absolute http\(s\) URL/,
+    expect(() => renderAlert({ ...alert, muteUrls: ['javascript:1'] })).toThrow(
+      /muteUrls\[0\] must be an absolute http\(s\) URL/,
     );
   });
 
@@ -214,7 +243,7 @@ describe('alert', () => {
     const { source: _source, ...withoutSource } = alert;
     const { text } = renderAlert(withoutSource);
     expect(text).toContain('\n27 Nov 2026, 14:05 UTC\n');
-    expect(text).not.toContain('·');
+    expect(text).not.toContain('· 27 Nov');
   });
 });
 
@@ -227,11 +256,12 @@ describe('digest', () => {
       expect(visibleText(html)).toContain(`Topic ${n}`);
       expect(text).toContain(`* Story number ${n}`);
       expect(text).toContain(`https://news.example.com/story/${n}`);
-      expect(text).toContain(`Matched (Topic ${n}): election`);
+      expect(text).toContain(`Matched Topic ${n}: election`);
     }
     expect(html.match(/class="item"/g)).toHaveLength(3);
+    expect(html.match(/class="group"/g)).toHaveLength(3);
     expect(text).toContain(`Manage your topics: ${preferencesUrl}\nUnsubscribe: ${unsubscribeUrl}`);
-    expect(visibleText(html)).toContain('matched your topics Topic 1, Topic 2 and Topic 3.');
+    expect(visibleText(html)).toContain('digest of your topics Topic 1, Topic 2 and Topic 3.');
   });
 
   it('stays well-formed for browsers and Outlook with one item or many', () => {
@@ -322,8 +352,8 @@ describe('invalid data', () => {
     expect(() => renderAlert({ ...alert, timeZone: 'Mars/Olympus' })).toThrow(
       /timeZone must be an IANA time zone/,
     );
-    expect(() => renderAlert({ ...alert, matchedTerms: [] })).toThrow(
-      /alert\.matchedTerms must list at least one/,
+    expect(() => renderAlert({ ...alert, topics: [{ query: 'AI chips', terms: [] }] })).toThrow(
+      /alert\.topics\[0\]\.terms must list at least one/,
     );
     expect(() => renderDigest({ ...digest, items: [item(1), item(2, { headline: ' ' })] })).toThrow(
       /items\[1\]\.headline must be non-empty/,

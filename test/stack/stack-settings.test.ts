@@ -10,6 +10,7 @@ function settingsFrom(context: Record<string, unknown>) {
 const valid = {
   'tidings:mailDomain': 'news.example.org',
   'tidings:mailFrom': 'Tidings <alerts@news.example.org>',
+  'tidings:postalAddress': 'Example News, 1 Example Street, Springfield',
 };
 
 describe('readStackSettings', () => {
@@ -17,12 +18,14 @@ describe('readStackSettings', () => {
     expect(settingsFrom(valid)).toEqual({
       mailDomain: 'news.example.org',
       mailFrom: 'Tidings <alerts@news.example.org>',
+      postalAddress: 'Example News, 1 Example Street, Springfield',
       publicUrl: undefined,
     });
   });
 
   it('accepts a bare sender address and compares domains case-insensitively', () => {
     const settings = settingsFrom({
+      ...valid,
       'tidings:mailDomain': 'Example.COM',
       'tidings:mailFrom': 'alerts@example.com',
     });
@@ -44,6 +47,14 @@ describe('readStackSettings', () => {
     );
     expect(() => settingsFrom({ 'tidings:mailDomain': 'example.com', 'tidings:mailFrom': '  ' })).toThrow(
       /tidings:mailFrom is required/,
+    );
+  });
+
+  it('refuses to deploy without the postal address every list mail prints in its footer', () => {
+    const { 'tidings:postalAddress': _address, ...withoutAddress } = valid;
+    expect(() => settingsFrom(withoutAddress)).toThrow(/Context tidings:postalAddress is required/);
+    expect(() => settingsFrom({ ...valid, 'tidings:postalAddress': '  ' })).toThrow(
+      /tidings:postalAddress is required/,
     );
   });
 
