@@ -83,7 +83,10 @@ export interface TableAccess {
    * (each item needs its own action's permission); the table client checks it so atomicity is a choice.
    */
   readonly transact?: boolean;
-  /** Query on these partitions of the GSI. IAM grants the index as a whole; the table client narrows it. */
+  /**
+   * Query on these partitions of the indexes. IAM grants only the indexes these families live in, each as a
+   * whole; the table client narrows it to the partitions.
+   */
   readonly index?: readonly IndexFamily[];
   /** DescribeTable: the health probe. */
   readonly describe?: boolean;
@@ -158,7 +161,7 @@ export const functions = {
     table: {
       read: ['email', 'subscriber', 'suppression'],
       create: ['email', 'subscriber'],
-      update: ['email', 'subscriber', 'meta', 'rate'],
+      update: ['email', 'subscriber', 'rate'],
       transact: true,
     },
   },
@@ -178,7 +181,7 @@ export const functions = {
     table: {
       read: ['subscriber', 'article'],
       create: ['subscriber'],
-      update: ['subscriber', 'meta'],
+      update: ['subscriber'],
       transact: true,
       index: ['articlesByDay'],
     },
@@ -201,7 +204,7 @@ export const functions = {
       read: ['subscriber', 'email'],
       // Erasure keeps one thing: the address's salted hash on the suppression list.
       create: ['subscriber', 'suppression'],
-      update: ['subscriber', 'meta'],
+      update: ['subscriber'],
       delete: ['subscriber', 'email'],
       transact: true,
     },
@@ -224,7 +227,7 @@ export const functions = {
     memoryMb: 1024,
     secrets: [],
     mail: 'none',
-    table: { read: ['meta'], create: ['subscriber'], index: ['topics'] },
+    table: { create: ['subscriber'], index: ['topics'] },
   },
   send: {
     entry: 'functions/send.ts',
@@ -264,10 +267,10 @@ export const functions = {
     mail: 'none',
     table: {
       // The address claim and subscriber; the suppression entry and counted bounces; the consent line (a
-      // create in the subscriber's partition), the profile, its topics and the topics version.
+      // create in the subscriber's partition), the profile and its topics.
       read: ['email', 'subscriber', 'suppression'],
       create: ['subscriber', 'suppression'],
-      update: ['subscriber', 'meta'],
+      update: ['subscriber'],
       transact: true,
     },
   },

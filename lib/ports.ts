@@ -144,9 +144,11 @@ export interface SubscriberStore {
   /** Bumps the link generation, so every link issued before stops working; returns the new generation. */
   revokeLinks(subscriberId: string, at: Date, consent: ConsentContext): Promise<number>;
   listActiveTopics(): AsyncIterable<ActiveTopic>;
-  /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
+  /**
+   * Topics activated or retired at or after `since` (ISO time), in no particular order. Every change is
+   * found this way, so nothing else signals one (a shared counter would be a hot key in a signup burst).
+   */
   topicChangesSince(since: string): AsyncIterable<TopicChange>;
-  topicsVersion(): Promise<number>;
   listDigestSubscribers(): AsyncIterable<Subscriber>;
 }
 
@@ -187,12 +189,10 @@ export interface BulkSubscriberStore {
   /**
    * Creates up to 100 active subscribers with active topics, as confirming leaves them, each with its
    * consent-ledger line; returns the addresses it created (one claimed by someone else meanwhile is left
-   * out). The topics are filed in the match index at `at`. Does not bump the topics version: the caller
-   * announces once per batch, since concurrent writes to that one item would conflict.
+   * out). The topics are filed in the match index at `at`, where warm matchers find them; `at` should be
+   * now, since they look back only a minute past their last look.
    */
   createActive(imports: readonly ActiveImport[], at: Date, consent: ConsentContext): Promise<Set<string>>;
-  /** Bumps the topics version, so warm matchers read the topics activated since their last look. */
-  announceTopicChanges(): Promise<void>;
   /** Every active subscriber that has at least one active topic, with those topics, in no set order. */
   listActiveSubscriptions(): AsyncIterable<ActiveSubscription>;
 }

@@ -18,21 +18,31 @@ export function indexKey(topic: Pick<ActiveTopic, 'subscriberId' | 'topicId'>): 
 export const CHANGE_OVERLAP_MS = 60_000;
 
 /**
+ * How often a warm matcher looks for changes, at most. Nothing signals a change but the change itself (a
+ * shared version counter, bumped in every confirmation's transaction, was a hot key and a source of
+ * transaction conflicts in a signup burst), so each look reads every change partition since the cursor:
+ * 32 small queries at once. Bounding the rate bounds what a busy matcher spends on them; a topic confirmed
+ * within this long before an article arrives may miss it, which the GSI's own lag already allowed.
+ */
+export const CHANGE_POLL_MS = 250;
+
+/**
  * Keeps the compiled index of active topics in function memory across invocations. A cold start loads every
- * active topic; after that, when the topics version moves, only the topics activated or retired since the
- * last refresh are read and applied, so matching an article never scans the table.
+ * active topic; after that, at most once per `pollMs`, only the topics activated or retired since the last
+ * look (less the overlap) are read and applied, so matching an article never scans the table.
  */
 export function makeTopicIndexCache(deps: {
   subscribers: SubscriberStore;
   clock: Clock;
   onInvalid?: (topicId: string, error: QueryError) => void;
+  pollMs?: number;
 }) {
+  const pollMs = deps.pollMs ?? CHANGE_POLL_MS;
   let state:
     | {
-        version: number;
         value: { index: TopicIndex; topics: Map<string, ActiveTopic> };
+        /** When the last look (or the load) began: every change before it, less the overlap, is applied. */
         cursor: number;
-        changedAt: number;
       }
     | undefined;
 
@@ -47,14 +57,14 @@ export function makeTopicIndexCache(deps: {
     }
   };
 
-  async function load(version: number, startedAt: number) {
+  async function load(startedAt: number) {
     const index = new TopicIndex();
     const topics = new Map<string, ActiveTopic>();
     for await (const topic of deps.subscribers.listActiveTopics()) addTopic(index, topics, topic);
-    state = { version, value: { index, topics }, cursor: startedAt, changedAt: startedAt };
+    state = { value: { index, topics }, cursor: startedAt };
   }
 
-  async function applyChanges(version: number, startedAt: number) {
+  async function applyChanges(startedAt: number) {
     if (!state) return;
     const { index, topics } = state.value;
     const since = new Date(state.cursor - CHANGE_OVERLAP_MS).toISOString();
@@ -69,21 +79,13 @@ export function makeTopicIndexCache(deps: {
         topics.delete(indexKey(topic));
       }
     }
-    state = {
-      ...state,
-      cursor: startedAt,
-      changedAt: state.version === version ? state.changedAt : startedAt,
-      version,
-    };
+    state = { ...state, cursor: startedAt };
   }
 
   return async function currentIndex(): Promise<IndexedTopics> {
     const startedAt = deps.clock.now().getTime();
-    const version = await deps.subscribers.topicsVersion();
-    if (!state) await load(version, startedAt);
-    else if (version !== state.version || startedAt - state.changedAt < CHANGE_OVERLAP_MS) {
-      await applyChanges(version, startedAt);
-    }
+    if (!state) await load(startedAt);
+    else if (startedAt - state.cursor >= pollMs) await applyChanges(startedAt);
     return (state as NonNullable<typeof state>).value;
   };
 }
