@@ -1,5 +1,7 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
+import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
 import { CHANGE_OVERLAP_MS, makeTopicIndexCache } from '../../lib/matching/topic-index-cache';
 import type { SubscriberStore } from '../../lib/ports';
 import { startTestTable, viaApi } from '../support/dynamo';
@@ -103,11 +105,32 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     const currentIndex = makeTopicIndexCache({ subscribers: store, clock: { now: () => now } });
     await currentIndex();
 
-    // A signup burst: 50 readers confirm in the same moment, through the real store and transactions.
+    // A signup burst: 50 readers confirm in the same moment, through the real store and transactions,
+    // each through a client that notes which items its transactions write.
+    const writers = new Map<string, Set<string>>();
+    const noting = (id: string): TableClient => ({
+      send: ((command: Parameters<TableClient['send']>[0], ...rest: unknown[]) => {
+        if (command instanceof TransactWriteCommand) {
+          for (const write of command.input.TransactItems ?? []) {
+            const key =
+              write.Put?.Item ?? write.Update?.Key ?? write.Delete?.Key ?? write.ConditionCheck?.Key;
+            const item = `${key?.pk}/${key?.sk}`;
+            writers.set(item, (writers.get(item) ?? new Set()).add(id));
+          }
+        }
+        return (table.db.send as (...args: unknown[]) => unknown)(command, ...rest);
+      }) as TableClient['send'],
+    });
     const ids = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
-    const outcomes = await Promise.allSettled(ids.map((id) => subscribe(store, id, 'Nauru', now)));
+    const outcomes = await Promise.allSettled(
+      ids.map((id) => subscribe(makeDynamoSubscriberStore(noting(id), table.tableName), id, 'Nauru', now)),
+    );
     expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
     for (const id of ids) expect((await store.get(id))?.status).toBe('active');
+    // DynamoDB Local runs transactions one at a time, so it never reports a conflict; DynamoDB does when
+    // two concurrent transactions write the same item. No item is written by two of these confirmations.
+    const shared = [...writers].filter(([, ids]) => ids.size > 1).map(([item]) => item);
+    expect(shared).toEqual([]);
 
     now = new Date('2026-11-29T10:00:01Z');
     const { index } = await currentIndex();
