@@ -227,7 +227,9 @@ export const functions = {
     memoryMb: 1024,
     secrets: [],
     mail: 'none',
-    table: { create: ['subscriber'], index: ['topics'] },
+    // Deliveries and held matches in the subscriber's partition; the snapshot of the topics, which a cold
+    // start reads (and leaves a fresh one of when it is old) instead of the whole topics index.
+    table: { read: ['topicSnapshot'], create: ['subscriber', 'topicSnapshot'], index: ['topics'] },
   },
   send: {
     entry: 'functions/send.ts',

@@ -63,6 +63,19 @@ export interface TopicChange {
   readonly at: string;
 }
 
+/** Every active topic as of `takenAt` (ISO time): what a cold matcher reads instead of the whole index. */
+export interface TopicSnapshot {
+  readonly takenAt: string;
+  readonly topics: Iterable<ActiveTopic>;
+}
+
+export interface TopicSnapshotStore {
+  /** The current snapshot, complete; undefined when there is none (or a part of it is gone). */
+  read(): Promise<TopicSnapshot | undefined>;
+  /** Stores `snapshot` and makes it the current one, unless one taken later already is. */
+  write(snapshot: TopicSnapshot): Promise<void>;
+}
+
 export interface SubscriberStore {
   /** The subscriber holding the address at `at`; a pending subscription past its expiry holds nothing. */
   findByEmail(email: string, at: Date): Promise<Subscriber | undefined>;

@@ -1,4 +1,4 @@
-import type { ActiveTopic, Clock, SubscriberStore } from '../ports';
+import type { ActiveTopic, Clock, SubscriberStore, TopicSnapshotStore } from '../ports';
 import { QueryError, TopicIndex } from '../query';
 
 export interface IndexedTopics {
@@ -27,14 +27,25 @@ export const CHANGE_OVERLAP_MS = 60_000;
 export const CHANGE_POLL_MS = 250;
 
 /**
+ * How old a snapshot may be before a cold start that read it writes a fresh one: the changes since it are
+ * what each cold start reads on top, and a snapshot costs a write of every topic.
+ */
+export const SNAPSHOT_MAX_AGE_MS = 60 * 60_000;
+
+/**
  * Keeps the compiled index of active topics in function memory across invocations. A cold start loads every
- * active topic; after that, at most once per `pollMs`, only the topics activated or retired since the last
- * look (less the overlap) are read and applied, so matching an article never scans the table.
+ * active topic, from the snapshot when there is one (then the changes since it, as a warm look would),
+ * else from the topics index, and leaves a fresh snapshot when it found none or an old one. After that,
+ * at most once per `pollMs`, only the topics activated or retired since the last look (less the overlap)
+ * are read and applied, so matching an article never scans the table.
  */
 export function makeTopicIndexCache(deps: {
   subscribers: SubscriberStore;
   clock: Clock;
+  snapshots?: TopicSnapshotStore;
   onInvalid?: (topicId: string, error: QueryError) => void;
+  /** A snapshot that could not be read or written: the load goes on without it. */
+  onSnapshotError?: (error: unknown) => void;
   pollMs?: number;
 }) {
   const pollMs = deps.pollMs ?? CHANGE_POLL_MS;
@@ -60,8 +71,24 @@ export function makeTopicIndexCache(deps: {
   async function load(startedAt: number) {
     const index = new TopicIndex();
     const topics = new Map<string, ActiveTopic>();
-    for await (const topic of deps.subscribers.listActiveTopics()) addTopic(index, topics, topic);
-    state = { value: { index, topics }, cursor: startedAt };
+    const snapshot = await deps.snapshots?.read().catch((error: unknown) => {
+      deps.onSnapshotError?.(error);
+      return undefined;
+    });
+    if (snapshot) {
+      for (const topic of snapshot.topics) addTopic(index, topics, topic);
+      state = { value: { index, topics }, cursor: Date.parse(snapshot.takenAt) };
+      await applyChanges(startedAt);
+    } else {
+      for await (const topic of deps.subscribers.listActiveTopics()) addTopic(index, topics, topic);
+      state = { value: { index, topics }, cursor: startedAt };
+    }
+    if (deps.snapshots && (!snapshot || startedAt - Date.parse(snapshot.takenAt) >= SNAPSHOT_MAX_AGE_MS)) {
+      // Taken as of the cursor: every change before it, less the overlap, is in the map.
+      await deps.snapshots
+        .write({ takenAt: new Date(startedAt).toISOString(), topics: topics.values() })
+        .catch((error: unknown) => deps.onSnapshotError?.(error));
+    }
   }
 
   async function applyChanges(startedAt: number) {

@@ -248,6 +248,8 @@ describe('item and index families', () => {
       keys.pendingDigestItem('s', 'daily', 'x'),
       keys.rateCounter('subscribe-ip#x', '2026-12-01T09:00:00.000Z'),
       keys.request('s', 'r'),
+      keys.topicSnapshotHead(),
+      keys.topicSnapshotPart('2026-12-02T09:00:00.000Z#ab12cd34', 3),
     ];
     for (const key of itemKeys) expect(familiesOf(itemFamilies, key.pk), key.pk).toHaveLength(1);
     const indexKeys = [

@@ -2,7 +2,12 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
-import { CHANGE_OVERLAP_MS, makeTopicIndexCache } from '../../lib/matching/topic-index-cache';
+import { makeDynamoTopicSnapshotStore } from '../../lib/adapters/dynamo/topic-snapshot-store';
+import {
+  CHANGE_OVERLAP_MS,
+  makeTopicIndexCache,
+  SNAPSHOT_MAX_AGE_MS,
+} from '../../lib/matching/topic-index-cache';
 import type { SubscriberStore } from '../../lib/ports';
 import { startTestTable, viaApi } from '../support/dynamo';
 
@@ -136,5 +141,51 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     const { index } = await currentIndex();
     const matched = index.match(article('Nauru news')).map((m) => m.topicId);
     expect(matched.sort()).toEqual(ids.map((id) => `${id}#t`).sort());
+  });
+
+  it('starts cold from the snapshot a cold start left, plus the changes since, as a full load would', async () => {
+    const store = makeDynamoSubscriberStore(table.db, table.tableName);
+    const snapshots = makeDynamoTopicSnapshotStore(table.db, table.tableName);
+    let fullLoads = 0;
+    const counted: SubscriberStore = {
+      ...store,
+      listActiveTopics: () => {
+        fullLoads++;
+        return store.listActiveTopics();
+      },
+    };
+    let now = new Date('2026-11-30T10:00:00Z');
+    const clock = { now: () => now };
+    const keysOf = (topics: ReadonlyMap<string, unknown>) => [...topics.keys()].sort();
+
+    await subscribe(store, 'snap-kept', 'Vanuatu', now);
+    await subscribe(store, 'snap-gone', 'Vanuatu', now);
+    // The first cold start finds no snapshot: it reads the index and leaves one.
+    await makeTopicIndexCache({ subscribers: counted, snapshots, clock })();
+    expect(fullLoads).toBe(1);
+    expect((await snapshots.read())?.takenAt).toBe(now.toISOString());
+
+    // Changes after the snapshot: one subscriber leaves, one arrives.
+    now = new Date('2026-11-30T10:10:00Z');
+    await store.unsubscribe('snap-gone', now, viaApi);
+    await subscribe(store, 'snap-new', 'Vanuatu', now);
+
+    now = new Date('2026-11-30T10:20:00Z');
+    const { index, topics } = await makeTopicIndexCache({ subscribers: counted, snapshots, clock })();
+    expect(fullLoads).toBe(1);
+    expect(
+      index
+        .match(article('Vanuatu news'))
+        .map((m) => m.topicId)
+        .sort(),
+    ).toEqual(['snap-kept#t', 'snap-new#t']);
+    const full = await makeTopicIndexCache({ subscribers: store, clock })();
+    expect(keysOf(topics)).toEqual(keysOf(full.topics));
+    // A young snapshot is left as it is; an old one is replaced by the cold start that read it.
+    expect((await snapshots.read())?.takenAt).toBe('2026-11-30T10:00:00.000Z');
+    now = new Date(Date.parse('2026-11-30T10:00:00Z') + SNAPSHOT_MAX_AGE_MS);
+    await makeTopicIndexCache({ subscribers: counted, snapshots, clock })();
+    expect(fullLoads).toBe(1);
+    expect((await snapshots.read())?.takenAt).toBe(now.toISOString());
   });
 });

@@ -233,6 +233,7 @@ describe('the functions', () => {
       subscriber: 'SUB#*',
       rate: 'RATE#*',
       suppression: 'SUPPRESS#*',
+      topicSnapshot: 'TOPICSNAP*',
     };
     const tableArn = stack.resolve(stack.table.table.tableArn);
     for (const name of names) {

@@ -89,6 +89,15 @@ export const keys = {
     sk: `TRANSIENT#${feedbackId}`,
   }),
   transientBouncePrefix: 'TRANSIENT#',
+  /**
+   * Which snapshot of the active topics is current, and its parts, each in a partition of its own: a cold
+   * matcher reads them all at once, more than one partition serves per second.
+   */
+  topicSnapshotHead: () => ({ pk: 'TOPICSNAP', sk: 'CURRENT' }),
+  topicSnapshotPart: (snapshotId: string, part: number) => ({
+    pk: `TOPICSNAP#${snapshotId}#${part}`,
+    sk: 'PART',
+  }),
 } as const;
 
 export const GSI1 = 'gsi1';
