@@ -10,6 +10,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'match', load: () => import('./match') },
   { name: 'bundles', load: () => import('./bundles') },
   { name: 'import', load: () => import('./import') },
+  { name: 'cold-load', load: () => import('./cold-load') },
 ];
 
 if (typeof globalThis.gc !== 'function') {
