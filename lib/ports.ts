@@ -70,8 +70,8 @@ export interface TopicSnapshot {
 }
 
 export interface TopicSnapshotStore {
-  /** The current snapshot, complete; undefined when there is none (or a part of it is gone). */
-  read(): Promise<TopicSnapshot | undefined>;
+  /** The current snapshot at `at`, complete; undefined when there is none (expired, or a part gone). */
+  read(at: Date): Promise<TopicSnapshot | undefined>;
   /** Stores `snapshot` and makes it the current one, unless one taken later already is. */
   write(snapshot: TopicSnapshot): Promise<void>;
 }

@@ -16,6 +16,7 @@ afterAll(async () => {
 });
 
 const frequencies = ['instant', 'daily', 'weekly'] as const;
+const at = new Date('2026-12-02T12:00:00.000Z');
 const topicsOf = (count: number, tag: string): ActiveTopic[] =>
   Array.from({ length: count }, (_, i) => ({
     subscriberId: `${tag}-subscriber-${i}`,
@@ -31,10 +32,10 @@ describe('the snapshot of the active topics', () => {
     makeDynamoTopicSnapshotStore(guardTable(table.db, functions.match.table, 'match'), table.tableName);
 
   it('reads back every topic written, in parts small enough for DynamoDB, the latest taken current', async () => {
-    expect(await store().read()).toBeUndefined();
+    expect(await store().read(at)).toBeUndefined();
     const topics = topicsOf(12_000, 'a');
     await store().write({ takenAt: '2026-12-02T09:00:00.000Z', topics });
-    const read = await store().read();
+    const read = await store().read(at);
     expect(read?.takenAt).toBe('2026-12-02T09:00:00.000Z');
     expect([...(read?.topics ?? [])]).toEqual(topics);
     const { Item: head } = await table.db.send(
@@ -44,13 +45,19 @@ describe('the snapshot of the active topics', () => {
 
     // One taken earlier (a slower matcher finishing late) does not replace it; one taken later does.
     await store().write({ takenAt: '2026-12-02T08:00:00.000Z', topics: topicsOf(3, 'old') });
-    expect((await store().read())?.takenAt).toBe('2026-12-02T09:00:00.000Z');
+    expect((await store().read(at))?.takenAt).toBe('2026-12-02T09:00:00.000Z');
     await store().write({ takenAt: '2026-12-02T10:00:00.000Z', topics: topicsOf(3, 'new') });
-    expect([...((await store().read())?.topics ?? [])]).toEqual(topicsOf(3, 'new'));
+    expect([...((await store().read(at))?.topics ?? [])]).toEqual(topicsOf(3, 'new'));
+  });
+
+  it('counts a snapshot a day old as gone, whether or not TTL has removed it yet', async () => {
+    await store().write({ takenAt: '2026-12-02T11:30:00.000Z', topics: topicsOf(3, 'c') });
+    expect((await store().read(at))?.takenAt).toBe('2026-12-02T11:30:00.000Z');
+    expect(await store().read(new Date('2026-12-03T11:30:00.000Z'))).toBeUndefined();
   });
 
   it('counts a snapshot with a part gone as none, so the matcher loads from the index', async () => {
-    await store().write({ takenAt: '2026-12-02T11:00:00.000Z', topics: topicsOf(12_000, 'b') });
+    await store().write({ takenAt: '2026-12-02T11:45:00.000Z', topics: topicsOf(12_000, 'b') });
     const { Item: head } = await table.db.send(
       new GetCommand({ TableName: table.tableName, Key: keys.topicSnapshotHead() }),
     );
@@ -60,6 +67,6 @@ describe('the snapshot of the active topics', () => {
         Key: keys.topicSnapshotPart(String(head?.snapshotId), 1),
       }),
     );
-    expect(await store().read()).toBeUndefined();
+    expect(await store().read(at)).toBeUndefined();
   });
 });

@@ -163,7 +163,7 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     // The first cold start finds no snapshot: it reads the index and leaves one.
     await makeTopicIndexCache({ subscribers: counted, snapshots, clock })();
     expect(fullLoads).toBe(1);
-    expect((await snapshots.read())?.takenAt).toBe(now.toISOString());
+    expect((await snapshots.read(now))?.takenAt).toBe(now.toISOString());
 
     // Changes after the snapshot: one subscriber leaves, one arrives.
     now = new Date('2026-11-30T10:10:00Z');
@@ -182,10 +182,10 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     const full = await makeTopicIndexCache({ subscribers: store, clock })();
     expect(keysOf(topics)).toEqual(keysOf(full.topics));
     // A young snapshot is left as it is; an old one is replaced by the cold start that read it.
-    expect((await snapshots.read())?.takenAt).toBe('2026-11-30T10:00:00.000Z');
+    expect((await snapshots.read(now))?.takenAt).toBe('2026-11-30T10:00:00.000Z');
     now = new Date(Date.parse('2026-11-30T10:00:00Z') + SNAPSHOT_MAX_AGE_MS);
     await makeTopicIndexCache({ subscribers: counted, snapshots, clock })();
     expect(fullLoads).toBe(1);
-    expect((await snapshots.read())?.takenAt).toBe(now.toISOString());
+    expect((await snapshots.read(now))?.takenAt).toBe(now.toISOString());
   });
 });

@@ -4,6 +4,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActiveTopic, TopicSnapshot, TopicSnapshotStore } from '../../ports';
 import { ignoreConditionFailure } from './errors';
 import { keys } from './keys';
+import { lapsed } from './subscriber-store';
 import type { TableClient } from './table-guard';
 
 /** Uncompressed bytes of topics a part starts from; gzipped, ids and queries come to about half. */
@@ -13,10 +14,11 @@ const PART_MAX_BYTES = 380_000;
 /** Parts read or written at once. */
 const PARTS_IN_FLIGHT = 16;
 /**
- * Parts are never rewritten, only replaced by a newer snapshot's: TTL removes them a week on, long after
- * a newer snapshot took over (a matcher that finds a part gone loads from the index instead).
+ * A snapshot (head and parts) is used for a day at most, then TTL removes it. Cold starts replace it
+ * hourly while the matcher is busy; the limit is for a quiet one: a snapshot holds the queries of topics
+ * retired since it was taken, an erased subscriber's among them, and must not keep them for long.
  */
-const PART_TTL_SECONDS = 7 * 24 * 3600;
+const SNAPSHOT_TTL_SECONDS = 24 * 3600;
 
 const FREQUENCY_CODES = { instant: 'i', daily: 'd', weekly: 'w' } as const;
 const FREQUENCIES = { i: 'instant', d: 'daily', w: 'weekly' } as const;
@@ -81,11 +83,13 @@ function* decodeParts(parts: readonly Uint8Array[]): Iterable<ActiveTopic> {
  */
 export function makeDynamoTopicSnapshotStore(db: TableClient, tableName: string): TopicSnapshotStore {
   return {
-    async read() {
+    async read(at) {
       const { Item: head } = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.topicSnapshotHead(), ConsistentRead: true }),
       );
       if (typeof head?.snapshotId !== 'string' || typeof head.parts !== 'number') return undefined;
+      // TTL deletes lag by up to days: past its expiry a snapshot counts as gone already.
+      if (lapsed(head, at)) return undefined;
       const snapshotId = head.snapshotId;
       const parts = await inBatches(
         Array.from({ length: head.parts }, (_, part) => part),
@@ -107,7 +111,7 @@ export function makeDynamoTopicSnapshotStore(db: TableClient, tableName: string)
     async write(snapshot: TopicSnapshot) {
       const snapshotId = `${snapshot.takenAt}#${randomUUID().slice(0, 8)}`;
       const parts = encodeParts(snapshot.topics);
-      const expiresAt = Math.floor(Date.parse(snapshot.takenAt) / 1000) + PART_TTL_SECONDS;
+      const expiresAt = Math.floor(Date.parse(snapshot.takenAt) / 1000) + SNAPSHOT_TTL_SECONDS;
       await inBatches(
         parts.map((data, part) => ({ data, part })),
         ({ data, part }) =>
