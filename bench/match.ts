@@ -47,7 +47,7 @@ function wordCount(article: CorpusArticle): number {
 }
 
 /** A deterministic choice of articles of 300–2,000 words. */
-function pickBenchArticles(corpus: Corpus, random: () => number): CorpusArticle[] {
+export function pickBenchArticles(corpus: Corpus, random: () => number): CorpusArticle[] {
   const eligible = corpus.articles.filter((article) => {
     const words = wordCount(article);
     return words >= 300 && words <= 2_000;
@@ -76,7 +76,11 @@ function hasTokenStartingWith(sortedTokens: readonly string[], stem: string): bo
  * a prefix. So none of them matches, candidate lookups still hit their other words, and the number of true
  * matches stays the same at every scale.
  */
-function topicGenerator(corpus: Corpus, benchArticles: readonly CorpusArticle[], random: () => number) {
+export function topicGenerator(
+  corpus: Corpus,
+  benchArticles: readonly CorpusArticle[],
+  random: () => number,
+) {
   const benchTokens = [...new Set(benchArticles.flatMap((a) => tokenizeText(`${a.title} ${a.text}`)))].sort();
   // Not even as a prefix or a plural: `difficulty` would match `difficulties`.
   const anchors = corpus.vocabulary.filter(

@@ -12,6 +12,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'import', load: () => import('./import') },
   { name: 'fanout', load: () => import('./fanout') },
   { name: 'render', load: () => import('./render') },
+  { name: 'cold-load', load: () => import('./cold-load') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

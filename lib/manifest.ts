@@ -88,7 +88,10 @@ export interface TableAccess {
    * (each item needs its own action's permission); the table client checks it so atomicity is a choice.
    */
   readonly transact?: boolean;
-  /** Query on these partitions of the GSI. IAM grants the index as a whole; the table client narrows it. */
+  /**
+   * Query on these partitions of the indexes. IAM grants only the indexes these families live in, each as a
+   * whole; the table client narrows it to the partitions.
+   */
   readonly index?: readonly IndexFamily[];
   /** DescribeTable: the health probe. */
   readonly describe?: boolean;
@@ -163,7 +166,7 @@ export const functions = {
     table: {
       read: ['email', 'subscriber', 'suppression'],
       create: ['email', 'subscriber'],
-      update: ['email', 'subscriber', 'meta', 'rate'],
+      update: ['email', 'subscriber', 'rate'],
       transact: true,
     },
   },
@@ -183,7 +186,7 @@ export const functions = {
     table: {
       read: ['subscriber', 'article'],
       create: ['subscriber'],
-      update: ['subscriber', 'meta'],
+      update: ['subscriber'],
       transact: true,
       index: ['articlesByDay'],
     },
@@ -206,7 +209,7 @@ export const functions = {
       read: ['subscriber', 'email'],
       // Erasure keeps one thing: the address's salted hash on the suppression list.
       create: ['subscriber', 'suppression'],
-      update: ['subscriber', 'meta'],
+      update: ['subscriber'],
       delete: ['subscriber', 'email'],
       transact: true,
     },
@@ -230,7 +233,9 @@ export const functions = {
     memoryMb: 1024,
     secrets: [],
     mail: 'none',
-    table: { read: ['meta'], create: ['fanout'], index: ['topics'] },
+    // Fan-out chunks for its recipients; the snapshot of the topics, which a cold start reads (and leaves a
+    // fresh one of when it is old) instead of the whole topics index.
+    table: { read: ['topicSnapshot'], create: ['fanout', 'topicSnapshot'], index: ['topics'] },
   },
   fanout: {
     entry: 'functions/fanout.ts',
@@ -295,10 +300,10 @@ export const functions = {
     mail: 'none',
     table: {
       // The address claim and subscriber; the suppression entry and counted bounces; the consent line (a
-      // create in the subscriber's partition), the profile, its topics and the topics version.
+      // create in the subscriber's partition), the profile and its topics.
       read: ['email', 'subscriber', 'suppression'],
       create: ['subscriber', 'suppression'],
-      update: ['subscriber', 'meta'],
+      update: ['subscriber'],
       transact: true,
     },
   },

@@ -64,6 +64,29 @@ export interface TopicChange {
   readonly at: string;
 }
 
+/** Every active topic as of `takenAt` (ISO time): what a cold matcher reads instead of the whole index. */
+export interface TopicSnapshot {
+  readonly takenAt: string;
+  readonly topics: Iterable<ActiveTopic>;
+}
+
+export interface TopicSnapshotStore {
+  /** The current snapshot at `at`, complete; undefined when there is none (expired, or a part gone). */
+  read(at: Date): Promise<TopicSnapshot | undefined>;
+  /** Stores `snapshot` and makes it the current one, unless one taken later already is. */
+  write(snapshot: TopicSnapshot): Promise<void>;
+}
+
+/** The topics index, as matchers read it. */
+export interface TopicIndexReader {
+  listActiveTopics(): AsyncIterable<ActiveTopic>;
+  /**
+   * Topics activated or retired at or after `since` (ISO time), in no particular order. Every change is
+   * found this way, so nothing else signals one (a shared counter would be a hot key in a signup burst).
+   */
+  topicChangesSince(since: string): AsyncIterable<TopicChange>;
+}
+
 export interface SubscriberStore {
   /** The subscriber holding the address at `at`; a pending subscription past its expiry holds nothing. */
   findByEmail(email: string, at: Date): Promise<Subscriber | undefined>;
@@ -144,10 +167,6 @@ export interface SubscriberStore {
   erase(subscriberId: string, at: Date): Promise<void>;
   /** Bumps the link generation, so every link issued before stops working; returns the new generation. */
   revokeLinks(subscriberId: string, at: Date, consent: ConsentContext): Promise<number>;
-  listActiveTopics(): AsyncIterable<ActiveTopic>;
-  /** Topics activated or retired at or after `since` (ISO time), in no particular order. */
-  topicChangesSince(since: string): AsyncIterable<TopicChange>;
-  topicsVersion(): Promise<number>;
 }
 
 /** A digest subscriber as the digest index lists them: the profile, and when their next digest is due. */
@@ -193,12 +212,10 @@ export interface BulkSubscriberStore {
   /**
    * Creates up to 100 active subscribers with active topics, as confirming leaves them, each with its
    * consent-ledger line; returns the addresses it created (one claimed by someone else meanwhile is left
-   * out). The topics are filed in the match index at `at`. Does not bump the topics version: the caller
-   * announces once per batch, since concurrent writes to that one item would conflict.
+   * out). The topics are filed in the match index at `at`, where warm matchers find them; `at` should be
+   * now, since they look back only a minute past their last look.
    */
   createActive(imports: readonly ActiveImport[], at: Date, consent: ConsentContext): Promise<Set<string>>;
-  /** Bumps the topics version, so warm matchers read the topics activated since their last look. */
-  announceTopicChanges(): Promise<void>;
   /** Every active subscriber that has at least one active topic, with those topics, in no set order. */
   listActiveSubscriptions(): AsyncIterable<ActiveSubscription>;
 }

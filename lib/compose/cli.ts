@@ -31,8 +31,8 @@ export const subscribersCommandAccess = {
   // A consented import's profiles, topics and ledger lines, in batches: only under the partitions of
   // subscribers whose claims it has just won, so there is nothing to overwrite.
   batchCreate: ['subscriber'],
-  // What subscribing a new address updates (its claim's and profile's expiry), and the topics version.
-  update: ['email', 'subscriber', 'meta'],
+  // What subscribing a new address updates (its claim's and profile's expiry).
+  update: ['email', 'subscriber'],
   transact: true,
   // Export walks the index of active topics, never the whole table.
   index: ['topics'],

@@ -1,5 +1,6 @@
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
-import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
+import { makeDynamoTopicIndexReader } from '../adapters/dynamo/topic-index-reader';
+import { makeDynamoTopicSnapshotStore } from '../adapters/dynamo/topic-snapshot-store';
 import { logger } from '../log';
 import { makeTopicIndexCache } from '../matching/topic-index-cache';
 import { makeMatchArticle } from '../use-cases/match-article';
@@ -15,10 +16,15 @@ export const matchArticle = once(() => {
   return makeMatchArticle({
     deliveries: makeDynamoDeliveryStore(db, tableName),
     currentIndex: makeTopicIndexCache({
-      subscribers: makeDynamoSubscriberStore(db, tableName),
+      subscribers: makeDynamoTopicIndexReader(db, tableName),
+      snapshots: makeDynamoTopicSnapshotStore(db, tableName),
       clock: systemClock,
       onInvalid: (topicId, error) =>
         logger.warn('Stored topic no longer parses', { topicId, error: error.message }),
+      onSnapshotError: (error) =>
+        logger.warn('Topic snapshot skipped', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
     }),
     clock: systemClock,
   });

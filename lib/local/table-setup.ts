@@ -5,12 +5,23 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { ConfigError } from '../errors';
 import { tableSchema } from '../table';
 
 /** Creates the table in DynamoDB Local with the shape the stack gives it on AWS; returns its stream ARN. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A table kept from before an index was added (`npm start` keeps its data) would fail its first
+    // query on the index with a puzzling message; its items lack the index's keys anyway.
+    const missing = tableSchema.indexes.filter(
+      (index) => !Table?.GlobalSecondaryIndexes?.some((found) => found.IndexName === index.name),
+    );
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `The local table ${tableName} predates its ${missing.map((i) => i.name).join(', ')} index; start afresh with \`npm start -- --fresh\`.`,
+      );
+    }
     if (Table?.LatestStreamArn) return Table.LatestStreamArn;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -35,7 +46,10 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection:
+          index.projection === 'all'
+            ? { ProjectionType: 'ALL' }
+            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
       })),
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import type { FunctionDeclaration, TableAccess, Trigger } from '../manifest';
-import { itemFamilies } from '../table';
+import { type IndexName, indexOfFamily, itemFamilies } from '../table';
 
 /** The IAM actions behind each item action class of the manifest. */
 export const itemActions = {
@@ -21,6 +21,8 @@ export interface TableStatement {
   readonly on: 'table' | 'index';
   /** Partition key patterns for `dynamodb:LeadingKeys`; absent when the statement names no items. */
   readonly leadingKeys?: readonly string[];
+  /** For an index statement, the indexes its families live in (and no other). */
+  readonly indexes?: readonly IndexName[];
 }
 
 export function writesTable(access: TableAccess): boolean {
@@ -56,7 +58,7 @@ export function checkTableAccess(name: string, declaration: FunctionDeclaration)
 
 /**
  * The statements that grant exactly `access`: each item action class on the partitions of its families
- * only, the GSI for queries, DescribeTable for the probe. Nothing else: no Scan, and BatchWriteItem only
+ * only, the indexes of its index families for queries, DescribeTable for the probe. Nothing else: no Scan, and BatchWriteItem only
  * for a declared `batchCreate`.
  */
 export function tableStatements(access: TableAccess): TableStatement[] {
@@ -70,7 +72,8 @@ export function tableStatements(access: TableAccess): TableStatement[] {
       leadingKeys: [...new Set(families.flatMap((family) => itemFamilies[family]))],
     });
   }
-  if ((access.index?.length ?? 0) > 0) statements.push({ actions: ['dynamodb:Query'], on: 'index' });
+  const indexes = [...new Set((access.index ?? []).map((family) => indexOfFamily[family]))];
+  if (indexes.length > 0) statements.push({ actions: ['dynamodb:Query'], on: 'index', indexes });
   if (access.describe) statements.push({ actions: ['dynamodb:DescribeTable'], on: 'table' });
   return statements;
 }

@@ -103,7 +103,7 @@ export class TidingsFunction extends NodejsFunction {
       this.addToRolePolicy(
         new PolicyStatement({
           actions: [...statement.actions],
-          resources: statement.on === 'table' ? [table.tableArn] : table.indexArns,
+          resources: statement.on === 'table' ? [table.tableArn] : table.indexArns(statement.indexes ?? []),
           ...(statement.leadingKeys && {
             conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...statement.leadingKeys] } },
           }),

@@ -1,7 +1,14 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  Billing,
+  ProjectionType,
+  StreamViewType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableSchema } from '../table';
+import { type IndexName, tableSchema } from '../table';
 
 /**
  * The stateful heart of Tidings: one table shaped by `tableSchema`. Kept in its own construct so the
@@ -19,6 +26,9 @@ export class TidingsTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...(index.projection === 'all'
+          ? { projectionType: ProjectionType.ALL }
+          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
       })),
       timeToLiveAttribute: tableSchema.ttlAttribute,
       // Old images cost nothing extra for Lambda triggers, while changing the view type later replaces the
@@ -41,8 +51,8 @@ export class TidingsTable extends Construct {
     return this.table.tableArn;
   }
 
-  /** Each named index, so grants need no `index/*` wildcard. */
-  get indexArns(): string[] {
-    return tableSchema.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`);
+  /** The named indexes' ARNs, so grants need no `index/*` wildcard. */
+  indexArns(names: readonly IndexName[]): string[] {
+    return names.map((name) => `${this.table.tableArn}/index/${name}`);
   }
 }

@@ -35,9 +35,9 @@ const SUBSCRIBES_IN_FLIGHT = 16;
  * 1. look up a chunk of addresses at once; an address with a subscriber is left as it is (never made
  *    pending again, never mailed again), and one that unsubscribed or was suppressed is refused
  * 2. consented: create the chunk's new addresses active, with their topics in the match index and an
- *    'import' line in each ledger; the topics version is bumped before and after, so warm matchers pick
- *    the topics up (before: even when the run dies mid-chunk). How, and why, is `createActive`'s
- *    concern: one conditional transaction claims the chunk's addresses, batches write the rest
+ *    'import' line in each ledger; warm matchers find the topics in the match index on their next look.
+ *    How, and why, is `createActive`'s concern: one conditional transaction claims the chunk's
+ *    addresses, batches write the rest
  * 3. not consented: subscribe each new address through `subscribeToTopics`, the path the subscribe form
  *    takes: pending, one confirmation email queued, ledger source 'import'
  * Re-running the same file finds every address it already imported in step 1, so nothing is made twice;
@@ -109,21 +109,11 @@ export function makeImportSubscribers(deps: {
       });
     }
     if (creating.length === 0) return;
-    await deps.subscribers.announceTopicChanges();
-    let created: Set<string>;
-    try {
-      created = await deps.subscribers.createActive(
-        creating.map(({ create }) => create),
-        deps.clock.now(),
-        consent,
-      );
-    } catch (error) {
-      // Whatever the chunk activated before the failure must still reach the matchers; the failure
-      // itself (not a second one from this bump) is what the caller hears about.
-      await deps.subscribers.announceTopicChanges().catch(() => {});
-      throw error;
-    }
-    await deps.subscribers.announceTopicChanges();
+    const created = await deps.subscribers.createActive(
+      creating.map(({ create }) => create),
+      deps.clock.now(),
+      consent,
+    );
     for (const { entry } of creating) {
       // Not created: someone (a subscribe request, another import) claimed the address since the lookup.
       options.onOutcome(

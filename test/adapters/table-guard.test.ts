@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
-import { GSI1, keys } from '../../lib/adapters/dynamo/keys';
+import { GSI1, keys, TOPICS_INDEX } from '../../lib/adapters/dynamo/keys';
 import { guardTable, type TableClient } from '../../lib/adapters/dynamo/table-guard';
 import { UndeclaredAccessError } from '../../lib/errors';
 import { functions, type TableAccess } from '../../lib/manifest';
@@ -89,7 +89,7 @@ describe('guardTable', () => {
     await expect(db.send(new GetCommand({ TableName, Key: profile }))).rejects.toThrow(
       /read an item in partition "SUB#s1"/,
     );
-    await expect(db.send(new GetCommand({ TableName, Key: keys.topicsVersion() }))).rejects.toThrow(
+    await expect(db.send(new GetCommand({ TableName, Key: keys.email('a@example.com') }))).rejects.toThrow(
       UndeclaredAccessError,
     );
     await expect(
@@ -106,19 +106,26 @@ describe('guardTable', () => {
 
   it('holds index queries to the declared index partitions', async () => {
     const { db, sent } = guarded({ index: ['topics'] });
-    const query = (pk: string) =>
+    const query = (pk: string, index: string = TOPICS_INDEX) =>
       new QueryCommand({
         TableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :pk',
+        IndexName: index,
+        KeyConditionExpression: index === GSI1 ? 'gsi1pk = :pk' : 'tpk = :pk',
         ExpressionAttributeValues: { ':pk': pk },
       });
     await db.send(query(keys.topicShard('TOPICS', 3)));
     await db.send(query(keys.topicShard('RETIRED', 0)));
     expect(sent).toHaveLength(2);
-    await expect(db.send(query(keys.articleDay('2026-12-01')))).rejects.toThrow(
+    await expect(db.send(query(keys.articleDay('2026-12-01'), GSI1))).rejects.toThrow(
       /query index partition "DAY#2026-12-01"/,
     );
+    // Each family is read from its own index only, which is all its grant names.
+    await expect(db.send(query(keys.topicShard('TOPICS', 3), GSI1))).rejects.toThrow(
+      /query index partition "TOPICS#3"/,
+    );
+    await expect(
+      guarded({ index: ['digestSubscribers'] }).db.send(query(keys.digestShard(1))),
+    ).rejects.toThrow(/query index partition "DIGESTS#1"/);
     await expect(
       db.send(
         new QueryCommand({
@@ -151,9 +158,12 @@ describe('guardTable', () => {
     const withoutTransactions = guarded({ create: ['subscriber'] });
     await expect(withoutTransactions.db.send(write([put]))).rejects.toThrow(/write a transaction/);
 
-    const { db, sent } = guarded({ create: ['subscriber'], update: ['meta'], transact: true });
+    const { db, sent } = guarded({ create: ['subscriber'], update: ['email'], transact: true });
     await db.send(
-      write([put, { Update: { TableName, Key: keys.topicsVersion(), UpdateExpression: 'ADD v :one' } }]),
+      write([
+        put,
+        { Update: { TableName, Key: keys.email('a@example.com'), UpdateExpression: 'REMOVE expiresAt' } },
+      ]),
     );
     expect(sent).toHaveLength(1);
     await expect(db.send(write([put, { Delete: { TableName, Key: profile } }]))).rejects.toThrow(
@@ -174,7 +184,7 @@ describe('guardTable', () => {
   });
 
   it('refuses Scan whatever is declared, and BatchWriteItem unless its puts are declared batchCreate', async () => {
-    const { db } = guarded({ read: ['article', 'email', 'subscriber', 'meta'], create: ['article'] });
+    const { db } = guarded({ read: ['article', 'email', 'subscriber'], create: ['article'] });
     await expect(db.send(new ScanCommand({ TableName }) as unknown as GetCommand)).rejects.toThrow(
       /sent ScanCommand/,
     );
@@ -236,18 +246,21 @@ describe('item and index families', () => {
       keys.topic('s', 't'),
       keys.delivery('s', 'ALERT#x'),
       keys.pendingDigestItem('s', 'daily', 'x'),
-      keys.topicsVersion(),
       keys.rateCounter('subscribe-ip#x', '2026-12-01T09:00:00.000Z'),
       keys.request('s', 'r'),
+      keys.topicSnapshotHead(),
+      keys.topicSnapshotPart('2026-12-02T09:00:00.000Z#ab12cd34', 3),
     ];
     for (const key of itemKeys) expect(familiesOf(itemFamilies, key.pk), key.pk).toHaveLength(1);
     const indexKeys = [
       keys.articleByDay('2026-12-01', '2026-12-01T00:00:00Z', 'x').gsi1pk,
       keys.topicShard('TOPICS', 1),
-      keys.topicShard('RETIRED', 7),
-      keys.topicIndex('TOPICS', 's', 't', 'now').gsi1pk,
+      keys.topicShard('RETIRED', 15),
+      keys.topicIndex('TOPICS', 's', 'now').tpk,
       keys.digestDueShard(2),
       keys.digestDue('s', new Date()).gsi1pk,
+      keys.digestShard(2),
+      keys.digestIndex('s').gsi1pk,
     ];
     for (const key of indexKeys) expect(familiesOf(indexFamilies, key), key).toHaveLength(1);
     expect(familiesOf(itemFamilies, 'METADATA')).toEqual([]);

@@ -26,11 +26,20 @@ describe('tableStatements', () => {
     ).toEqual([
       { actions: ['dynamodb:PutItem'], on: 'table', leadingKeys: ['EMAIL#*'] },
       { actions: ['dynamodb:DeleteItem'], on: 'table', leadingKeys: ['SUB#*'] },
-      { actions: ['dynamodb:Query'], on: 'index' },
+      { actions: ['dynamodb:Query'], on: 'index', indexes: ['topics'] },
       { actions: ['dynamodb:DescribeTable'], on: 'table' },
     ]);
     expect(tableStatements({})).toEqual([]);
     expect(tableStatements({ read: [], index: [] })).toEqual([]);
+  });
+
+  it('grants queries only on the indexes the declared index families live in', () => {
+    expect(tableStatements({ index: ['articlesByDay', 'digestSubscribers'] })).toEqual([
+      { actions: ['dynamodb:Query'], on: 'index', indexes: ['gsi1'] },
+    ]);
+    expect(tableStatements({ index: ['topics', 'articlesByDay'] })).toEqual([
+      { actions: ['dynamodb:Query'], on: 'index', indexes: ['topics', 'gsi1'] },
+    ]);
   });
 
   it('grants BatchWriteItem only for a declared batchCreate, on its families only', () => {
@@ -41,10 +50,10 @@ describe('tableStatements', () => {
 
   it('never grants Scan, nor BatchWriteItem without a batchCreate, whatever else is declared', () => {
     const everything = tableStatements({
-      read: ['article', 'email', 'subscriber', 'meta'],
-      create: ['article', 'email', 'subscriber', 'meta'],
-      update: ['article', 'email', 'subscriber', 'meta'],
-      delete: ['article', 'email', 'subscriber', 'meta'],
+      read: ['article', 'email', 'subscriber', 'rate', 'suppression'],
+      create: ['article', 'email', 'subscriber', 'rate', 'suppression'],
+      update: ['article', 'email', 'subscriber', 'rate', 'suppression'],
+      delete: ['article', 'email', 'subscriber', 'rate', 'suppression'],
       transact: true,
       index: ['articlesByDay', 'topics', 'digestSubscribers'],
       describe: true,
@@ -66,7 +75,7 @@ describe('checkTableAccess', () => {
     for (const table of [
       { create: ['article'] },
       { update: ['subscriber'] },
-      { delete: ['meta'] },
+      { delete: ['rate'] },
     ] as const) {
       expect(() => checkTableAccess('pages', declaration({ table }))).toThrow(
         new ConfigError(
@@ -95,7 +104,7 @@ describe('checkTableAccess', () => {
     expect(() =>
       checkTableAccess(
         'digest',
-        declaration({ triggers: [post], table: { read: ['meta'], transact: true } }),
+        declaration({ triggers: [post], table: { read: ['rate'], transact: true } }),
       ),
     ).toThrow(ConfigError);
   });

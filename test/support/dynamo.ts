@@ -1,5 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
+import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
+import { makeDynamoTopicIndexReader } from '../../lib/adapters/dynamo/topic-index-reader';
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { ensureTable } from '../../lib/local/table-setup';
 import { projectRoot } from './local-stack';
@@ -29,3 +32,8 @@ export async function startTestTable(tableName = 'tidings-test') {
 
 /** The consent context of changes a test makes directly on a store: as if through the JSON API. */
 export const viaApi = { source: 'api' } as const;
+
+/** The subscriber store and the topics index reader on one table: what tests of topic changes read back. */
+export function subscriberStoreAndIndex(db: TableClient, tableName: string) {
+  return { ...makeDynamoSubscriberStore(db, tableName), ...makeDynamoTopicIndexReader(db, tableName) };
+}

@@ -49,7 +49,6 @@ export async function seedSubscribers(
       }));
       await store.createActive(imports, at, { source: 'import' });
     }
-    await store.announceTopicChanges();
   } finally {
     db.destroy();
   }

@@ -1,12 +1,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { makeDynamoSuppressionList } from '../../lib/adapters/dynamo/suppression-list';
 import type { ActiveTopic, SubscriberStore, SuppressionList } from '../../lib/ports';
 import { parseSesFeedback } from '../../lib/subscriptions/ses-feedback';
 import { makeAddressHasher } from '../../lib/subscriptions/suppression';
 import { makeApplyMailFeedback } from '../../lib/use-cases/apply-mail-feedback';
-import { startTestTable, viaApi } from '../support/dynamo';
+import { startTestTable, subscriberStoreAndIndex, viaApi } from '../support/dynamo';
 import { bounceEvent, complaintEvent } from '../support/ses-events';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
@@ -19,7 +18,7 @@ afterAll(async () => {
 
 const now = new Date('2026-12-01T10:10:00Z');
 const stores = () => ({
-  subscribers: makeDynamoSubscriberStore(table.db, table.tableName),
+  subscribers: subscriberStoreAndIndex(table.db, table.tableName),
   suppressions: makeDynamoSuppressionList(
     table.db,
     table.tableName,
@@ -218,7 +217,7 @@ describe('failures', () => {
   it('finish the ending on retry when it failed after the address was listed', async () => {
     await activeSubscriber('halfway', 'halfway@example.com');
     const real = stores();
-    const failingEnd: SubscriberStore = {
+    const failingEnd: typeof real.subscribers = {
       ...real.subscribers,
       unsubscribe: () => Promise.reject(new Error('socket hang up')),
     };

@@ -1,20 +1,14 @@
 import { createHash } from 'node:crypto';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActiveSubscription, ActiveTopic, AddressHolder, BulkSubscriberStore } from '../../ports';
 import type { Topic } from '../../subscriptions/model';
 import { sameQuery } from '../../subscriptions/topic-set';
 import { cancellationReasons } from './errors';
-import { keys, SHARDS } from './keys';
+import { keys } from './keys';
 import { batchGetAll, batchWriteAll } from './paginate';
-import {
-  digestDueIndex,
-  lapsed,
-  subscriberItems,
-  type TransactItem,
-  toActiveTopic,
-  toSubscriber,
-} from './subscriber-store';
+import { digestDueIndex, lapsed, subscriberItems, type TransactItem, toSubscriber } from './subscriber-store';
 import type { TableClient } from './table-guard';
+import { toActiveTopic, topicShards } from './topic-index-reader';
 
 const EMAIL_PREFIX = keys.email('').pk;
 
@@ -42,10 +36,7 @@ function importedTopicId(subscriberId: string, query: string): string {
  * store, whose item builders it shares, so the functions that compose that store do not bundle it.
  */
 export function makeDynamoBulkSubscriberStore(db: TableClient, tableName: string): BulkSubscriberStore {
-  const { bumpVersion, topicShard, consentLine, claimPut, profileItem, putActiveTopic } = subscriberItems(
-    db,
-    tableName,
-  );
+  const { topicShard, consentLine, claimPut, profileItem, putActiveTopic } = subscriberItems(db, tableName);
 
   return {
     async findHolders(emails, at) {
@@ -150,13 +141,8 @@ export function makeDynamoBulkSubscriberStore(db: TableClient, tableName: string
       return new Set(won.map(({ subscriber }) => subscriber.email));
     },
 
-    async announceTopicChanges() {
-      const { Update } = bumpVersion();
-      await db.send(new UpdateCommand(Update as NonNullable<typeof Update>));
-    },
-
     async *listActiveSubscriptions(): AsyncIterable<ActiveSubscription> {
-      for (let shard = 0; shard < SHARDS; shard++) {
+      for (const shard of topicShards) {
         // Every topic of a subscriber is filed in the subscriber's shard: one shard at a time is in memory.
         const topics = new Map<string, ActiveTopic[]>();
         for await (const item of topicShard('TOPICS', shard)) {

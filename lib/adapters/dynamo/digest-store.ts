@@ -8,7 +8,7 @@ import type { DigestDelivery, DigestStore } from '../../ports';
 import { parseHeldMatch, planDigest } from '../../subscriptions/digest-contents';
 import { queuedDelivery } from './delivery-store';
 import { ignoreConditionFailure } from './errors';
-import { GSI1, keys, SHARDS } from './keys';
+import { DIGEST_SHARDS, GSI1, keys } from './keys';
 import { batchGetAll, queryAll } from './paginate';
 import { digestDueIndex, subscriberItems, toSubscriber } from './subscriber-store';
 import type { TableClient } from './table-guard';
@@ -52,7 +52,7 @@ export function makeDynamoDigestStore(db: TableClient, tableName: string): Diges
   };
   return {
     async *listDue(dueBy) {
-      for (let shard = 0; shard < SHARDS; shard++) {
+      for (let shard = 0; shard < DIGEST_SHARDS; shard++) {
         const items = queryAll(db, {
           TableName: tableName,
           IndexName: GSI1,
@@ -71,7 +71,7 @@ export function makeDynamoDigestStore(db: TableClient, tableName: string): Diges
 
     async refileLegacy(at) {
       let refiled = 0;
-      for (let shard = 0; shard < SHARDS; shard++) {
+      for (let shard = 0; shard < DIGEST_SHARDS; shard++) {
         const items = queryAll(db, {
           TableName: tableName,
           IndexName: GSI1,

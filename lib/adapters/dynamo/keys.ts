@@ -3,14 +3,22 @@
  * attribute so stream filters (see `lib/manifest.ts`) can pick the records a function cares about.
  */
 
-/** Active topics and digest subscribers are spread over this many GSI partitions so no one key gets hot. */
-export const SHARDS = 8;
+/** Digest subscribers are spread over this many GSI partitions so no one key gets hot. */
+export const DIGEST_SHARDS = 8;
+/**
+ * Topics are spread over more: a cold matcher reads every shard at once, and a shard's pages one after
+ * another, so at a million topics (about 140 MB of index) 16 shards keep each sequence near 9 MB.
+ */
+export const TOPIC_SHARDS = 16;
 
-export function shardOf(id: string): number {
+export function shardOf(id: string, shards: number): number {
   let h = 0;
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
-  return Math.abs(h) % SHARDS;
+  return Math.abs(h) % shards;
 }
+
+const SUBSCRIBER_PREFIX = 'SUB#';
+const TOPIC_PREFIX = 'TOPIC#';
 
 /** Articles by publication day (UTC), for digests, the archive and previews. */
 const articleDay = (day: string) => `DAY#${day}`;
@@ -23,22 +31,31 @@ export const keys = {
   }),
   articleDay,
   email: (normalisedEmail: string) => ({ pk: `EMAIL#${normalisedEmail}`, sk: 'EMAIL' }),
-  profile: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'PROFILE' }),
-  topic: (subscriberId: string, topicId: string) => ({ pk: `SUB#${subscriberId}`, sk: `TOPIC#${topicId}` }),
-  topicPrefix: 'TOPIC#',
+  profile: (subscriberId: string) => ({ pk: `${SUBSCRIBER_PREFIX}${subscriberId}`, sk: 'PROFILE' }),
+  topic: (subscriberId: string, topicId: string) => ({
+    pk: `${SUBSCRIBER_PREFIX}${subscriberId}`,
+    sk: `${TOPIC_PREFIX}${topicId}`,
+  }),
+  /** The ids a topic item's key holds: what the topics index reads them from, as it projects no copy. */
+  topicIds: (key: { pk: string; sk: string }) => ({
+    subscriberId: key.pk.slice(SUBSCRIBER_PREFIX.length),
+    topicId: key.sk.slice(TOPIC_PREFIX.length),
+  }),
+  topicPrefix: TOPIC_PREFIX,
   /** One subscription request's settings, applied to the profile when the request is confirmed. */
   request: (subscriberId: string, requestId: string) => ({
     pk: `SUB#${subscriberId}`,
     sk: `REQUEST#${requestId}`,
   }),
   /**
-   * Active topics, and topics retired since, sorted by when they changed: a warm matcher reads only what
-   * changed after its cursor instead of every topic.
+   * Active topics, and topics retired since, in the topics index, sorted by when they changed: a warm
+   * matcher reads only what changed after its cursor instead of every topic. The sort key is the time alone
+   * (index keys need not be unique): the ids are in the table key, and every byte here is read per topic.
    */
   topicShard: (state: TopicIndexState, shard: number) => `${state}#${shard}`,
-  topicIndex: (state: TopicIndexState, subscriberId: string, topicId: string, changedAt: string) => ({
-    gsi1pk: `${state}#${shardOf(subscriberId)}`,
-    gsi1sk: `${changedAt}#${subscriberId}#${topicId}`,
+  topicIndex: (state: TopicIndexState, subscriberId: string, changedAt: string) => ({
+    tpk: `${state}#${shardOf(subscriberId, TOPIC_SHARDS)}`,
+    tsk: changedAt,
   }),
   /**
    * Digest subscribers by the instant (UTC) their next digest is due, on the profile: a run reads only the
@@ -46,8 +63,13 @@ export const keys = {
    */
   digestDueShard: (shard: number) => `DUE#${shard}`,
   digestDue: (subscriberId: string, due: Date) => ({
-    gsi1pk: `DUE#${shardOf(subscriberId)}`,
+    gsi1pk: `DUE#${shardOf(subscriberId, DIGEST_SHARDS)}`,
     gsi1sk: `${due.toISOString()}#${subscriberId}`,
+  }),
+  digestShard: (shard: number) => `DIGESTS#${shard}`,
+  digestIndex: (subscriberId: string) => ({
+    gsi1pk: `DIGESTS#${shardOf(subscriberId, DIGEST_SHARDS)}`,
+    gsi1sk: subscriberId,
   }),
   delivery: (subscriberId: string, deliveryKey: string) => ({
     pk: `SUB#${subscriberId}`,
@@ -92,10 +114,18 @@ export const keys = {
     sk: `TRANSIENT#${feedbackId}`,
   }),
   transientBouncePrefix: 'TRANSIENT#',
-  /** Bumped on every change to the set of active topics so matchers know their cached index is stale. */
-  topicsVersion: () => ({ pk: 'META', sk: 'TOPICS_VERSION' }),
+  /**
+   * Which snapshot of the active topics is current, and its parts, each in a partition of its own: a cold
+   * matcher reads them all at once, more than one partition serves per second.
+   */
+  topicSnapshotHead: () => ({ pk: 'TOPICSNAP', sk: 'CURRENT' }),
+  topicSnapshotPart: (snapshotId: string, part: number) => ({
+    pk: `TOPICSNAP#${snapshotId}#${part}`,
+    sk: 'PART',
+  }),
 } as const;
 
 export const GSI1 = 'gsi1';
+export const TOPICS_INDEX = 'topics';
 
 export type TopicIndexState = 'TOPICS' | 'RETIRED';

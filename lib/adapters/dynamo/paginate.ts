@@ -33,6 +33,66 @@ export function queryPrefix(
   });
 }
 
+/**
+ * The pages of several queries, all running at once: each query asks for its next page as soon as its last
+ * one arrives, and pages are handed over in the order they arrive, so the caller works on one while the
+ * others are read. At most `ahead` pages wait unread (plus one in flight a query), which bounds the memory
+ * a slow consumer costs. Stopping early (a `break`) or a failed request ends every query.
+ */
+export async function* queryAllAtOnce(
+  db: TableClient,
+  inputs: readonly QueryCommandInput[],
+  ahead = inputs.length,
+): AsyncGenerator<Record<string, unknown>[]> {
+  const ready: Record<string, unknown>[][] = [];
+  const roomWaiters: (() => void)[] = [];
+  let wakeConsumer: (() => void) | undefined;
+  let running = inputs.length;
+  let stopped = false;
+  let failure: { error: unknown } | undefined;
+  const wake = () => {
+    wakeConsumer?.();
+    wakeConsumer = undefined;
+  };
+
+  const read = async (input: QueryCommandInput) => {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      while (ready.length >= ahead && !stopped) await new Promise<void>((room) => roomWaiters.push(room));
+      if (stopped) return;
+      const page = await db.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      ready.push(page.Items ?? []);
+      wake();
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  };
+  for (const input of inputs) {
+    read(input)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => {
+        running--;
+        wake();
+      });
+  }
+
+  try {
+    for (;;) {
+      if (failure) throw failure.error;
+      const page = ready.shift();
+      if (page) {
+        roomWaiters.shift()?.();
+        yield page;
+      } else if (running === 0) return;
+      else await new Promise<void>((resume) => (wakeConsumer = resume));
+    }
+  } finally {
+    stopped = true;
+    for (const room of roomWaiters.splice(0)) room();
+  }
+}
+
 /** BatchGetItem takes at most this many keys per request. */
 const BATCH_GET_KEYS = 100;
 /** Rounds of unprocessed keys or items before giving up: throttled for longer than backing off covers. */

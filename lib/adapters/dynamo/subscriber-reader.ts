@@ -7,7 +7,7 @@ import type { TableClient } from './table-guard';
 
 /** The stored item without the table's own attributes. */
 export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, tpk: _tp, tsk: _ts, entity: _e, ...rest } = item;
   return rest;
 }
 

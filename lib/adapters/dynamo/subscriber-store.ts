@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
-import type { ActiveTopic, SubscriberStore } from '../../ports';
+import type { SubscriberStore } from '../../ports';
 import { digestPeriodsOf, nextDigestSlot } from '../../subscriptions/digest-schedule';
 import type {
   ConsentAction,
@@ -18,9 +18,10 @@ import type {
 import { CONFIRM_TOKEN_TTL_SECONDS } from '../../subscriptions/tokens';
 import { sameQuery } from '../../subscriptions/topic-set';
 import { ignoreConditionFailure, isConditionFailure } from './errors';
-import { GSI1, keys, SHARDS, type TopicIndexState } from './keys';
+import { keys, type TopicIndexState } from './keys';
 import { queryAll, queryPrefix } from './paginate';
 import { makeDynamoSubscriberReader, withoutKeys } from './subscriber-reader';
+import { topicShardQuery } from './topic-index-reader';
 
 export { toSubscriber } from './subscriber-reader';
 
@@ -28,17 +29,8 @@ import type { TableClient } from './table-guard';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** DynamoDB allows 100 actions in one transaction; leave room for the profile and version items. */
+/** DynamoDB allows 100 actions in one transaction; leave room for the profile, claim and ledger line. */
 const TOPICS_PER_TRANSACTION = 90;
-
-export function toActiveTopic(item: Record<string, unknown>): ActiveTopic {
-  return {
-    subscriberId: item.subscriberId as string,
-    topicId: item.id as string,
-    query: item.query as string,
-    frequency: item.frequency as ActiveTopic['frequency'],
-  };
-}
 
 /** How long a held digest match of a removed topic or an ended subscription stays before TTL deletes it. */
 const HELD_MATCH_TTL_SECONDS = 7 * 24 * 3600;
@@ -104,41 +96,24 @@ export function subscriberItems(db: TableClient, tableName: string) {
    * drop it; a pending one was never matched and simply leaves the index.
    */
   const retireTopic = (subscriberId: string, topic: Topic, at: Date) => {
-    const retired = keys.topicIndex('RETIRED', subscriberId, topic.id, at.toISOString());
+    const retired = keys.topicIndex('RETIRED', subscriberId, at.toISOString());
     return {
       TableName: tableName,
       Key: keys.topic(subscriberId, topic.id),
       UpdateExpression:
         topic.status === 'active'
-          ? 'SET #status = :inactive, gsi1pk = :gpk, gsi1sk = :gsk'
-          : 'SET #status = :inactive REMOVE gsi1pk, gsi1sk',
+          ? 'SET #status = :inactive, tpk = :tpk, tsk = :tsk'
+          : 'SET #status = :inactive REMOVE tpk, tsk',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':inactive': 'inactive',
-        ...(topic.status === 'active' ? { ':gpk': retired.gsi1pk, ':gsk': retired.gsi1sk } : {}),
+        ...(topic.status === 'active' ? { ':tpk': retired.tpk, ':tsk': retired.tsk } : {}),
       } as Record<string, unknown>,
     };
   };
 
-  const bumpVersion = (): TransactItem => ({
-    Update: {
-      TableName: tableName,
-      Key: keys.topicsVersion(),
-      UpdateExpression: 'ADD version :one',
-      ExpressionAttributeValues: { ':one': 1 },
-    },
-  });
-
   const topicShard = (state: TopicIndexState, shard: number, since?: string) =>
-    queryAll(db, {
-      TableName: tableName,
-      IndexName: GSI1,
-      KeyConditionExpression: since ? 'gsi1pk = :pk AND gsi1sk >= :since' : 'gsi1pk = :pk',
-      ExpressionAttributeValues: {
-        ':pk': keys.topicShard(state, shard),
-        ...(since ? { ':since': since } : {}),
-      },
-    });
+    queryAll(db, topicShardQuery(tableName, state, shard, since));
 
   const topicsOf = (subscriberId: string) =>
     queryPrefix(db, tableName, keys.profile(subscriberId).pk, keys.topicPrefix) as AsyncGenerator<
@@ -219,7 +194,7 @@ export function subscriberItems(db: TableClient, tableName: string) {
         entity: 'topic',
         ...topic,
         status: 'active',
-        ...keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString()),
+        ...keys.topicIndex('TOPICS', subscriberId, at.toISOString()),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
@@ -227,7 +202,6 @@ export function subscriberItems(db: TableClient, tableName: string) {
 
   return {
     retireTopic,
-    bumpVersion,
     topicShard,
     topicsOf,
     consentLine,
@@ -239,8 +213,10 @@ export function subscriberItems(db: TableClient, tableName: string) {
 }
 
 export function makeDynamoSubscriberStore(db: TableClient, tableName: string): SubscriberStore {
-  const { retireTopic, bumpVersion, topicShard, topicsOf, consentLine, newSubscriberPuts, putActiveTopic } =
-    subscriberItems(db, tableName);
+  const { retireTopic, topicsOf, consentLine, newSubscriberPuts, putActiveTopic } = subscriberItems(
+    db,
+    tableName,
+  );
   const reader = makeDynamoSubscriberReader(db, tableName);
 
   /** One change to an existing profile and the consent line that records it, in one transaction. */
@@ -482,19 +458,19 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       const pendingOnly = { ConditionExpression: '#status = :pending' };
       const topicUpdates: TransactItem[] = [
         ...activate.map((topic): TransactItem => {
-          const index = keys.topicIndex('TOPICS', subscriberId, topic.id, at.toISOString());
+          const index = keys.topicIndex('TOPICS', subscriberId, at.toISOString());
           return {
             Update: {
               TableName: tableName,
               Key: keys.topic(subscriberId, topic.id),
-              UpdateExpression: 'SET #status = :active, gsi1pk = :gpk, gsi1sk = :gsk REMOVE expiresAt',
+              UpdateExpression: 'SET #status = :active, tpk = :tpk, tsk = :tsk REMOVE expiresAt',
               ...pendingOnly,
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':active': 'active',
                 ':pending': 'pending',
-                ':gpk': index.gsi1pk,
-                ':gsk': index.gsi1sk,
+                ':tpk': index.tpk,
+                ':tsk': index.tsk,
               },
             },
           };
@@ -679,7 +655,7 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       for await (const item of items) {
         const key = { pk: item.pk as string, sk: item.sk as string };
         if (key.sk === keys.profile(subscriberId).sk) continue;
-        if (item.entity === 'topic' && typeof item.gsi1pk === 'string') {
+        if (item.entity === 'topic' && typeof item.tpk === 'string') {
           markers.push({
             Update: {
               TableName: tableName,
@@ -732,32 +708,6 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
       );
       return (await store.get(subscriberId))?.tokenGeneration ?? 0;
     },
-
-    async *listActiveTopics(): AsyncIterable<ActiveTopic> {
-      for (let shard = 0; shard < SHARDS; shard++) {
-        for await (const item of topicShard('TOPICS', shard)) yield toActiveTopic(item);
-      }
-    },
-
-    async *topicChangesSince(since) {
-      for (let shard = 0; shard < SHARDS; shard++) {
-        for (const [state, change] of [
-          ['TOPICS', 'activated'],
-          ['RETIRED', 'retired'],
-        ] as const) {
-          for await (const item of topicShard(state, shard, since)) {
-            yield { change, topic: toActiveTopic(item), at: String(item.gsi1sk).split('#')[0] ?? '' };
-          }
-        }
-      }
-    },
-
-    async topicsVersion() {
-      const { Item } = await db.send(
-        new GetCommand({ TableName: tableName, Key: keys.topicsVersion(), ConsistentRead: true }),
-      );
-      return typeof Item?.version === 'number' ? Item.version : 0;
-    },
   };
 
   /**
@@ -806,16 +756,15 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
   }
 
   /**
-   * The first chunk carries `head` (the profile) so it changes with the first topics. Every chunk bumps the
-   * topics version: a matcher that refreshed between two chunks must learn of the second one too.
+   * The first chunk carries `head` (the profile) so it changes with the first topics. No chunk touches an
+   * item shared with other subscribers: warm matchers learn of the topics from the topics index itself
+   * (see `topic-index-cache.ts`), so a burst of confirmations has nothing to conflict on.
    */
   async function writeInChunks(head: TransactItem[], rest: TransactItem[]): Promise<void> {
     let first = true;
     for (let i = 0; first || i < rest.length; i += TOPICS_PER_TRANSACTION) {
       const chunk = rest.slice(i, i + TOPICS_PER_TRANSACTION);
-      await db.send(
-        new TransactWriteCommand({ TransactItems: [...(first ? head : []), bumpVersion(), ...chunk] }),
-      );
+      await db.send(new TransactWriteCommand({ TransactItems: [...(first ? head : []), ...chunk] }));
       first = false;
     }
   }

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { UndeclaredAccessError } from '../../errors';
 import type { TableAccess } from '../../manifest';
-import { familiesOf, indexFamilies, itemFamilies, tableSchema } from '../../table';
+import { familiesOf, indexFamilies, indexOfFamily, itemFamilies, tableSchema } from '../../table';
 
 /** What the adapters need of a DynamoDB document client: sending commands. */
 export type TableClient = Pick<DynamoDBDocumentClient, 'send'>;
@@ -109,7 +109,10 @@ export function guardTable(
     const value = placeholder === undefined ? undefined : ExpressionAttributeValues[placeholder];
     if (value === undefined) return refuse(`sent a query whose partition key cannot be read`);
     if (!index) return item('read', value);
-    const families = familiesOf(indexFamilies, String(value));
+    // A family is read from its own index only: the grant names just the indexes of declared families.
+    const families = familiesOf(indexFamilies, String(value)).filter(
+      (family) => indexOfFamily[family] === index.name,
+    );
     const allowed = access.index ?? [];
     if (families.length === 0 || !families.every((family) => allowed.includes(family))) {
       refuse(`tried to query index partition "${String(value)}"`);
