@@ -7,7 +7,7 @@ export const tableSchema = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  /** One overloaded GSI: articles by day, active topics by shard, digest subscribers by shard. */
+  /** One overloaded GSI: articles by day, active topics, digest subscribers and in-flight deliveries by shard. */
   indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
 } as const;
 
@@ -23,6 +23,12 @@ export const itemFamilies = {
   meta: ['META'],
   /** Rate-limit counters, one short-lived item per client and window. */
   rate: ['RATE#*'],
+  /**
+   * The send function's shared controls: one token counter per second of the global send-rate cap, and the
+   * pause every sender honours once SES reports the daily quota used up. Apart from `rate` so the send
+   * function is granted these and not the subscribe limiter's counters.
+   */
+  sendControl: ['SENDRATE#*', 'SENDPAUSE'],
   /** The suppression list and the transient bounces counted towards it, by salted address hash. */
   suppression: ['SUPPRESS#*'],
 } as const satisfies Record<string, readonly string[]>;
@@ -32,6 +38,12 @@ export const indexFamilies = {
   articlesByDay: ['DAY#*'],
   topics: ['TOPICS#*', 'RETIRED#*'],
   digestSubscribers: ['DIGESTS#*'],
+  /**
+   * Deliveries the sweeper must look at again, by shard and due time: a claim (due when it goes stale) and a
+   * delivery put back for a later retry (due at its retry time). Sparse: the keys are removed once the
+   * delivery is sent, skipped or failed, so the index holds only what is in flight.
+   */
+  sweep: ['SWEEP#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ItemFamily = keyof typeof itemFamilies;

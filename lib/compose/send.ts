@@ -1,36 +1,49 @@
+import { withArticleCache } from '../adapters/cached-article-store';
 import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { makeDynamoSendPause, makeDynamoSendThrottle } from '../adapters/dynamo/send-control';
 import { makeDynamoSubscriberReader } from '../adapters/dynamo/subscriber-reader';
 import { functions } from '../manifest';
 import { makeSendDelivery } from '../use-cases/send-delivery';
-import { mailerFor } from './mail';
+import { mailerFor, maxSendRateFor } from './mail';
 import { once } from './once';
-import { config, systemClock } from './runtime';
+import { config, systemClock, uuidIds } from './runtime';
 import { linksFor } from './secrets';
 import { suppressionsFor } from './suppressions';
 import { tableFor } from './table';
 
 /**
  * What the send function uses: the ledger, subscribers and articles it renders, the suppression list it
- * checks before every message, signed links and SES.
+ * checks before every message, signed links, the shared send-rate tokens and pause, and SES.
  */
 const table = tableFor('send');
 const links = linksFor('send');
 const mailer = mailerFor('send');
+const maxSendRate = maxSendRateFor('send');
 const suppressions = suppressionsFor('send', table);
+
+/**
+ * One alert goes to every matching subscriber, so a warm instance keeps the articles it just read; 30 s
+ * is short enough that a corrected article is mailed within a minute.
+ */
+const ARTICLE_CACHE = { maxEntries: 256, ttlMs: 30_000 };
 
 export const sendDelivery = once(async () => {
   const { db, tableName } = table();
+  const c = config();
   return makeSendDelivery({
     subscribers: makeDynamoSubscriberReader(db, tableName),
-    articles: makeDynamoArticleStore(db, tableName),
+    articles: withArticleCache(makeDynamoArticleStore(db, tableName), ARTICLE_CACHE),
     deliveries: makeDynamoDeliveryStore(db, tableName),
     suppressions: await suppressions(),
     mailer: mailer(),
+    throttle: makeDynamoSendThrottle(db, tableName, { perSecond: await maxSendRate() }),
+    pause: makeDynamoSendPause(db, tableName),
     clock: systemClock,
+    ids: uuidIds,
     links: await links(),
-    mailFrom: config().mailFrom,
+    mailFrom: c.mailFrom,
     // Twice the send function's timeout: no live invocation can still hold a claim that old.
-    claimTimeoutMs: 2 * functions.send.timeoutSeconds * 1000,
+    claimTimeoutMs: (c.claimTimeoutSeconds ?? 2 * functions.send.timeoutSeconds) * 1000,
   });
 });

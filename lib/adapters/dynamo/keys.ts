@@ -72,6 +72,19 @@ export const keys = {
     sk: `TRANSIENT#${feedbackId}`,
   }),
   transientBouncePrefix: 'TRANSIENT#',
+  /**
+   * In-flight deliveries by shard and the time the sweeper should look at them (ISO, so they sort by time);
+   * the subscriber and key follow only to keep two due at the same millisecond apart in the sort order.
+   */
+  sweepShard: (shard: number) => `SWEEP#${shard}`,
+  sweepIndex: (subscriberId: string, deliveryKey: string, dueAt: string) => ({
+    gsi1pk: `SWEEP#${shardOf(subscriberId)}`,
+    gsi1sk: `${dueAt}#${subscriberId}#${deliveryKey}`,
+  }),
+  /** The send-rate cap's counter for one second (Unix seconds), shared by every sender. */
+  sendWindow: (second: number) => ({ pk: `SENDRATE#${second}`, sk: 'WINDOW' }),
+  /** Set when SES reports the daily quota used up: no one sends until its `until`. */
+  sendPause: () => ({ pk: 'SENDPAUSE', sk: 'PAUSE' }),
   /** Bumped on every change to the set of active topics so matchers know their cached index is stale. */
   topicsVersion: () => ({ pk: 'META', sk: 'TOPICS_VERSION' }),
 } as const;
