@@ -16,6 +16,11 @@ export interface StackSettings {
   readonly disposableDomains: readonly string[] | undefined;
   /** Topics one subscriber may have (TIDINGS_MAX_TOPICS); default 25. */
   readonly maxTopics: number | undefined;
+  /**
+   * Messages a second all send function instances together hand to SES (TIDINGS_MAX_SEND_RATE); when
+   * unset the send function reads the account's MaxSendRate from SES's GetSendQuota at cold start.
+   */
+  readonly maxSendRate: number | undefined;
 }
 
 export const contextKeys = {
@@ -25,6 +30,7 @@ export const contextKeys = {
   subscribePerIpPerMinute: 'tidings:subscribePerIpPerMinute',
   disposableDomains: 'tidings:disposableDomains',
   maxTopics: 'tidings:maxTopics',
+  maxSendRate: 'tidings:maxSendRate',
 } as const;
 
 /**
@@ -113,6 +119,7 @@ export function readStackSettings(node: Node): StackSettings {
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     subscribePerIpPerMinute: positive(node, contextKeys.subscribePerIpPerMinute),
     maxTopics: positive(node, contextKeys.maxTopics),
+    maxSendRate: positive(node, contextKeys.maxSendRate),
     disposableDomains: disposableDomains(node),
   };
 }
