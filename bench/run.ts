@@ -10,6 +10,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'match', load: () => import('./match') },
   { name: 'bundles', load: () => import('./bundles') },
   { name: 'import', load: () => import('./import') },
+  { name: 'send', load: () => import('./send') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

@@ -5,6 +5,9 @@ import { ignoreConditionFailure } from './errors';
 import { keys } from './keys';
 import type { TableClient } from './table-guard';
 
+/** Tokens one write may take for the senders of one instance waiting together (one stream batch). */
+const MAX_TOKENS_PER_WRITE = 10;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -12,8 +15,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * conditional ADD, so every concurrent send function instance draws from the same `perSecond` tokens
  * whatever Lambda's concurrency. (Reserved concurrency × per-instance pacing would also cap the rate, but
  * only as well as each instance guesses how many others run, and it idles instances a burst could use.)
- * Each take costs one write; a taken-out second also costs one failed write per waiting sender and
- * release point. One item takes up to 1,000 writes a second, above any SES rate Tidings is sized for; a
+ * Senders of one instance that wait at the same time share one write (up to 10 tokens); a taken-out second
+ * also costs one failed write per instance and release point. One item takes up to 1,000 writes a second, above any SES rate Tidings is sized for; a
  * larger account would shard the counter (`SENDRATE#<second>#<n>`, perSecond / n each).
  */
 export function makeDynamoSendThrottle(
@@ -22,32 +25,64 @@ export function makeDynamoSendThrottle(
   options: { readonly perSecond: number; readonly now?: () => number },
 ): SendThrottle {
   const now = options.now ?? Date.now;
-  const tryTake = (second: number, limit: number) =>
+  /** Takes `count` tokens at once, only if all of them fit under `limit`. */
+  const tryTake = (second: number, limit: number, count: number) =>
     ignoreConditionFailure(
       db.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.sendWindow(second),
-          UpdateExpression: 'ADD used :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-          ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+          UpdateExpression: 'ADD used :count SET expiresAt = if_not_exists(expiresAt, :expires)',
+          ConditionExpression: 'attribute_not_exists(used) OR used <= :most',
           // DynamoDB's TTL removes the counter a minute after its second.
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': second + 60 },
+          ExpressionAttributeValues: { ':count': count, ':most': limit - count, ':expires': second + 60 },
         }),
       ),
     );
 
-  return {
-    async take(priority: SendPriority) {
-      for (;;) {
+  // The senders of one instance waiting for a token, by priority: those waiting together share one write.
+  type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+  const waiting: Record<SendPriority, Waiter[]> = { confirm: [], alert: [], digest: [] };
+  const pumping = new Set<SendPriority>();
+
+  async function pump(priority: SendPriority) {
+    if (pumping.has(priority)) return;
+    pumping.add(priority);
+    try {
+      const queue = waiting[priority];
+      while (queue.length > 0) {
         const ms = now();
         const second = Math.floor(ms / 1000);
         const fraction = (ms % 1000) / 1000;
         const limit = tokenLimit(priority, options.perSecond, fraction);
-        if (limit > 0 && (await tryTake(second, limit))) return;
-        // Wait for the point where this priority may take more, with jitter so waiters do not all collide.
-        const wait = (nextRelease(priority, fraction) - fraction) * 1000;
-        await sleep(Math.max(1, wait) + Math.random() * 20);
+        // Many at once while the second has room; one at a time once it is nearly full.
+        for (const count of [...new Set([Math.min(queue.length, MAX_TOKENS_PER_WRITE, limit), 1])]) {
+          if (count >= 1 && (await tryTake(second, limit, count))) {
+            for (const waiter of queue.splice(0, count)) waiter.resolve();
+            break;
+          }
+        }
+        if (queue.length === 0) break;
+        if (Math.floor(now() / 1000) === second) {
+          // Wait for the point where this priority may take more, with jitter so instances do not collide.
+          const wait = (nextRelease(priority, fraction) - fraction) * 1000;
+          await sleep(Math.max(1, wait) + Math.random() * 20);
+        }
       }
+    } finally {
+      pumping.delete(priority);
+    }
+  }
+
+  return {
+    take(priority: SendPriority) {
+      return new Promise<void>((resolve, reject) => {
+        waiting[priority].push({ resolve, reject });
+        pump(priority).catch((error: unknown) => {
+          // A failed write fails every sender waiting on it; each one's delivery is put aside and retried.
+          for (const waiter of waiting[priority].splice(0)) waiter.reject(error);
+        });
+      });
     },
   };
 }
