@@ -10,6 +10,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { withArticleCache } from '../lib/adapters/cached-article-store';
 import { makeDynamoArticleStore } from '../lib/adapters/dynamo/article-store';
+import { withBatchedGets } from '../lib/adapters/dynamo/batched-gets';
 import { makeDynamoBulkSubscriberStore } from '../lib/adapters/dynamo/bulk-subscriber-store';
 import { makeDynamoDeliveryStore } from '../lib/adapters/dynamo/delivery-store';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../lib/adapters/dynamo/send-control';
@@ -202,6 +203,8 @@ export async function run(print: Print): Promise<boolean> {
       const cached = withArticleCache(articles, { maxEntries: 256, ttlMs: 30_000 });
       const throttle = makeDynamoSendThrottle(db, TABLE, { perSecond });
       const pause = makeDynamoSendPause(db, TABLE);
+      // As lib/compose/send.ts builds them.
+      const batched = withBatchedGets(db);
       let built: { mailer: Mailer; send: ReturnType<typeof makeSendDelivery> } | undefined;
       return (batch: DynamoDBStreamEvent, mailer: Mailer) => {
         if (built?.mailer !== mailer) {
@@ -209,6 +212,8 @@ export async function run(print: Print): Promise<boolean> {
             mailer,
             send: makeSendDelivery({
               ...common,
+              subscribers: makeDynamoSubscriberReader(batched, TABLE),
+              suppressions: makeDynamoSuppressionList(batched, TABLE, makeAddressHasher(SALT)),
               articles: cached,
               mailer,
               throttle,

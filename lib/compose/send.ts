@@ -1,5 +1,6 @@
 import { withArticleCache } from '../adapters/cached-article-store';
 import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
+import { withBatchedGets } from '../adapters/dynamo/batched-gets';
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../adapters/dynamo/send-control';
 import { makeDynamoSubscriberReader } from '../adapters/dynamo/subscriber-reader';
@@ -17,10 +18,12 @@ import { tableFor } from './table';
  * checks before every message, signed links, the shared send-rate tokens and pause, and SES.
  */
 const table = tableFor('send');
+/** The batch's concurrent records read profiles and suppression entries in shared BatchGetItems. */
+const batchedTable = once(() => ({ ...table(), db: withBatchedGets(table().db) }));
 const links = linksFor('send');
 const mailer = mailerFor('send');
 const maxSendRate = maxSendRateFor('send');
-const suppressions = suppressionsFor('send', table);
+const suppressions = suppressionsFor('send', batchedTable);
 
 /**
  * One alert goes to every matching subscriber, so a warm instance keeps the articles it just read; 30 s
@@ -32,7 +35,7 @@ export const sendDelivery = once(async () => {
   const { db, tableName } = table();
   const c = config();
   return makeSendDelivery({
-    subscribers: makeDynamoSubscriberReader(db, tableName),
+    subscribers: makeDynamoSubscriberReader(batchedTable().db, tableName),
     articles: withArticleCache(makeDynamoArticleStore(db, tableName), ARTICLE_CACHE),
     deliveries: makeDynamoDeliveryStore(db, tableName),
     suppressions: await suppressions(),
