@@ -251,8 +251,7 @@ export const functions = {
   },
   sweep: {
     entry: 'functions/sweep.ts',
-    description:
-      'Queues again every delivery whose claim went stale (its worker died) or whose retry came due.',
+    description: 'Re-queues stale send claims and due retries.',
     triggers: [{ kind: 'schedule', everyMinutes: 1 }],
     timeoutSeconds: 60,
     memoryMb: 256,

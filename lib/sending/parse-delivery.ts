@@ -1,7 +1,28 @@
 import { MalformedMessageError } from '../errors';
 import type { Delivery } from '../ports';
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+/** What each kind of delivery must carry to be rendered: a text field, or a list, by name. */
+const needs: Record<string, readonly [string, 'text' | 'list' | 'number'][]> = {
+  alert: [
+    ['articleId', 'text'],
+    ['topics', 'list'],
+  ],
+  digest: [
+    ['period', 'text'],
+    ['entries', 'list'],
+  ],
+  confirm: [
+    ['requestId', 'text'],
+    ['linkExpiresAt', 'number'],
+  ],
+};
+
+const fits = (value: unknown, type: 'text' | 'list' | 'number') =>
+  type === 'list'
+    ? Array.isArray(value)
+    : type === 'text'
+      ? typeof value === 'string' && value !== ''
+      : typeof value === 'number';
 
 /**
  * A delivery from the stream's new image, or MalformedMessageError: an item no retry can make sendable
@@ -9,22 +30,14 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
  * dead-letter queue instead of holding up the records behind it.
  */
 export function parseDelivery(image: Record<string, unknown>): Delivery {
-  const { kind, subscriberId, key } = image;
-  const fail = (what: string): never => {
-    throw new MalformedMessageError(`Delivery ${String(subscriberId)}/${String(key)} ${what}.`);
-  };
-  if (!isText(subscriberId) || !isText(key)) fail('has no subscriber id or key');
-  if (kind === 'alert') {
-    if (!isText(image.articleId) || !Array.isArray(image.topics))
-      fail('is an alert without article or topics');
-  } else if (kind === 'digest') {
-    if (!Array.isArray(image.entries) || !isText(image.period)) fail('is a digest without entries or period');
-  } else if (kind === 'confirm') {
-    if (!isText(image.requestId) || typeof image.linkExpiresAt !== 'number') {
-      fail('is a confirmation without request or link expiry');
-    }
-  } else {
-    fail(`has an unknown kind ${JSON.stringify(kind)}`);
+  const fields = needs[String(image.kind)];
+  const missing = [['subscriberId', 'text'], ['key', 'text'], ...(fields ?? [])].find(
+    ([name, type]) => !fits(image[name as string], type as 'text'),
+  );
+  if (!fields || missing) {
+    throw new MalformedMessageError(
+      `Delivery ${String(image.subscriberId)}/${String(image.key)} (${String(image.kind)}) lacks ${missing?.[0] ?? 'a known kind'}.`,
+    );
   }
   return image as unknown as Delivery;
 }

@@ -22,7 +22,6 @@ export function withBatchedGets(db: TableClient, windowMs = 2): TableClient {
 
   async function flush(group: string, pending: PendingGet[]) {
     const [tableName, consistent] = JSON.parse(group) as [string, boolean];
-    const byKey = new Map(pending.map((p) => [JSON.stringify(p.key), p]));
     let keys = [...new Map(pending.map((p) => [JSON.stringify(p.key), p.key])).values()];
     const found = new Map<string, Record<string, unknown>>();
     try {
@@ -36,12 +35,8 @@ export function withBatchedGets(db: TableClient, windowMs = 2): TableClient {
         }
         keys = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
       }
-      for (const [id, waiter] of byKey) waiter.resolve({ Item: found.get(id) });
       // Two callers asking for the same key in one window each get the answer.
-      for (const waiter of pending)
-        if (byKey.get(JSON.stringify(waiter.key)) !== waiter) {
-          waiter.resolve({ Item: found.get(JSON.stringify(waiter.key)) });
-        }
+      for (const waiter of pending) waiter.resolve({ Item: found.get(JSON.stringify(waiter.key)) });
     } catch (error) {
       for (const waiter of pending) waiter.reject(error);
     }

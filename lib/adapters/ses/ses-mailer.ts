@@ -31,12 +31,9 @@ export function classifySesError(error: unknown): unknown {
   ) {
     return new MailRetryableError(message, { cause: error });
   }
-  if (
-    fault.name === 'MessageRejected' ||
-    fault.name === 'MailFromDomainNotVerifiedException' ||
-    fault.name === 'ConfigurationSetDoesNotExistException' ||
-    /invalid (email )?address|address is not verified|illegal address/i.test(message)
-  ) {
+  // Only what is about this message or address; an unverified identity or a missing configuration set
+  // is a deployment fault, left to retries and alarms rather than failing every delivery.
+  if (fault.name === 'MessageRejected' || /invalid (email )?address|illegal address/i.test(message)) {
     return new MailRejectedError(message, { cause: error });
   }
   const status = fault.$metadata?.httpStatusCode ?? 0;
