@@ -299,24 +299,8 @@ export interface ConfirmationDelivery {
 
 export type Delivery = AlertDelivery | DigestDelivery | ConfirmationDelivery;
 
-export interface DeliveryStore {
-  /** The ledger entry's conditional creation is what makes an alert happen once. */
-  queueAlert(delivery: AlertDelivery, at: Date): Promise<boolean>;
-  /** Queues a request's confirmation email once; false when that request's is already queued. */
-  queueConfirmation(delivery: ConfirmationDelivery, at: Date): Promise<boolean>;
-  /** Holds a digest match until the subscriber's next digest; idempotent per article and period. */
-  holdForDigest(subscriberId: string, period: DigestPeriod, entry: DigestEntry, at: Date): Promise<void>;
-  /**
-   * Atomically moves up to `limit` held matches into one queued digest delivery for `periodKey`;
-   * undefined when nothing is held or that period's digest already exists.
-   */
-  queueDigest(
-    subscriberId: string,
-    period: DigestPeriod,
-    periodKey: string,
-    limit: number,
-    at: Date,
-  ): Promise<DigestDelivery | undefined>;
+/** What sending and sweeping need of the ledger: claims, outcomes, retries and the sweep index. */
+export interface SendLedger {
   /**
    * Moves a queued delivery to 'sending' under a new `attemptId`, recorded before anything is sent, and
    * returns how many claims it has had; undefined when another worker holds it. A 'sending' claim taken
@@ -350,6 +334,26 @@ export interface DeliveryStore {
    * on since the sweeper read it; true when it was queued.
    */
   requeue(entry: SweepEntry, at: Date): Promise<boolean>;
+}
+
+export interface DeliveryStore extends SendLedger {
+  /** The ledger entry's conditional creation is what makes an alert happen once. */
+  queueAlert(delivery: AlertDelivery, at: Date): Promise<boolean>;
+  /** Queues a request's confirmation email once; false when that request's is already queued. */
+  queueConfirmation(delivery: ConfirmationDelivery, at: Date): Promise<boolean>;
+  /** Holds a digest match until the subscriber's next digest; idempotent per article and period. */
+  holdForDigest(subscriberId: string, period: DigestPeriod, entry: DigestEntry, at: Date): Promise<void>;
+  /**
+   * Atomically moves up to `limit` held matches into one queued digest delivery for `periodKey`;
+   * undefined when nothing is held or that period's digest already exists.
+   */
+  queueDigest(
+    subscriberId: string,
+    period: DigestPeriod,
+    periodKey: string,
+    limit: number,
+    at: Date,
+  ): Promise<DigestDelivery | undefined>;
   /** The subscriber's send log: every delivery with its status, times and provider message id. */
   history(subscriberId: string): Promise<DeliveryRecord[]>;
 }

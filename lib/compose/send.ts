@@ -1,8 +1,8 @@
 import { withArticleCache } from '../adapters/cached-article-store';
 import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { withBatchedGets } from '../adapters/dynamo/batched-gets';
-import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../adapters/dynamo/send-control';
+import { makeDynamoSendLedger } from '../adapters/dynamo/send-ledger';
 import { makeDynamoSubscriberReader } from '../adapters/dynamo/subscriber-reader';
 import { functions } from '../manifest';
 import { makeSendDelivery } from '../use-cases/send-delivery';
@@ -37,7 +37,7 @@ export const sendDelivery = once(async () => {
   return makeSendDelivery({
     subscribers: makeDynamoSubscriberReader(batchedTable().db, tableName),
     articles: withArticleCache(makeDynamoArticleStore(db, tableName), ARTICLE_CACHE),
-    deliveries: makeDynamoDeliveryStore(db, tableName),
+    deliveries: makeDynamoSendLedger(db, tableName),
     suppressions: await suppressions(),
     mailer: mailer(),
     throttle: makeDynamoSendThrottle(db, tableName, { perSecond: await maxSendRate() }),

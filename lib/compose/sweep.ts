@@ -1,5 +1,5 @@
-import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
 import { SHARDS } from '../adapters/dynamo/keys';
+import { makeDynamoSendLedger } from '../adapters/dynamo/send-ledger';
 import { makeSweepDeliveries } from '../use-cases/sweep-deliveries';
 import { once } from './once';
 import { systemClock } from './runtime';
@@ -11,7 +11,7 @@ const table = tableFor('sweep');
 export const sweepDeliveries = once(() => {
   const { db, tableName } = table();
   return makeSweepDeliveries({
-    deliveries: makeDynamoDeliveryStore(db, tableName),
+    deliveries: makeDynamoSendLedger(db, tableName),
     clock: systemClock,
     shards: SHARDS,
   });

@@ -164,6 +164,9 @@ export function startStreamPoller(options: StreamPollerOptions) {
       iterators.set(shardId, NextShardIterator);
       if (Records.length > 0) {
         sawRecords = true;
+        // Busy from the moment records arrive, not only once they are handled: whenIdle must not see the
+        // previous quiet pass while a slow handler (the send function waiting for tokens) still works.
+        idle = false;
         await deliver(shardId, Records);
       }
       if (!running) return sawRecords;

@@ -9,9 +9,9 @@ import type {
   ArticleStore,
   Clock,
   Delivery,
-  DeliveryStore,
   Mailer,
   OutgoingMail,
+  SendLedger,
   SendPause,
   SendThrottle,
   SubscriberStore,
@@ -73,7 +73,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export function makeSendDelivery(deps: {
   subscribers: Pick<SubscriberStore, 'get'>;
   articles: ArticleStore;
-  deliveries: DeliveryStore;
+  deliveries: SendLedger;
   suppressions: SuppressionCheck;
   mailer: Mailer;
   throttle: SendThrottle;

@@ -1,4 +1,4 @@
-import type { Clock, DeliveryStore } from '../ports';
+import type { Clock, SendLedger } from '../ports';
 
 export interface SweepResult {
   /** Claims whose worker died (or timed out) before finishing, queued to be sent again. */
@@ -19,7 +19,7 @@ const PAGES_PER_SHARD = 20;
  * Tidings accepts rather than losing a message (see README, "Exactly once").
  */
 export function makeSweepDeliveries(deps: {
-  deliveries: Pick<DeliveryStore, 'dueForSweep' | 'requeue'>;
+  deliveries: Pick<SendLedger, 'dueForSweep' | 'requeue'>;
   clock: Clock;
   shards: number;
 }) {
