@@ -13,6 +13,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'fanout', load: () => import('./fanout') },
   { name: 'render', load: () => import('./render') },
   { name: 'cold-load', load: () => import('./cold-load') },
+  { name: 'send', load: () => import('./send') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

@@ -42,7 +42,20 @@ export interface Config {
   readonly disposableDomains: readonly string[];
   /** Topics one subscriber may have, and so one request may ask for. */
   readonly maxTopics: number;
+  /**
+   * Messages a second all senders together may hand to SES (`TIDINGS_MAX_SEND_RATE`). Unset: SES's own
+   * `MaxSendRate` on AWS, `DEFAULT_MAX_SEND_RATE` against the local endpoint (which has no quota to read).
+   */
+  readonly maxSendRate: number | undefined;
+  /**
+   * How old a 'sending' claim must be before the sweeper takes its worker for dead
+   * (`TIDINGS_CLAIM_TIMEOUT_SECONDS`); unset, twice the send function's timeout.
+   */
+  readonly claimTimeoutSeconds: number | undefined;
 }
+
+/** SES's default sending rate for an account out of the sandbox. */
+export const DEFAULT_MAX_SEND_RATE = 14;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -99,6 +112,10 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function optionalPositiveInteger(env: Env, name: string): number | undefined {
+  return optional(env, name) === undefined ? undefined : positiveInteger(env, name, 1);
+}
+
 function domainList(env: Env, name: string): string[] {
   const { domains, invalid } = parseDomainList(optional(env, name) ?? '');
   if (invalid.length > 0) {
@@ -132,5 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     subscribePerIpPerMinute: positiveInteger(env, 'TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE', 10),
     disposableDomains: domainList(env, 'TIDINGS_DISPOSABLE_DOMAINS'),
     maxTopics: loadMaxTopics(env),
+    maxSendRate: optionalPositiveInteger(env, 'TIDINGS_MAX_SEND_RATE'),
+    claimTimeoutSeconds: optionalPositiveInteger(env, 'TIDINGS_CLAIM_TIMEOUT_SECONDS'),
   };
 }

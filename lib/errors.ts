@@ -138,3 +138,43 @@ export class FanOutIncomplete extends Error {
     );
   }
 }
+
+/**
+ * SES refused a message for a reason that will not change on a retry (`MessageRejected`, an address it
+ * cannot deliver to): the delivery is marked failed with this reason and never sent again.
+ */
+export class MailRejectedError extends Error {
+  override name = 'MailRejectedError';
+}
+
+/**
+ * SES asked us to slow down (`Throttling`, "Maximum sending rate exceeded") or failed on its side (5xx):
+ * worth retrying after a backoff.
+ */
+export class MailRetryableError extends Error {
+  override name = 'MailRetryableError';
+}
+
+/**
+ * The account's 24-hour sending quota is used up: no send succeeds until the rolling window frees some,
+ * so every sender pauses instead of burning retries.
+ */
+export class DailyQuotaExceededError extends Error {
+  override name = 'DailyQuotaExceededError';
+}
+
+/**
+ * SES accepted a message but the ledger could not record it, even after retries. The claim stays
+ * 'sending' with its attempt on record; the sweeper re-queues it once stale and it is sent again: the one
+ * duplicate Tidings cannot rule out (see README, "Exactly once").
+ */
+export class UnrecordedSendError extends Error {
+  override name = 'UnrecordedSendError';
+
+  constructor(
+    readonly messageId: string,
+    cause: unknown,
+  ) {
+    super(`SES accepted message ${messageId} but the ledger could not record it.`, { cause });
+  }
+}

@@ -261,14 +261,36 @@ export const functions = {
   send: {
     entry: 'functions/send.ts',
     description: 'Renders and sends each queued delivery (confirmation, alert, digest) through SES, once.',
+    // INSERT: a new delivery. MODIFY: the sweeper queued one again (a stale claim, a retry that came due).
     triggers: [
-      { kind: 'stream', eventNames: ['INSERT'], entities: ['delivery'], statuses: ['queued'], batchSize: 10 },
+      {
+        kind: 'stream',
+        eventNames: ['INSERT', 'MODIFY'],
+        entities: ['delivery'],
+        statuses: ['queued'],
+        batchSize: 10,
+      },
     ],
     timeoutSeconds: 60,
     memoryMb: 512,
     secrets: ['tokenSecret', 'suppressionSalt'],
     mail: 'send',
-    table: { read: ['subscriber', 'article', 'suppression'], update: ['subscriber'] },
+    // sendControl: the shared send-rate tokens and the daily-quota pause.
+    table: {
+      read: ['subscriber', 'article', 'suppression', 'sendControl'],
+      update: ['subscriber', 'sendControl'],
+    },
+  },
+  sweep: {
+    entry: 'functions/sweep.ts',
+    description: 'Re-queues stale send claims and due retries.',
+    triggers: [{ kind: 'schedule', everyMinutes: 1 }],
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    secrets: [],
+    mail: 'none',
+    // Reads only the sparse sweep index (no scan) and re-queues by a conditional update.
+    table: { update: ['subscriber'], index: ['sweep'] },
   },
   digest: {
     entry: 'functions/digest.ts',

@@ -39,6 +39,22 @@ export interface Mailer {
   checkReachable(): Promise<void>;
 }
 
+/** Which mail goes first when the send-rate cap is reached: confirmations, then alerts, then digests. */
+export type SendPriority = 'confirm' | 'alert' | 'digest';
+
+/** The global send-rate cap, shared by every concurrent sender. */
+export interface SendThrottle {
+  /** Resolves once one message of `priority` may be sent (waiting for the next token if need be). */
+  take(priority: SendPriority): Promise<void>;
+}
+
+/** The pause every sender honours once the provider's daily quota is used up. */
+export interface SendPause {
+  /** When sending may resume; undefined when not paused. */
+  pausedUntil(now: Date): Promise<Date | undefined>;
+  pauseUntil(until: Date, reason: string): Promise<void>;
+}
+
 export interface ArticleStore {
   /** Stores the article unless one with the same id exists. */
   putIfAbsent(article: Article): Promise<'stored' | 'duplicate'>;
@@ -330,7 +346,44 @@ export interface ConfirmationDelivery {
 
 export type Delivery = AlertDelivery | DigestDelivery | ConfirmationDelivery;
 
-export interface DeliveryStore {
+/** What sending and sweeping need of the ledger: claims, outcomes, retries and the sweep index. */
+export interface SendLedger {
+  /**
+   * Moves a queued delivery to 'sending' under a new `attemptId`, recorded before anything is sent, and
+   * returns how many claims it has had; undefined when another worker holds it. A 'sending' claim taken
+   * before `staleBefore` belongs to a worker that died mid-send and may be taken over. The claim is on the sweep index, due at `sweepAt` (when it goes stale),
+   * so a claim nobody finishes is found without a scan.
+   */
+  claim(
+    subscriberId: string,
+    key: string,
+    claim: {
+      readonly at: Date;
+      readonly staleBefore: Date;
+      readonly sweepAt: Date;
+      readonly attemptId: string;
+    },
+  ): Promise<{ readonly attempts: number } | undefined>;
+  /** Records the provider's message id; takes the delivery off the sweep index. */
+  markSent(subscriberId: string, key: string, messageId: string, at: Date): Promise<void>;
+  markSkipped(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;
+  /** The provider refused it for good (an invalid or rejected address): never retried. */
+  markFailed(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;
+  /**
+   * Puts a claimed delivery aside after a failure worth retrying: status 'retry', on the sweep index due at
+   * `retryAt`, when the sweeper queues it again (a quiet wait, not a hot loop on the stream).
+   */
+  release(subscriberId: string, key: string, error: string, retryAt: Date): Promise<void>;
+  /** Up to `limit` deliveries of one sweep shard due before `before`, oldest first. */
+  dueForSweep(shard: number, before: Date, limit: number): Promise<SweepEntry[]>;
+  /**
+   * Queues a due delivery again (the MODIFY to 'queued' is what the send trigger picks up), unless it moved
+   * on since the sweeper read it; true when it was queued.
+   */
+  requeue(entry: SweepEntry, at: Date): Promise<boolean>;
+}
+
+export interface DeliveryStore extends SendLedger {
   /** Stores one fan-out chunk unless it exists; its INSERT on the stream is what the fan-out function takes. */
   queueFanOut(chunk: FanOutChunk, at: Date): Promise<void>;
   /** The ledger entry's conditional creation is what makes an alert happen once. */
@@ -339,15 +392,6 @@ export interface DeliveryStore {
   queueConfirmation(delivery: ConfirmationDelivery, at: Date): Promise<boolean>;
   /** Holds a digest match until the subscriber's next digest; idempotent per article and period. */
   holdForDigest(subscriberId: string, period: DigestPeriod, entry: DigestEntry, at: Date): Promise<void>;
-  /**
-   * Moves a queued delivery to 'sending'; false when another worker holds it. A 'sending' claim taken before
-   * `staleBefore` belongs to a worker that died mid-send and may be taken over.
-   */
-  claim(subscriberId: string, key: string, at: Date, staleBefore: Date): Promise<boolean>;
-  markSent(subscriberId: string, key: string, messageId: string, at: Date): Promise<void>;
-  markSkipped(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;
-  /** Puts a claimed delivery back in the queue after a failure that is worth retrying. */
-  release(subscriberId: string, key: string, error: string): Promise<void>;
   /** The subscriber's send log: every delivery with its status, times and provider message id. */
   history(subscriberId: string): Promise<DeliveryRecord[]>;
 }
@@ -377,10 +421,21 @@ export interface DigestStore {
   queueDigest(request: DigestRequest, at: Date): Promise<DigestDelivery | undefined>;
 }
 
+/** A delivery on the sweep index: a claim that may have gone stale, or one waiting for its retry. */
+export interface SweepEntry {
+  readonly subscriberId: string;
+  readonly key: string;
+  readonly status: 'sending' | 'retry';
+  /** The index sort key it was read under: the requeue only applies if it is unchanged. */
+  readonly sweepKey: string;
+}
+
+export type DeliveryStatus = 'queued' | 'sending' | 'retry' | 'sent' | 'skipped' | 'failed';
+
 export interface DeliveryRecord {
   readonly key: string;
   readonly kind: Delivery['kind'];
-  readonly status: 'queued' | 'sending' | 'sent' | 'skipped';
+  readonly status: DeliveryStatus;
   readonly createdAt: string;
   readonly attempts?: number;
   readonly sentAt?: string;
@@ -388,6 +443,8 @@ export interface DeliveryRecord {
   readonly skippedAt?: string;
   readonly skipReason?: string;
   readonly lastError?: string;
+  readonly failedAt?: string;
+  readonly failReason?: string;
   /** What it was about: the alert's article, or the digest's articles. */
   readonly articleIds: readonly string[];
 }

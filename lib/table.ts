@@ -9,7 +9,8 @@ export const tableSchema = {
   ttlAttribute: 'expiresAt',
   indexes: [
     /**
-     * Overloaded: articles by day, and digest subscribers by shard and next due instant. Projects every attribute: the digest walk
+     * Overloaded: articles by day, digest subscribers by shard and next due instant, and in-flight
+     * deliveries by shard and when the sweeper should look at them. Projects every attribute: the digest walk
      * reads whole profiles (time zone, digest hour, pause) and the article listing several fields of a story.
      */
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' },
@@ -40,6 +41,12 @@ export const itemFamilies = {
   fanout: ['FANOUT#*'],
   /** Rate-limit counters, one short-lived item per client and window. */
   rate: ['RATE#*'],
+  /**
+   * The send function's shared controls: one token counter per second of the global send-rate cap, and the
+   * pause every sender honours once SES reports the daily quota used up. Apart from `rate` so the send
+   * function is granted these and not the subscribe limiter's counters.
+   */
+  sendControl: ['SENDRATE#*', 'SENDPAUSE'],
   /** The suppression list and the transient bounces counted towards it, by salted address hash. */
   suppression: ['SUPPRESS#*'],
   /** The match function's snapshot of every active topic: its head and its compressed parts. */
@@ -55,6 +62,12 @@ export const indexFamilies = {
    * which the digest run refiles).
    */
   digestSubscribers: ['DUE#*', 'DIGESTS#*'],
+  /**
+   * Deliveries the sweeper must look at again, by shard and due time: a claim (due when it goes stale) and a
+   * delivery put back for a later retry (due at its retry time). Sparse: the keys are removed once the
+   * delivery is sent, skipped or failed, so the index holds only what is in flight.
+   */
+  sweep: ['SWEEP#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The index each family lives in: a function is granted, and may query, only the indexes of its families. */
@@ -62,6 +75,7 @@ export const indexOfFamily = {
   articlesByDay: 'gsi1',
   topics: 'topics',
   digestSubscribers: 'gsi1',
+  sweep: 'gsi1',
 } as const satisfies Record<keyof typeof indexFamilies, IndexName>;
 
 export type ItemFamily = keyof typeof itemFamilies;

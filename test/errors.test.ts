@@ -19,6 +19,10 @@ describe('error classes', () => {
       ConfigError: new errors.ConfigError('message'),
       UndeclaredAccessError: new errors.UndeclaredAccessError('message'),
       FanOutIncomplete: new errors.FanOutIncomplete('article', 0, ['sub']),
+      MailRejectedError: new errors.MailRejectedError('message'),
+      MailRetryableError: new errors.MailRetryableError('message'),
+      DailyQuotaExceededError: new errors.DailyQuotaExceededError('message'),
+      UnrecordedSendError: new errors.UnrecordedSendError('message-id', new Error('cause')),
       QueryError: new QueryError('message', 3),
     };
     // Every error class lib/errors.ts exports is in the list above.

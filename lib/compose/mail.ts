@@ -1,11 +1,41 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { withOutbox } from '../adapters/ses/local-mailer';
-import { makeSesMailer } from '../adapters/ses/ses-mailer';
+import { makeSesMailer, readMaxSendRate } from '../adapters/ses/ses-mailer';
+import { DEFAULT_MAX_SEND_RATE } from '../config';
 import { UndeclaredAccessError } from '../errors';
 import { type FunctionName, functions } from '../manifest';
 import type { Mailer } from '../ports';
 import { once } from './once';
 import { config } from './runtime';
+
+/** One SES client per process, built on first use. */
+const sesClient = once(() => {
+  const c = config();
+  return new SESClient({
+    region: c.region,
+    endpoint: c.sesEndpoint,
+    credentials: c.sesEndpoint ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
+    // The SDK's own retries are few and quick; the send use case backs off further and knows the quota.
+    retryMode: 'adaptive',
+    maxAttempts: 3,
+  });
+});
+
+/**
+ * The global send-rate cap: `TIDINGS_MAX_SEND_RATE` when set, else the account's `MaxSendRate` from SES's
+ * GetSendQuota (read once per cold start), or the SES default against the local endpoint, which has no quota.
+ */
+export function maxSendRateFor(name: FunctionName): () => Promise<number> {
+  return once(async () => {
+    if (functions[name].mail !== 'send') {
+      throw new UndeclaredAccessError(`The ${name} function does not send mail, so it has no send rate.`);
+    }
+    const c = config();
+    if (c.maxSendRate !== undefined) return c.maxSendRate;
+    if (c.sesEndpoint) return DEFAULT_MAX_SEND_RATE;
+    return readMaxSendRate(sesClient());
+  });
+}
 
 /**
  * SES as one function may use it, built once per cold start: a function declared `probe` can only check
@@ -18,14 +48,7 @@ export function mailerFor(name: FunctionName): () => Mailer {
       throw new UndeclaredAccessError(`The ${name} function has no mail access in its manifest entry.`);
     }
     const c = config();
-    const ses = new SESClient({
-      region: c.region,
-      endpoint: c.sesEndpoint,
-      credentials: c.sesEndpoint ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
-      // Adaptive retry backs off on SES throttling instead of failing half a send.
-      retryMode: 'adaptive',
-      maxAttempts: 6,
-    });
+    const ses = sesClient();
     const sesMailer = makeSesMailer(ses, c.sesConfigurationSet);
     const mailer =
       c.outboxDir && c.sesEndpoint ? withOutbox(sesMailer, c.outboxDir, c.sesEndpoint) : sesMailer;

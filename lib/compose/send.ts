@@ -1,41 +1,57 @@
+import { withArticleCache } from '../adapters/cached-article-store';
 import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
-import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { withBatchedGets } from '../adapters/dynamo/batched-gets';
+import { makeDynamoSendPause, makeDynamoSendThrottle } from '../adapters/dynamo/send-control';
+import { makeDynamoSendLedger } from '../adapters/dynamo/send-ledger';
 import { makeDynamoSubscriberReader } from '../adapters/dynamo/subscriber-reader';
 import { functions } from '../manifest';
 import { makeSendDelivery } from '../use-cases/send-delivery';
-import { mailerFor } from './mail';
+import { mailerFor, maxSendRateFor } from './mail';
 import { once } from './once';
-import { config, systemClock } from './runtime';
+import { config, systemClock, uuidIds } from './runtime';
 import { linksFor } from './secrets';
 import { suppressionsFor } from './suppressions';
 import { tableFor } from './table';
 
 /**
  * What the send function uses: the ledger, subscribers and articles it renders, the suppression list it
- * checks before every message, signed links and SES.
+ * checks before every message, signed links, the shared send-rate tokens and pause, and SES.
  */
 const table = tableFor('send');
+/** The batch's concurrent records read profiles and suppression entries in shared BatchGetItems. */
+const batchedTable = once(() => ({ ...table(), db: withBatchedGets(table().db) }));
 const links = linksFor('send');
 const mailer = mailerFor('send');
-const suppressions = suppressionsFor('send', table);
+const maxSendRate = maxSendRateFor('send');
+const suppressions = suppressionsFor('send', batchedTable);
+
+/**
+ * One alert goes to every matching subscriber, so a warm instance keeps the articles it just read; 30 s
+ * is short enough that a corrected article is mailed within a minute.
+ */
+const ARTICLE_CACHE = { maxEntries: 256, ttlMs: 30_000 };
 
 export const sendDelivery = once(async () => {
   const { db, tableName } = table();
+  const c = config();
   return makeSendDelivery({
-    subscribers: makeDynamoSubscriberReader(db, tableName),
-    articles: makeDynamoArticleStore(db, tableName),
-    deliveries: makeDynamoDeliveryStore(db, tableName),
+    subscribers: makeDynamoSubscriberReader(batchedTable().db, tableName),
+    articles: withArticleCache(makeDynamoArticleStore(db, tableName), ARTICLE_CACHE),
+    deliveries: makeDynamoSendLedger(db, tableName),
     suppressions: await suppressions(),
     mailer: mailer(),
+    throttle: makeDynamoSendThrottle(db, tableName, { perSecond: await maxSendRate() }),
+    pause: makeDynamoSendPause(db, tableName),
     clock: systemClock,
+    ids: uuidIds,
     links: await links(),
-    mailFrom: config().mailFrom,
+    mailFrom: c.mailFrom,
     identity: {
-      postalAddress: config().postalAddress,
-      unsubscribeMailbox: config().unsubscribeMailbox,
-      configurationSet: config().sesConfigurationSet,
+      postalAddress: c.postalAddress,
+      unsubscribeMailbox: c.unsubscribeMailbox,
+      configurationSet: c.sesConfigurationSet,
     },
     // Twice the send function's timeout: no live invocation can still hold a claim that old.
-    claimTimeoutMs: 2 * functions.send.timeoutSeconds * 1000,
+    claimTimeoutMs: (c.claimTimeoutSeconds ?? 2 * functions.send.timeoutSeconds) * 1000,
   });
 });

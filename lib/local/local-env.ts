@@ -17,6 +17,11 @@ export interface LocalSettings {
   readonly tableName: string;
   readonly mailFrom: string;
   readonly postalAddress: string;
+  /**
+   * How long a schedule's minute lasts locally (`TIDINGS_SCHEDULE_MINUTE_MS`, default 60,000): tests that
+   * restart the stack shorten it so the every-minute sweeper runs within seconds.
+   */
+  readonly scheduleMinuteMs: number;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -25,6 +30,18 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new Error(`${name} must be a port number from 0 to 65535, got "${raw}".`);
+  }
+  return value;
+}
+
+function scheduleMinute(env: NodeJS.ProcessEnv): number {
+  const raw = env.TIDINGS_SCHEDULE_MINUTE_MS;
+  if (raw === undefined || raw === '') return 60_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 100) {
+    throw new Error(
+      `TIDINGS_SCHEDULE_MINUTE_MS must be a whole number of milliseconds of at least 100, got "${raw}".`,
+    );
   }
   return value;
 }
@@ -43,6 +60,7 @@ export function readLocalSettings(env: NodeJS.ProcessEnv, projectRoot: string): 
     tableName: env.TABLE_NAME || 'tidings',
     mailFrom: env.MAIL_FROM || 'Tidings <alerts@tidings.local>',
     postalAddress: env.TIDINGS_POSTAL_ADDRESS || 'Tidings (local), 1 Example Street, Springfield',
+    scheduleMinuteMs: scheduleMinute(env),
   };
 }
 

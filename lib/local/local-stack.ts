@@ -157,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions) {
 
     if (options.schedules) {
       for (const { name, trigger } of triggersOf('schedule')) {
-        const every = (trigger as ScheduleTrigger).everyMinutes * 60_000;
+        const every = (trigger as ScheduleTrigger).everyMinutes * settings.scheduleMinuteMs;
         const timer = setInterval(() => {
           handlers
             .get(name)?.({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' })

@@ -18,6 +18,11 @@ export interface StackSettings {
   readonly maxTopics: number | undefined;
   /** The sender's postal address for the footer of every list mail (TIDINGS_POSTAL_ADDRESS); required. */
   readonly postalAddress: string;
+  /**
+   * Messages a second all send function instances together hand to SES (TIDINGS_MAX_SEND_RATE); when
+   * unset the send function reads the account's MaxSendRate from SES's GetSendQuota at cold start.
+   */
+  readonly maxSendRate: number | undefined;
 }
 
 export const contextKeys = {
@@ -28,6 +33,7 @@ export const contextKeys = {
   disposableDomains: 'tidings:disposableDomains',
   maxTopics: 'tidings:maxTopics',
   postalAddress: 'tidings:postalAddress',
+  maxSendRate: 'tidings:maxSendRate',
 } as const;
 
 /**
@@ -124,6 +130,7 @@ export function readStackSettings(node: Node): StackSettings {
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     subscribePerIpPerMinute: positive(node, contextKeys.subscribePerIpPerMinute),
     maxTopics: positive(node, contextKeys.maxTopics),
+    maxSendRate: positive(node, contextKeys.maxSendRate),
     disposableDomains: disposableDomains(node),
   };
 }

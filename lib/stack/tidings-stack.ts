@@ -122,6 +122,10 @@ export class TidingsStack extends Stack {
       if (settings.maxTopics !== undefined) {
         fn.addEnvironment('TIDINGS_MAX_TOPICS', String(settings.maxTopics));
       }
+      // Only the senders share the cap; without it they read SES's own rate.
+      if (settings.maxSendRate !== undefined && declaration.mail === 'send') {
+        fn.addEnvironment('TIDINGS_MAX_SEND_RATE', String(settings.maxSendRate));
+      }
       if (settings.disposableDomains !== undefined) {
         fn.addEnvironment('TIDINGS_DISPOSABLE_DOMAINS', settings.disposableDomains.join(','));
       }
@@ -228,7 +232,7 @@ export class TidingsStack extends Stack {
       // HTTP triggers become routes in addRoutes, which needs every function to exist first.
       if (trigger.kind === 'schedule') {
         new Schedule(this, `${id}Schedule${index}`, {
-          description: `Runs the Tidings ${name} function every ${trigger.everyMinutes} minutes.`,
+          description: `Runs the Tidings ${name} function every ${trigger.everyMinutes === 1 ? 'minute' : `${trigger.everyMinutes} minutes`}.`,
           schedule: ScheduleExpression.rate(Duration.minutes(trigger.everyMinutes)),
           target: new InvokeFunctionTarget(fn),
         });

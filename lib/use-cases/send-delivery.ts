@@ -1,99 +1,221 @@
 import { buildRawMessage } from '../email';
+import {
+  DailyQuotaExceededError,
+  MailRejectedError,
+  MailRetryableError,
+  UnrecordedSendError,
+} from '../errors';
 import type {
   ArticleStore,
   Clock,
   Delivery,
-  DeliveryStore,
   Mailer,
+  OutgoingMail,
+  SendLedger,
+  SendPause,
+  SendThrottle,
   SubscriberStore,
   SuppressionCheck,
 } from '../ports';
+import { priorityOf } from '../sending/send-priority';
 import { type DeliveryEmail, type MailIdentity, makeDeliveryEmail } from './delivery-email';
 import type { Links } from './links';
 import { activeQueries } from './topic-queries';
 
-export type SendOutcome = 'sent' | 'skipped' | 'already-taken';
+export type SendOutcome = 'sent' | 'skipped' | 'failed' | 'deferred' | 'already-taken';
+
+/** Exponential backoff with full jitter: a random wait up to `base × 2^attempt`, at most `max`. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  return Math.round(random() * Math.min(maxMs, baseMs * 2 ** attempt));
+}
+
+export interface SendPolicy {
+  /** Sends of one claim SES may throttle (or fail with a 5xx) before the delivery is put aside. */
+  readonly sendTries: number;
+  /** Writes of the message id tried before giving up (the claim then stays for the sweeper). */
+  readonly recordTries: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** A delivery put aside waits about this × 2^claims (at most `requeueMaxMs`) before the sweeper queues it. */
+  readonly requeueBaseMs: number;
+  readonly requeueMaxMs: number;
+  /** Claims after which a delivery that still cannot be sent is marked failed instead of retried. */
+  readonly maxClaims: number;
+  /**
+   * How long every sender pauses when SES reports the daily quota used up. The quota is a rolling 24 hours,
+   * so capacity returns bit by bit: after the pause one send tries again and, if refused, pauses again.
+   */
+  readonly quotaPauseMs: number;
+}
+
+export const defaultSendPolicy: SendPolicy = {
+  sendTries: 4,
+  recordTries: 6,
+  retryBaseMs: 200,
+  retryMaxMs: 5000,
+  requeueBaseMs: 30_000,
+  requeueMaxMs: 15 * 60_000,
+  maxClaims: 8,
+  quotaPauseMs: 15 * 60_000,
+};
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * 1. claim the queued delivery (only one worker may send it; a dead worker's claim expires)
- * 2. skip an alert or digest if the subscriber is no longer active, a confirmation if its link expired,
+ * 1. claim the queued delivery under a new attempt id (only one worker may send it; a dead worker's claim
+ *    goes stale and the sweeper queues it again)
+ * 2. while SES's daily quota is used up, put it aside until the pause ends
+ * 3. skip an alert or digest if the subscriber is no longer active, a confirmation if its link expired,
  *    and any of them if the address is on the suppression list (SES reported it bouncing or complaining)
- * 3. render from the compiled templates and send with one-click unsubscribe headers
- * 4. record the provider's message id in the ledger; on failure put it back in the queue and rethrow
+ * 4. render, take a token of the global send rate at the delivery's priority, and send; SES throttling or
+ *    5xx is retried with backoff, a rejection marks the delivery failed, the daily quota pauses every sender
+ * 5. record the provider's message id; if that fails, retry only the recording, never the send
  */
 export function makeSendDelivery(deps: {
   subscribers: Pick<SubscriberStore, 'get' | 'listTopics'>;
   articles: ArticleStore;
-  deliveries: DeliveryStore;
+  deliveries: SendLedger;
   suppressions: SuppressionCheck;
   mailer: Mailer;
+  throttle: SendThrottle;
+  pause: SendPause;
   clock: Clock;
+  ids: { newId(): string };
   links: Links;
   mailFrom: string;
   /** The postal address, unsubscribe mailbox and configuration set list mail names; none in older tests. */
   identity?: Omit<MailIdentity, 'mailFrom'>;
   /**
-   * After this long a 'sending' claim is taken to belong to a worker that died mid-send, and a redelivered
-   * record may send it: at least once rather than lost, at the price of a rare duplicate.
+   * After this long a 'sending' claim is taken to belong to a worker that died mid-send: the sweeper queues
+   * it again. At least once rather than lost, at the price of a rare duplicate.
    */
   claimTimeoutMs: number;
+  policy?: Partial<SendPolicy>;
+  sleep?: (ms: number) => Promise<void>;
 }) {
   const emails = makeDeliveryEmail({
     articles: deps.articles,
     links: deps.links,
     identity: { mailFrom: deps.mailFrom, ...deps.identity },
   });
+  const policy = { ...defaultSendPolicy, ...deps.policy };
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const later = (ms: number) => new Date(deps.clock.now().getTime() + ms);
+
+  /** What to send, or why not. */
+  async function prepare(delivery: Delivery, now: Date): Promise<OutgoingMail | { skip: string }> {
+    const [subscriber, topics] = await Promise.all([
+      deps.subscribers.get(delivery.subscriberId),
+      delivery.kind === 'confirm' ? [] : deps.subscribers.listTopics(delivery.subscriberId),
+    ]);
+    let message: DeliveryEmail | undefined;
+    if (delivery.kind === 'confirm') {
+      // Whoever asked gets the link, a returning former subscriber too; activation waits for the click.
+      if (!subscriber) return { skip: 'subscriber is gone' };
+      if (delivery.linkExpiresAt * 1000 <= now.getTime()) return { skip: 'its link has expired' };
+      message = emails.confirmation(delivery);
+    } else {
+      if (subscriber?.status !== 'active') return { skip: 'subscriber is not active' };
+      if (subscriber.pausedUntil && subscriber.pausedUntil > now.toISOString()) {
+        return { skip: `mail is paused until ${subscriber.pausedUntil}` };
+      }
+      message = await emails.listMail(delivery, subscriber, now, activeQueries(topics));
+      if (!message) return { skip: 'its articles or topics are gone' };
+    }
+    // Checked for every message, confirmations too: whoever asks, a suppressed address is never mailed.
+    if (await deps.suppressions.isSuppressed(subscriber.email)) {
+      return { skip: 'the address is on the suppression list' };
+    }
+    const raw = await buildRawMessage({
+      from: deps.mailFrom,
+      to: subscriber.email,
+      ...message.email,
+      date: deps.clock.now(),
+      ...(message.headers && { headers: message.headers }),
+      ...(message.messageId && { messageId: message.messageId }),
+    });
+    return { from: deps.mailFrom, to: subscriber.email, raw };
+  }
+
+  /** One token per try: a throttled retry must wait its turn like any other message. */
+  async function sendWithRetries(mail: OutgoingMail, delivery: Delivery): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      await deps.throttle.take(priorityOf(delivery.kind));
+      try {
+        return await deps.mailer.send(mail);
+      } catch (error) {
+        if (!(error instanceof MailRetryableError) || attempt + 1 >= policy.sendTries) throw error;
+        await sleep(backoffMs(attempt, policy.retryBaseMs, policy.retryMaxMs));
+      }
+    }
+  }
+
+  /** SES has the message: a lost write here must never turn into a second send. */
+  async function recordSent(delivery: Delivery, messageId: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await deps.deliveries.markSent(
+          delivery.subscriberId,
+          delivery.key,
+          messageId,
+          deps.clock.now(),
+        );
+      } catch (error) {
+        if (attempt + 1 >= policy.recordTries) throw new UnrecordedSendError(messageId, error);
+        await sleep(backoffMs(attempt, policy.retryBaseMs, policy.retryMaxMs));
+      }
+    }
+  }
 
   return async function sendDelivery(delivery: Delivery): Promise<SendOutcome> {
     const { subscriberId, key } = delivery;
     const now = deps.clock.now();
-    const staleBefore = new Date(now.getTime() - deps.claimTimeoutMs);
-    if (!(await deps.deliveries.claim(subscriberId, key, now, staleBefore))) return 'already-taken';
+    const claim = await deps.deliveries.claim(subscriberId, key, {
+      at: now,
+      staleBefore: new Date(now.getTime() - deps.claimTimeoutMs),
+      sweepAt: new Date(now.getTime() + deps.claimTimeoutMs),
+      attemptId: deps.ids.newId(),
+    });
+    if (!claim) return 'already-taken';
+    let messageId: string;
     try {
-      const [subscriber, topics] = await Promise.all([
-        deps.subscribers.get(subscriberId),
-        delivery.kind === 'confirm' ? [] : deps.subscribers.listTopics(subscriberId),
-      ]);
-      const skip = async (reason: string) => {
-        await deps.deliveries.markSkipped(subscriberId, key, reason, deps.clock.now());
-        return 'skipped' as const;
-      };
-      let message: DeliveryEmail | undefined;
-      if (delivery.kind === 'confirm') {
-        // Whoever asked gets the link, a returning former subscriber too; activation waits for the click.
-        if (!subscriber) return await skip('subscriber is gone');
-        if (delivery.linkExpiresAt * 1000 <= now.getTime()) return await skip('its link has expired');
-        message = emails.confirmation(delivery);
-      } else {
-        if (subscriber?.status !== 'active') return await skip('subscriber is not active');
-        if (subscriber.pausedUntil && subscriber.pausedUntil > now.toISOString()) {
-          return await skip(`mail is paused until ${subscriber.pausedUntil}`);
-        }
-        message = await emails.listMail(delivery, subscriber, now, activeQueries(topics));
-        if (!message) return await skip('its articles or topics are gone');
+      const pausedUntil = await deps.pause.pausedUntil(now);
+      if (pausedUntil) {
+        // Spread over a minute, so the end of a pause is not one burst of the whole backlog.
+        const resumeAt = new Date(pausedUntil.getTime() + Math.random() * 60_000);
+        await deps.deliveries.release(subscriberId, key, 'sending is paused: daily quota used up', resumeAt);
+        return 'deferred';
       }
-      // Checked for every message, confirmations too: whoever asks, a suppressed address is never mailed.
-      if (await deps.suppressions.isSuppressed(subscriber.email)) {
-        return await skip('the address is on the suppression list');
+      const mail = await prepare(delivery, now);
+      if ('skip' in mail) {
+        await deps.deliveries.markSkipped(subscriberId, key, mail.skip, deps.clock.now());
+        return 'skipped';
       }
-      const raw = await buildRawMessage({
-        from: deps.mailFrom,
-        to: subscriber.email,
-        ...message.email,
-        date: deps.clock.now(),
-        ...(message.headers && { headers: message.headers }),
-        ...(message.messageId && { messageId: message.messageId }),
-      });
-      const messageId = await deps.mailer.send({ from: deps.mailFrom, to: subscriber.email, raw });
-      await deps.deliveries.markSent(subscriberId, key, messageId, deps.clock.now());
-      return 'sent';
+      messageId = await sendWithRetries(mail, delivery);
     } catch (error) {
-      await deps.deliveries.release(
-        subscriberId,
-        key,
-        error instanceof Error ? error.message : String(error),
-      );
+      if (error instanceof MailRejectedError) {
+        await deps.deliveries.markFailed(subscriberId, key, error.message, deps.clock.now());
+        return 'failed';
+      }
+      if (error instanceof DailyQuotaExceededError) {
+        const until = later(policy.quotaPauseMs);
+        await deps.pause.pauseUntil(until, error.message);
+        await deps.deliveries.release(subscriberId, key, error.message, until);
+        return 'deferred';
+      }
+      if (claim.attempts >= policy.maxClaims) {
+        const reason = `gave up after ${claim.attempts} attempts: ${messageOf(error)}`;
+        await deps.deliveries.markFailed(subscriberId, key, reason, deps.clock.now());
+        return 'failed';
+      }
+      const wait = policy.requeueBaseMs * 2 ** (claim.attempts - 1);
+      const retryAt = later(Math.min(policy.requeueMaxMs, wait) * (0.5 + Math.random() / 2));
+      await deps.deliveries.release(subscriberId, key, messageOf(error), retryAt);
+      // SES pushing back is expected; anything else is a fault the stream should log as one.
+      if (error instanceof MailRetryableError) return 'deferred';
       throw error;
     }
+    await recordSent(delivery, messageId);
+    return 'sent';
   };
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { normaliseArticle } from '../../lib/articles';
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { freePort } from '../../lib/local/free-port';
 import { eventually, linkIn, mailFor, projectRoot } from '../support/local-stack';
+import { killHard, startNpmStart } from '../support/npm-start';
 
 const children: ChildProcess[] = [];
 let dataDir: string;
@@ -18,34 +19,6 @@ afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-async function startNpmStart(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bin/local.ts')], {
-    cwd: projectRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  await eventually(async () => (output.includes('Tidings is running') ? true : undefined), 90_000).catch(
-    () => {
-      throw new Error(`npm start did not come up:\n${output}`);
-    },
-  );
-  return child;
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 describe('npm start after a crash', () => {
   it('keeps its data and resumes the work it had not done', async () => {
@@ -60,7 +33,7 @@ describe('npm start after a crash', () => {
     const api = `http://localhost:${ports.api}`;
     const outboxDir = join(dataDir, 'outbox');
 
-    const first = await startNpmStart(env);
+    const first = await startNpmStart(env, children);
     const subscribed = await fetch(`${api}/subscriptions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -100,7 +73,7 @@ describe('npm start after a crash', () => {
     client.destroy();
     await db.stop();
 
-    await startNpmStart(env);
+    await startNpmStart(env, children);
     const alert = await eventually(async () => (await mailFor(outboxDir, 'gail@example.com'))[1], 30_000);
     expect(alert.mail.subject).toContain('Iran and Iraq agree a border survey');
     // The confirmation link from before the crash still confirms (the signing secret survived too).

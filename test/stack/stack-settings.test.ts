@@ -87,6 +87,14 @@ describe('readStackSettings', () => {
     }
   });
 
+  it('reads the send-rate cap, absent unless set (the send function then asks SES)', () => {
+    expect(settingsFrom(valid).maxSendRate).toBeUndefined();
+    expect(settingsFrom({ ...valid, 'tidings:maxSendRate': '50' }).maxSendRate).toBe(50);
+    expect(() => settingsFrom({ ...valid, 'tidings:maxSendRate': 0 })).toThrow(
+      'Context tidings:maxSendRate must be a whole number of at least 1, got 0.',
+    );
+  });
+
   it('reads the topic limit the same way', () => {
     expect(settingsFrom(valid).maxTopics).toBeUndefined();
     expect(settingsFrom({ ...valid, 'tidings:maxTopics': '40' }).maxTopics).toBe(40);

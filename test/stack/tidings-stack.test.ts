@@ -235,6 +235,7 @@ describe('the functions', () => {
       suppression: 'SUPPRESS#*',
       fanout: 'FANOUT#*',
       topicSnapshot: 'TOPICSNAP*',
+      sendControl: ['SENDRATE#*', 'SENDPAUSE'],
     };
     const tableArn = stack.resolve(stack.table.table.tableArn);
     for (const name of names) {
@@ -246,7 +247,9 @@ describe('the functions', () => {
         ['delete', 'dynamodb:DeleteItem'],
       ] as const) {
         const statements = statementsOf(name).filter((s) => [s.Action].flat().includes(action));
-        const expected = ((declared[actionClass] ?? []) as (keyof typeof families)[]).map((f) => families[f]);
+        const expected = ((declared[actionClass] ?? []) as (keyof typeof families)[]).flatMap(
+          (f) => families[f],
+        );
         if (expected.length === 0) {
           expect(statements, `${name} ${action}`).toEqual([]);
           continue;
@@ -645,7 +648,9 @@ describe('schedule triggers', () => {
     const policies = resourcesOf<PolicyResource>(template, 'AWS::IAM::Policy');
     for (const { name, trigger } of scheduled) {
       const schedules = template.findResources('AWS::Scheduler::Schedule', {
-        Properties: { ScheduleExpression: `rate(${trigger.everyMinutes} minutes)` },
+        Properties: {
+          ScheduleExpression: `rate(${trigger.everyMinutes} ${trigger.everyMinutes === 1 ? 'minute' : 'minutes'})`,
+        },
       });
       const [schedule] = Object.values(schedules);
       expect(schedule?.Properties.Target.Arn, name).toEqual({ 'Fn::GetAtt': [functionId(name), 'Arn'] });
@@ -727,6 +732,36 @@ describe('the public URL', () => {
         (fn) => fn.Properties.Environment.Variables.TIDINGS_PUBLIC_URL,
       );
       expect(urls).toEqual(names.map(() => 'https://news.example.org'));
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the send-rate cap', () => {
+  it('reaches the send function alone from context tidings:maxSendRate, and is absent unless set', () => {
+    for (const name of names) {
+      expect(functionResource(name).Properties.Environment.Variables).not.toHaveProperty(
+        'TIDINGS_MAX_SEND_RATE',
+      );
+    }
+    const { app, stack: other } = createTidingsApp({
+      outdir: mkdtempSync(join(tmpdir(), 'tidings-cdk-')),
+      // This check needs no function code, so esbuild is skipped for it.
+      context: { ...cdkContext, 'tidings:maxSendRate': 50, 'aws:cdk:bundling-stacks': [] },
+    });
+    try {
+      const resources = resourcesOf<FunctionResource>(Template.fromStack(other), 'AWS::Lambda::Function');
+      const rates = Object.fromEntries(
+        names.map((name) => [
+          name,
+          resources[other.getLogicalId(other.functions[name].node.defaultChild as CfnElement)]?.Properties
+            .Environment.Variables.TIDINGS_MAX_SEND_RATE,
+        ]),
+      );
+      expect(rates).toEqual(
+        Object.fromEntries(names.map((name) => [name, name === 'send' ? '50' : undefined])),
+      );
     } finally {
       rmSync(app.outdir, { recursive: true, force: true });
     }

@@ -1,18 +1,27 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
-import { keys } from '../../lib/adapters/dynamo/keys';
+import { keys, SWEEP_SHARDS } from '../../lib/adapters/dynamo/keys';
+import { makeDynamoSendPause } from '../../lib/adapters/dynamo/send-control';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { makeDynamoSuppressionList } from '../../lib/adapters/dynamo/suppression-list';
 import { normaliseArticle } from '../../lib/articles';
-import type { AlertDelivery, ConfirmationDelivery, Mailer, OutgoingMail } from '../../lib/ports';
+import { DailyQuotaExceededError, MailRejectedError, MailRetryableError } from '../../lib/errors';
+import type {
+  AlertDelivery,
+  ConfirmationDelivery,
+  DeliveryStore,
+  Mailer,
+  OutgoingMail,
+} from '../../lib/ports';
 import { makeAddressHasher } from '../../lib/subscriptions/suppression';
 import { makeTokens } from '../../lib/subscriptions/tokens';
 import { makeCheckHealth } from '../../lib/use-cases/check-health';
 import { makeLinks } from '../../lib/use-cases/links';
 import { makeSendDelivery } from '../../lib/use-cases/send-delivery';
+import { makeSweepDeliveries } from '../../lib/use-cases/sweep-deliveries';
 import { startTestTable, viaApi } from '../support/dynamo';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
@@ -30,8 +39,8 @@ function flakyMailer(failures: number) {
   const mailer: Mailer = {
     async send(mail) {
       calls++;
-      if (calls <= failures)
-        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+      // As the SES adapter classifies SES's `Throttling` answer.
+      if (calls <= failures) throw new MailRetryableError('Maximum sending rate exceeded.');
       sent.push(mail);
       return `msg-${sent.length}`;
     },
@@ -42,15 +51,22 @@ function flakyMailer(failures: number) {
   return { mailer, sent };
 }
 
-async function setUp(mailer: Mailer, subscriberId: string) {
+async function setUp(
+  mailer: Mailer,
+  subscriberId: string,
+  wrapDeliveries: (store: DeliveryStore) => DeliveryStore = (store) => store,
+) {
   const { db, tableName } = table;
   const stores = {
     articles: makeDynamoArticleStore(db, tableName),
     subscribers: makeDynamoSubscriberStore(db, tableName),
-    deliveries: makeDynamoDeliveryStore(db, tableName),
+    deliveries: wrapDeliveries(makeDynamoDeliveryStore(db, tableName)),
     suppressions: makeDynamoSuppressionList(db, tableName, makeAddressHasher('test-suppression-salt')),
   };
+  // One pause item for the whole table: the pause test removes it when done.
+  const pause = makeDynamoSendPause(db, tableName);
   let now = new Date('2026-11-27T10:00:00Z');
+  let attempt = 0;
   const article = normaliseArticle(
     { title: 'Iran and Iraq sign an accord', text: `Iran and Iraq signed (${subscriberId}).` },
     now,
@@ -88,10 +104,19 @@ async function setUp(mailer: Mailer, subscriberId: string) {
   const send = makeSendDelivery({
     ...stores,
     mailer,
+    throttle: { take: async () => {} },
+    pause,
     clock: { now: () => now },
+    ids: { newId: () => `attempt-${++attempt}` },
     links: makeLinks('https://news.example.com', makeTokens('secret')),
     mailFrom: 'Tidings <alerts@example.com>',
     claimTimeoutMs: 120_000,
+    sleep: async () => {},
+  });
+  const sweep = makeSweepDeliveries({
+    deliveries: stores.deliveries,
+    clock: { now: () => now },
+    shards: SWEEP_SHARDS,
   });
   const ledger = async () =>
     (
@@ -102,7 +127,7 @@ async function setUp(mailer: Mailer, subscriberId: string) {
   const later = (ms: number) => {
     now = new Date(now.getTime() + ms);
   };
-  return { send, delivery, ledger, stores, later };
+  return { send, sweep, delivery, ledger, stores, later, pause };
 }
 
 describe('sending a delivery, with the per-recipient ledger', () => {
@@ -118,14 +143,116 @@ describe('sending a delivery, with the per-recipient ledger', () => {
     expect(await ledger()).toMatchObject({ status: 'sent', messageId: 'msg-1', attempts: 1 });
   });
 
-  it('puts a throttled send back in the queue with the error, and the retry sends it exactly once', async () => {
-    const { mailer, sent } = flakyMailer(1);
+  it('retries a throttled send with backoff inside the claim, and sends it exactly once', async () => {
+    const { mailer, sent } = flakyMailer(2);
     const { send, delivery, ledger } = await setUp(mailer, 'sub-throttled');
-    await expect(send(delivery)).rejects.toThrow(/Maximum sending rate/);
-    expect(await ledger()).toMatchObject({ status: 'queued', lastError: 'Maximum sending rate exceeded.' });
     expect(await send(delivery)).toBe('sent');
     expect(sent).toHaveLength(1);
-    expect(await ledger()).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await ledger()).toMatchObject({ status: 'sent', attempts: 1, messageId: 'msg-1' });
+  });
+
+  it('puts a delivery SES keeps throttling aside, and the sweeper queues it again once its retry is due', async () => {
+    const { mailer, sent } = flakyMailer(4);
+    const { send, sweep, delivery, ledger, later } = await setUp(mailer, 'sub-throttled-long');
+    expect(await send(delivery)).toBe('deferred');
+    expect(await ledger()).toMatchObject({ status: 'retry', lastError: 'Maximum sending rate exceeded.' });
+    // A second look at the record (the stream retrying it) finds nothing to do.
+    expect(await send(delivery)).toBe('already-taken');
+    expect(await sweep()).toEqual({ staleClaims: 0, retries: 0 });
+    later(31_000);
+    expect(await sweep()).toEqual({ staleClaims: 0, retries: 1 });
+    expect(await ledger()).toMatchObject({ status: 'queued', requeues: 1 });
+    expect(await send(delivery)).toBe('sent');
+    expect(sent).toHaveLength(1);
+    const item = await ledger();
+    expect(item).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(item).not.toHaveProperty('gsi1pk');
+  });
+
+  it('marks a delivery SES rejects failed, with the reason, and never retries it', async () => {
+    let calls = 0;
+    const mailer: Mailer = {
+      async send() {
+        calls++;
+        throw new MailRejectedError('Email address is not verified.');
+      },
+      async checkReachable() {},
+    };
+    const { send, sweep, delivery, ledger, later } = await setUp(mailer, 'sub-rejected');
+    expect(await send(delivery)).toBe('failed');
+    later(3_600_000);
+    expect(await sweep()).toEqual({ staleClaims: 0, retries: 0 });
+    expect(await send(delivery)).toBe('already-taken');
+    expect(calls).toBe(1);
+    const item = await ledger();
+    expect(item).toMatchObject({ status: 'failed', failReason: 'Email address is not verified.' });
+    expect(item).not.toHaveProperty('gsi1pk');
+  });
+
+  it('pauses every sender when the daily quota is used up, and resumes by itself after the pause', async () => {
+    let calls = 0;
+    const sent: OutgoingMail[] = [];
+    const mailer: Mailer = {
+      async send(mail) {
+        calls++;
+        if (calls === 1) throw new DailyQuotaExceededError('Daily message quota exceeded.');
+        sent.push(mail);
+        return `msg-${sent.length}`;
+      },
+      async checkReachable() {},
+    };
+    const { send, sweep, delivery, ledger, later, pause } = await setUp(mailer, 'sub-quota');
+    expect(await send(delivery)).toBe('deferred');
+    expect(await ledger()).toMatchObject({ status: 'retry', lastError: 'Daily message quota exceeded.' });
+    later(60_000);
+    expect(await pause.pausedUntil(new Date('2026-11-27T10:01:00Z'))).toEqual(
+      new Date('2026-11-27T10:15:00Z'),
+    );
+    later(15 * 60_000);
+    expect(await sweep()).toEqual({ staleClaims: 0, retries: 1 });
+    expect(await send(delivery)).toBe('sent');
+    expect(calls).toBe(2);
+    expect(sent).toHaveLength(1);
+    await table.db.send(new DeleteCommand({ TableName: table.tableName, Key: keys.sendPause() }));
+  });
+
+  it('when SES accepted but recording failed, retries only the recording: one message', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    let failures = 2;
+    const { send, delivery, ledger } = await setUp(mailer, 'sub-unrecorded', (store) => ({
+      ...store,
+      async markSent(...args) {
+        if (failures-- > 0) throw new Error('ProvisionedThroughputExceededException');
+        return store.markSent(...args);
+      },
+    }));
+    expect(await send(delivery)).toBe('sent');
+    expect(await send(delivery)).toBe('already-taken');
+    expect(sent).toHaveLength(1);
+    expect(await ledger()).toMatchObject({ status: 'sent', messageId: 'msg-1', attempts: 1 });
+  });
+
+  it('a worker that died after its claim: the sweeper queues it again once stale, and one mail goes out', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, sweep, delivery, ledger, stores, later } = await setUp(mailer, 'sub-died');
+    const at = new Date('2026-11-27T10:00:00Z');
+    await stores.deliveries.claim('sub-died', delivery.key, {
+      at,
+      staleBefore: new Date(0),
+      sweepAt: new Date(at.getTime() + 120_000),
+      attemptId: 'dead-worker',
+    });
+    // The redelivered record finds the claim young and leaves it: the sweeper is what finishes it.
+    expect(await send(delivery)).toBe('already-taken');
+    later(60_000);
+    expect(await sweep()).toEqual({ staleClaims: 0, retries: 0 });
+    later(61_000);
+    expect(await sweep()).toEqual({ staleClaims: 1, retries: 0 });
+    expect(await sweep()).toEqual({ staleClaims: 0, retries: 0 });
+    expect(await send(delivery)).toBe('sent');
+    expect(await send(delivery)).toBe('already-taken');
+    expect(sent).toHaveLength(1);
+    expect(await ledger()).toMatchObject({ status: 'sent', attempts: 2, requeues: 1 });
   });
 
   it('takes over the claim of a worker that died mid-send once it is stale, not before', async () => {
@@ -133,13 +260,13 @@ describe('sending a delivery, with the per-recipient ledger', () => {
     const { send, delivery, ledger, stores, later } = await setUp(mailer, 'sub-crashed');
     // A worker claims the delivery and dies before SES answers.
     expect(
-      await stores.deliveries.claim(
-        'sub-crashed',
-        delivery.key,
-        new Date('2026-11-27T10:00:00Z'),
-        new Date(0),
-      ),
-    ).toBe(true);
+      await stores.deliveries.claim('sub-crashed', delivery.key, {
+        at: new Date('2026-11-27T10:00:00Z'),
+        staleBefore: new Date(0),
+        sweepAt: new Date('2026-11-27T10:02:00Z'),
+        attemptId: 'dead-worker',
+      }),
+    ).toEqual({ attempts: 1 });
     later(60_000);
     expect(await send(delivery)).toBe('already-taken');
     later(61_000);

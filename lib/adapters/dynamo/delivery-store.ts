@@ -1,8 +1,9 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, DeliveryRecord, DeliveryStore, DigestEntry, FanOutChunk } from '../../ports';
 import { ignoreConditionFailure } from './errors';
 import { keys } from './keys';
 import { queryPrefix } from './paginate';
+import { makeDynamoSendLedger } from './send-ledger';
 import type { TableClient } from './table-guard';
 
 /** Fan-out chunks are handled within minutes; a week keeps them for an operator's replay (see the README). */
@@ -32,24 +33,6 @@ export function chunkFromItem(item: Record<string, unknown>): FanOutChunk {
 }
 
 export function makeDynamoDeliveryStore(db: TableClient, tableName: string): DeliveryStore {
-  const setStatus = (
-    subscriberId: string,
-    key: string,
-    expression: string,
-    values: Record<string, unknown>,
-    condition?: string,
-  ) =>
-    db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.delivery(subscriberId, key),
-        UpdateExpression: expression,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
-      }),
-    );
-
   const queueOnce = (delivery: Delivery, at: Date) =>
     ignoreConditionFailure(
       db.send(
@@ -85,6 +68,7 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
       );
     },
 
+    ...makeDynamoSendLedger(db, tableName),
     queueAlert: queueOnce,
     queueConfirmation: queueOnce,
 
@@ -107,45 +91,20 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
       );
     },
 
-    claim(subscriberId, key, at, staleBefore) {
-      return ignoreConditionFailure(
-        setStatus(
-          subscriberId,
-          key,
-          'SET #status = :sending, claimedAt = :at ADD attempts :one',
-          {
-            ':sending': 'sending',
-            ':queued': 'queued',
-            ':at': at.toISOString(),
-            ':stale': staleBefore.toISOString(),
-            ':one': 1,
-          },
-          '#status = :queued OR (#status = :sending AND claimedAt < :stale)',
-        ),
-      );
-    },
-
-    async markSent(subscriberId, key, messageId, at) {
-      await setStatus(subscriberId, key, 'SET #status = :sent, messageId = :id, sentAt = :at', {
-        ':sent': 'sent',
-        ':id': messageId,
-        ':at': at.toISOString(),
-      });
-    },
-
-    async markSkipped(subscriberId, key, reason, at) {
-      await setStatus(subscriberId, key, 'SET #status = :skipped, skipReason = :reason, skippedAt = :at', {
-        ':skipped': 'skipped',
-        ':reason': reason,
-        ':at': at.toISOString(),
-      });
-    },
-
     async history(subscriberId) {
       const records: DeliveryRecord[] = [];
       const items = queryPrefix(db, tableName, keys.profile(subscriberId).pk, 'DELIVERY#');
       for await (const item of items) {
-        const optional = ['attempts', 'sentAt', 'messageId', 'skippedAt', 'skipReason', 'lastError'] as const;
+        const optional = [
+          'attempts',
+          'sentAt',
+          'messageId',
+          'skippedAt',
+          'skipReason',
+          'lastError',
+          'failedAt',
+          'failReason',
+        ] as const;
         records.push({
           key: item.key as string,
           kind: item.kind as DeliveryRecord['kind'],
@@ -163,13 +122,6 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
         });
       }
       return records;
-    },
-
-    async release(subscriberId, key, error) {
-      await setStatus(subscriberId, key, 'SET #status = :queued, lastError = :error', {
-        ':queued': 'queued',
-        ':error': error.slice(0, 1000),
-      });
     },
   };
 }

@@ -5,6 +5,8 @@
 
 /** Digest subscribers are spread over this many GSI partitions so no one key gets hot. */
 export const DIGEST_SHARDS = 8;
+/** In-flight deliveries spread over this many partitions of the sweep index. */
+export const SWEEP_SHARDS = 8;
 /**
  * Topics are spread over more: a cold matcher reads every shard at once, and a shard's pages one after
  * another, so at a million topics (about 140 MB of index) 16 shards keep each sequence near 9 MB.
@@ -123,6 +125,19 @@ export const keys = {
     pk: `TOPICSNAP#${snapshotId}#${part}`,
     sk: 'PART',
   }),
+  /**
+   * In-flight deliveries by shard and the time the sweeper should look at them (ISO, so they sort by time);
+   * the subscriber and key follow only to keep two due at the same millisecond apart in the sort order.
+   */
+  sweepShard: (shard: number) => `SWEEP#${shard}`,
+  sweepIndex: (subscriberId: string, deliveryKey: string, dueAt: string) => ({
+    gsi1pk: `SWEEP#${shardOf(subscriberId, SWEEP_SHARDS)}`,
+    gsi1sk: `${dueAt}#${subscriberId}#${deliveryKey}`,
+  }),
+  /** The send-rate cap's counter for one second (Unix seconds), shared by every sender. */
+  sendWindow: (second: number) => ({ pk: `SENDRATE#${second}`, sk: 'WINDOW' }),
+  /** Set when SES reports the daily quota used up: no one sends until its `until`. */
+  sendPause: () => ({ pk: 'SENDPAUSE', sk: 'PAUSE' }),
 } as const;
 
 export const GSI1 = 'gsi1';

@@ -1,0 +1,87 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../lib/adapters/dynamo/keys';
+import { makeDynamoSendPause, makeDynamoSendThrottle } from '../../lib/adapters/dynamo/send-control';
+import type { SendPriority } from '../../lib/ports';
+import { tokenLimit } from '../../lib/sending/send-priority';
+import { startTestTable } from '../support/dynamo';
+
+let table: Awaited<ReturnType<typeof startTestTable>>;
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(async () => {
+  await table?.stop();
+});
+
+describe('the priorities of the send-rate tokens', () => {
+  it('hold a share back for confirmations, then for alerts, and release it late in the second', () => {
+    expect([0, 0.5, 0.7, 0.9].map((f) => tokenLimit('confirm', 14, f))).toEqual([14, 14, 14, 14]);
+    expect([0, 0.5, 0.7, 0.9].map((f) => tokenLimit('alert', 14, f))).toEqual([12, 12, 14, 14]);
+    expect([0, 0.5, 0.7, 0.9].map((f) => tokenLimit('digest', 14, f))).toEqual([10, 10, 12, 14]);
+    // The SES sandbox's one message a second still reaches every kind, late in the second.
+    expect([0, 0.9].map((f) => tokenLimit('digest', 1, f))).toEqual([0, 1]);
+  });
+});
+
+describe('the global send-rate cap in DynamoDB', () => {
+  it('lets at most the cap through each second, however many senders race', async () => {
+    const throttle = makeDynamoSendThrottle(table.db, table.tableName, { perSecond: 8 });
+    const start = Date.now();
+    await Promise.all(Array.from({ length: 24 }, () => throttle.take('alert')));
+    // Each second's counter is what the senders took in it (when a take returns says less: the reply lags).
+    const used: number[] = [];
+    for (let second = Math.floor(start / 1000); second <= Math.floor(Date.now() / 1000); second++) {
+      const { Item } = await table.db.send(
+        new GetCommand({ TableName: table.tableName, Key: keys.sendWindow(second) }),
+      );
+      used.push(Number(Item?.used ?? 0));
+    }
+    expect(used.reduce((sum, n) => sum + n, 0)).toBe(24);
+    expect(Math.max(...used)).toBeLessThanOrEqual(8);
+    // 24 tokens at 8 a second: the last within the fourth second from the start.
+    expect(Date.now() - start).toBeLessThan(4200);
+  });
+
+  it('a confirmation gets through within a couple of seconds of a flood of alerts and digests', async () => {
+    const throttle = makeDynamoSendThrottle(table.db, table.tableName, { perSecond: 10 });
+    let flooding = true;
+    const flood = (priority: SendPriority) => async () => {
+      while (flooding) await throttle.take(priority);
+    };
+    const floods = [
+      ...Array.from({ length: 15 }, () => flood('alert')),
+      ...Array.from({ length: 15 }, () => flood('digest')),
+    ].map((f) => f());
+    await new Promise((r) => setTimeout(r, 1500));
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const asked = Date.now();
+      await throttle.take('confirm');
+      waits.push(Date.now() - asked);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    flooding = false;
+    await Promise.all(floods);
+    // Typically under a second; the margin is for 30 writers racing on a busy DynamoDB Local.
+    expect(Math.max(...waits)).toBeLessThan(2500);
+  });
+});
+
+describe('the daily-quota pause', () => {
+  it('is seen by every sender, and a shorter pause never cuts a longer one', async () => {
+    const one = makeDynamoSendPause(table.db, table.tableName);
+    const other = makeDynamoSendPause(table.db, table.tableName);
+    const at = new Date('2026-12-01T10:00:00Z');
+    expect(await other.pausedUntil(at)).toBeUndefined();
+    await one.pauseUntil(new Date('2026-12-01T10:15:00Z'), 'Daily message quota exceeded.');
+    await one.pauseUntil(new Date('2026-12-01T10:05:00Z'), 'Daily message quota exceeded.');
+    // `other` read before the pause: it trusts that for a few seconds, then reads again.
+    const fresh = makeDynamoSendPause(table.db, table.tableName);
+    expect(await fresh.pausedUntil(at)).toEqual(new Date('2026-12-01T10:15:00Z'));
+    expect(await other.pausedUntil(new Date('2026-12-01T10:00:06Z'))).toEqual(
+      new Date('2026-12-01T10:15:00Z'),
+    );
+    expect(await fresh.pausedUntil(new Date('2026-12-01T10:15:00Z'))).toBeUndefined();
+  });
+});
