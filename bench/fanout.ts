@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoDeliveryStore } from '../lib/adapters/dynamo/delivery-store';
 import { keys } from '../lib/adapters/dynamo/keys';
@@ -11,6 +11,7 @@ import { chunkRecipients, planId, planRecipients } from '../lib/matching/fan-out
 import type { FanOutChunk } from '../lib/ports';
 import { makeFanOut } from '../lib/use-cases/fan-out';
 import { REPO_ROOT } from './corpus';
+import { countItems } from './count-items';
 
 type Print = (line: string) => void;
 
@@ -19,24 +20,8 @@ const TABLE = 'tidings-bench-fanout';
 /** Chunks the fan-out function's event source handles at once (the manifest's parallelisation factor). */
 const PARALLEL_CHUNKS = functions.fanout.triggers[0].parallelization;
 
-async function deliveriesAbout(client: DynamoDBClient, articleId: string): Promise<number> {
-  let count = 0;
-  let ExclusiveStartKey: ScanCommand['input']['ExclusiveStartKey'];
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: TABLE,
-        Select: 'COUNT',
-        FilterExpression: 'entity = :entity AND articleId = :article',
-        ExpressionAttributeValues: { ':entity': { S: 'delivery' }, ':article': { S: articleId } },
-        ExclusiveStartKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return count;
-}
+const deliveriesAbout = (client: DynamoDBClient, articleId: string) =>
+  countItems(client, TABLE, { entity: 'delivery', articleId });
 
 /**
  * One story matching 5,000 instant subscribers, on DynamoDB Local: the fan-out as the match function did

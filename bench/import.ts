@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runImportCommand } from '../lib/cli/subscribers-command';
 import { subscribersCommand } from '../lib/compose/cli';
@@ -11,6 +11,7 @@ import { startDynamoDbLocal } from '../lib/local/dynamodb-local';
 import { ensureTable } from '../lib/local/table-setup';
 import { DEFAULT_MAX_TOPICS } from '../lib/subscriptions/model';
 import { REPO_ROOT, seededRandom } from './corpus';
+import { countItems } from './count-items';
 
 type Print = (line: string) => void;
 
@@ -66,24 +67,7 @@ const sink = () =>
     },
   });
 
-async function itemCount(client: DynamoDBClient, entity: string): Promise<number> {
-  let count = 0;
-  let ExclusiveStartKey: ScanCommand['input']['ExclusiveStartKey'];
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: TABLE,
-        Select: 'COUNT',
-        FilterExpression: 'entity = :entity',
-        ExpressionAttributeValues: { ':entity': { S: entity } },
-        ExclusiveStartKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return count;
-}
+const itemCount = (client: DynamoDBClient, entity: string) => countItems(client, TABLE, { entity });
 
 /**
  * `tidings subscribers import --consented` of 10,000 generated rows into DynamoDB Local (in memory, the

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -8,9 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
 import { normaliseArticle } from '../../lib/articles';
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
-import { freePort } from '../../lib/local/free-port';
 import { eventually, linkIn, mailFor, projectRoot } from '../support/local-stack';
-import { killHard, startNpmStart } from '../support/npm-start';
+import { killHard, npmStartEnv, startNpmStart } from '../support/npm-start';
 
 const children: ChildProcess[] = [];
 let dataDir: string;
@@ -22,15 +20,10 @@ afterAll(async () => {
 
 describe('npm start after a crash', () => {
   it('keeps its data and resumes the work it had not done', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'tidings-restart-'));
-    const ports = { api: await freePort(), dynamodb: await freePort(), ses: await freePort() };
-    const env = {
-      PORT: String(ports.api),
-      DYNAMODB_PORT: String(ports.dynamodb),
-      SES_PORT: String(ports.ses),
-      TIDINGS_DATA_DIR: dataDir,
-    };
-    const api = `http://localhost:${ports.api}`;
+    const started = await npmStartEnv('restart');
+    dataDir = started.dataDir;
+    const { env } = started;
+    const api = `http://localhost:${env.PORT}`;
     const outboxDir = join(dataDir, 'outbox');
 
     const first = await startNpmStart(env, children);
@@ -51,7 +44,7 @@ describe('npm start after a crash', () => {
     // While Tidings is down, an article lands in its table, as if the crash came right after the write.
     const db = await startDynamoDbLocal({
       projectRoot,
-      port: ports.dynamodb,
+      port: Number(env.DYNAMODB_PORT),
       dbPath: join(dataDir, 'dynamodb'),
     });
     const client = DynamoDBDocumentClient.from(

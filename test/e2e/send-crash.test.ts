@@ -1,12 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../lib/local/free-port';
 import { eventually, projectRoot } from '../support/local-stack';
-import { killHard, startNpmStart } from '../support/npm-start';
+import { killHard, npmStartEnv, startNpmStart } from '../support/npm-start';
 
 const SUBSCRIBERS = 500;
 const children: ChildProcess[] = [];
@@ -33,13 +31,10 @@ const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b
 
 describe('kill -9 while an alert goes out to 500 subscribers', () => {
   it('after a restart on the same data every subscriber has the alert, with at most 5 duplicates', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'tidings-send-crash-'));
-    const ports = { api: await freePort(), dynamodb: await freePort(), ses: await freePort() };
-    const env = {
-      PORT: String(ports.api),
-      DYNAMODB_PORT: String(ports.dynamodb),
-      SES_PORT: String(ports.ses),
-      TIDINGS_DATA_DIR: dataDir,
+    const started = await npmStartEnv('send-crash');
+    dataDir = started.dataDir;
+    const env: Record<string, string> = {
+      ...started.env,
       TIDINGS_INGEST_KEY: 'crash-test-key',
       // Fast enough to finish in seconds; a claim of the killed stack goes stale after 3 s, and the
       // every-minute sweeper runs every second.
@@ -65,7 +60,7 @@ describe('kill -9 while an alert goes out to 500 subscribers', () => {
       new RegExp(`^${SUBSCRIBERS} rows: ${SUBSCRIBERS} subscribers imported as active`),
     );
 
-    const ingested = await fetch(`http://localhost:${ports.api}/articles`, {
+    const ingested = await fetch(`http://localhost:${env.PORT}/articles`, {
       method: 'POST',
       headers: { authorization: 'Bearer crash-test-key', 'content-type': 'application/json' },
       body: JSON.stringify({

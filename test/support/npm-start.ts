@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../lib/local/free-port';
 import { eventually, projectRoot } from './local-stack';
 
 /** `npm start` (bin/local.ts) as a child process, resolved once it says it is running. */
@@ -33,4 +36,19 @@ export async function killHard(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await exited;
+}
+
+/** A data folder of its own and free ports for one `npm start`, as the environment that chooses them. */
+export async function npmStartEnv(name: string): Promise<{ dataDir: string; env: Record<string, string> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), `tidings-${name}-`));
+  const ports = { api: await freePort(), dynamodb: await freePort(), ses: await freePort() };
+  return {
+    dataDir,
+    env: {
+      PORT: String(ports.api),
+      DYNAMODB_PORT: String(ports.dynamodb),
+      SES_PORT: String(ports.ses),
+      TIDINGS_DATA_DIR: dataDir,
+    },
+  };
 }

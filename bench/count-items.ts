@@ -1,0 +1,29 @@
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+
+/** How many items of `tableName` have every attribute of `equal` (string values), by a counting scan. */
+export async function countItems(
+  client: DynamoDBClient,
+  tableName: string,
+  equal: Readonly<Record<string, string>>,
+): Promise<number> {
+  const names = Object.keys(equal);
+  let count = 0;
+  let ExclusiveStartKey: ScanCommand['input']['ExclusiveStartKey'];
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        Select: 'COUNT',
+        FilterExpression: names.map((_, i) => `#a${i} = :v${i}`).join(' AND '),
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          names.map((name, i) => [`:v${i}`, { S: equal[name] as string }]),
+        ),
+        ExclusiveStartKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
+}
