@@ -34,6 +34,14 @@ export function normaliseEmail(input: unknown): string {
   const at = email.lastIndexOf('@');
   if (email.length > 254 || at < 1) throw invalid(`"${email.slice(0, 80)}" is not a valid email address.`);
   const local = email.slice(0, at).toLowerCase();
+  // A domain has an ASCII form (IDNA); a local part has none, and mailing one needs SMTPUTF8, which
+  // Amazon SES does not offer: refused here, with the reason, rather than failing at every send.
+  const beyondAscii = [...local].find((char) => char.charCodeAt(0) > 0x7f);
+  if (beyondAscii !== undefined) {
+    throw invalid(
+      `The part before the @ contains "${beyondAscii}": addresses with letters beyond ASCII there cannot be mailed through our provider; use another address.`,
+    );
+  }
   // domainToASCII applies the IDNA mapping (full-width letters, case) and answers '' for a domain that
   // cannot be one; one trailing dot (the DNS root) is the same domain.
   const domain = domainToASCII(email.slice(at + 1).replace(/\.$/, '')).toLowerCase();

@@ -160,6 +160,13 @@ describe('bad input gets its own clear error and writes nothing', () => {
       'invalid_email',
       /not a valid email/,
     );
+    // Mailing a local part beyond ASCII needs SMTPUTF8, which SES lacks: refused now, not at every send.
+    await expectRejected(
+      subscribe({ email: 'jürgen@example.com', topics: ['Iran'] }),
+      400,
+      'invalid_email',
+      /before the @ contains "ü"/,
+    );
   });
 
   it('rejects an address at a listed disposable domain or its subdomains, before counting the request', async () => {
