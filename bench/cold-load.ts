@@ -10,13 +10,13 @@ import { subscriberItems } from '../lib/adapters/dynamo/subscriber-store';
 import { guardTable, type TableClient } from '../lib/adapters/dynamo/table-guard';
 import { makeDynamoTopicIndexReader } from '../lib/adapters/dynamo/topic-index-reader';
 import { makeDynamoTopicSnapshotStore } from '../lib/adapters/dynamo/topic-snapshot-store';
-import { startDynamoDbLocal } from '../lib/local/dynamodb-local';
 import { ensureTable } from '../lib/local/table-setup';
 import { functions } from '../lib/manifest';
 import { indexKey, makeTopicIndexCache } from '../lib/matching/topic-index-cache';
 import type { ActiveTopic, TopicIndexReader, TopicSnapshotStore } from '../lib/ports';
 import type { Topic } from '../lib/subscriptions/model';
 import { loadCorpus, REPO_ROOT, seededRandom } from './corpus';
+import { startBenchDynamo } from './local-table';
 import { pickBenchArticles, topicGenerator } from './match';
 
 type Print = (line: string) => void;
@@ -244,13 +244,8 @@ const extrapolate = (x1: number, y1: number, x2: number, y2: number, at: number)
  * from the corpus, about 1.4 a subscriber) in both layouts. Figures at a million are extrapolated.
  */
 export async function run(print: Print): Promise<boolean> {
-  const server = await startDynamoDbLocal({ projectRoot: REPO_ROOT });
-  const raw = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const db = DynamoDBDocumentClient.from(raw);
+  const dynamo = await startBenchDynamo();
+  const { raw, db } = dynamo;
   try {
     await ensureTable(raw, NEW_TABLE);
     await createOldTable(raw);
@@ -305,11 +300,11 @@ export async function run(print: Print): Promise<boolean> {
         `cold-load-index-item-bytes: ${(sizes.old / sizes.items).toFixed(0)} gsi1, ${(sizes.new / sizes.items).toFixed(0)} topics (as DynamoDB counts them, before its 100-byte index overhead)`,
       );
 
-      const old = await measure('sequential', server.endpoint);
+      const old = await measure('sequential', dynamo.endpoint);
       // The topics were written with a fixed date, before any snapshot: the first cold start must find none.
       await db.send(new DeleteCommand({ TableName: NEW_TABLE, Key: keys.topicSnapshotHead() }));
-      const index = await measure('parallel', server.endpoint);
-      const snapshot = await measure('parallel', server.endpoint);
+      const index = await measure('parallel', dynamo.endpoint);
+      const snapshot = await measure('parallel', dynamo.endpoint);
       results.set(scale, { old, index, snapshot });
       const { Item: head } = await db.send(
         new GetCommand({ TableName: NEW_TABLE, Key: keys.topicSnapshotHead() }),
@@ -375,8 +370,7 @@ export async function run(print: Print): Promise<boolean> {
     // Times are targets, not correctness: a miss prints FAIL without failing the run.
     return correct;
   } finally {
-    db.destroy();
-    await server.stop();
+    await dynamo.stop();
   }
 }
 

@@ -1,17 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoDeliveryStore } from '../lib/adapters/dynamo/delivery-store';
 import { keys } from '../lib/adapters/dynamo/keys';
 import { settleEach } from '../lib/concurrency';
-import { startDynamoDbLocal } from '../lib/local/dynamodb-local';
 import { ensureTable } from '../lib/local/table-setup';
 import { functions } from '../lib/manifest';
 import { chunkRecipients, planId, planRecipients } from '../lib/matching/fan-out-plan';
 import type { FanOutChunk } from '../lib/ports';
 import { makeFanOut } from '../lib/use-cases/fan-out';
-import { REPO_ROOT } from './corpus';
-import { countItems } from './count-items';
+import { countItems, startBenchDynamo } from './local-table';
 
 type Print = (line: string) => void;
 
@@ -30,13 +28,8 @@ const deliveriesAbout = (client: DynamoDBClient, articleId: string) =>
  * function's event source and code do). Each must leave exactly one alert per subscriber.
  */
 export async function run(print: Print): Promise<boolean> {
-  const server = await startDynamoDbLocal({ projectRoot: REPO_ROOT });
-  const raw = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const dynamo = await startBenchDynamo();
+  const { raw, db } = dynamo;
   try {
     await ensureTable(raw, TABLE);
     const deliveries = makeDynamoDeliveryStore(db, TABLE);
@@ -137,7 +130,6 @@ export async function run(print: Print): Promise<boolean> {
     );
     return correct;
   } finally {
-    db.destroy();
-    await server.stop();
+    await dynamo.stop();
   }
 }

@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { runImportCommand } from '../lib/cli/subscribers-command';
 import { subscribersCommand } from '../lib/compose/cli';
-import { startDynamoDbLocal } from '../lib/local/dynamodb-local';
 import { ensureTable } from '../lib/local/table-setup';
 import { DEFAULT_MAX_TOPICS } from '../lib/subscriptions/model';
-import { REPO_ROOT, seededRandom } from './corpus';
-import { countItems } from './count-items';
+import { seededRandom } from './corpus';
+import { countItems, startBenchDynamo } from './local-table';
 
 type Print = (line: string) => void;
 
@@ -78,13 +76,8 @@ const itemCount = (client: DynamoDBClient, entity: string) => countItems(client,
  */
 export async function run(print: Print): Promise<boolean> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-bench-import-'));
-  const server = await startDynamoDbLocal({ projectRoot: REPO_ROOT });
-  const raw = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const dynamo = await startBenchDynamo();
+  const { raw, db } = dynamo;
   try {
     await ensureTable(raw, TABLE);
     const importFile = async (path: string) => {
@@ -140,8 +133,7 @@ export async function run(print: Print): Promise<boolean> {
     // The rate is a target, not correctness: a miss prints FAIL without failing the run.
     return correct;
   } finally {
-    db.destroy();
-    await server.stop();
+    await dynamo.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,27 @@
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../lib/local/dynamodb-local';
+import { REPO_ROOT } from './corpus';
+
+/** DynamoDB Local in memory for one bench, with a raw and a document client; `stop` ends all three. */
+export async function startBenchDynamo() {
+  const server = await startDynamoDbLocal({ projectRoot: REPO_ROOT });
+  const raw = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    endpoint: server.endpoint,
+    raw,
+    db,
+    async stop() {
+      db.destroy();
+      await server.stop();
+    },
+  };
+}
 
 /** How many items of `tableName` have every attribute of `equal` (string values), by a counting scan. */
 export async function countItems(
