@@ -5,10 +5,12 @@ import { parseDelivery } from '../lib/sending/parse-delivery';
 import { forEachNewImageConcurrently } from '../lib/stream/stream-batch';
 
 /**
- * The whole batch at once: each record spends most of its time waiting on SES and DynamoDB, and the
- * shared send-rate cap, not this number, is what bounds the rate.
+ * Half a batch at once: each record spends most of its time waiting on SES and DynamoDB, and the shared
+ * send-rate cap is what bounds the rate. This number also bounds the messages SES may have accepted but
+ * the ledger not yet recorded when an instance dies, so a crash costs at most five duplicates (ten let the
+ * kill -9 test see nine).
  */
-const CONCURRENCY = 10;
+const CONCURRENCY = 5;
 
 /** Queued delivery records → render and send through SES, once each. */
 export const handler = async (event: DynamoDBStreamEvent) => {
