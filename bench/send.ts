@@ -16,6 +16,7 @@ import { withBatchedGets } from '../lib/adapters/dynamo/batched-gets';
 import { makeDynamoBulkSubscriberStore } from '../lib/adapters/dynamo/bulk-subscriber-store';
 import { makeDynamoDeliveryStore } from '../lib/adapters/dynamo/delivery-store';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../lib/adapters/dynamo/send-control';
+import { makeDynamoSendLedger } from '../lib/adapters/dynamo/send-ledger';
 import { makeDynamoSubscriberReader } from '../lib/adapters/dynamo/subscriber-reader';
 import { makeDynamoSuppressionList } from '../lib/adapters/dynamo/suppression-list';
 import { makeSesMailer } from '../lib/adapters/ses/ses-mailer';
@@ -27,6 +28,7 @@ import { freePort } from '../lib/local/free-port';
 import { ensureTable } from '../lib/local/table-setup';
 import type { AlertDelivery, Mailer } from '../lib/ports';
 import { parseDelivery } from '../lib/sending/parse-delivery';
+import { SEND_CONCURRENCY } from '../lib/sending/send-concurrency';
 import { forEachNewImage, forEachNewImageConcurrently } from '../lib/stream/stream-batch';
 import { makeAddressHasher } from '../lib/subscriptions/suppression';
 import { makeTokens } from '../lib/subscriptions/tokens';
@@ -43,7 +45,7 @@ const SUBSCRIBERS = Number(process.env.BENCH_SEND_SUBSCRIBERS ?? 5_000);
 const SAMPLE = Math.min(1_000, SUBSCRIBERS);
 const CAP = 50;
 const LIFTED = 100_000;
-const BATCH = 10;
+const BATCH = Number(process.env.BENCH_SEND_BATCH ?? 10);
 const TARGET_RATE = 150;
 const TARGET_RATIO = 4;
 const TABLE = 'tidings-bench-send';
@@ -158,9 +160,13 @@ export async function run(print: Print): Promise<boolean> {
       stdout: sink(),
       stderr: sink(),
     });
-    const subscribers: { id: string; email: string }[] = [];
-    for await (const { subscriber } of makeDynamoBulkSubscriberStore(db, TABLE).listActiveSubscriptions()) {
-      subscribers.push({ id: subscriber.id, email: subscriber.email });
+    const subscribers: { id: string; email: string; topicId: string }[] = [];
+    for await (const { subscriber, topics } of makeDynamoBulkSubscriberStore(
+      db,
+      TABLE,
+    ).listActiveSubscriptions()) {
+      const [topic] = topics;
+      if (topic) subscribers.push({ id: subscriber.id, email: subscriber.email, topicId: topic.topicId });
     }
     subscribers.sort((a, b) => a.email.localeCompare(b.email));
 
@@ -189,7 +195,8 @@ export async function run(print: Print): Promise<boolean> {
         subscriberId: s.id,
         key: `ALERT#${article.id}`,
         articleId: article.id,
-        topics: [{ topicId: 't', query: 'Iran AND Iraq', terms: ['iran', 'iraq'] }],
+        // The subscriber's own topic: the sender names it from their topics, and skips an alert for none.
+        topics: [{ topicId: s.topicId, query: 'Iran AND Iraq', terms: ['iran', 'iraq'] }],
       }));
       // Queued as the matcher queues them (50 at a time) while the send side works through the stream behind.
       const started = performance.now();
@@ -226,6 +233,9 @@ export async function run(print: Print): Promise<boolean> {
       // serves a few hundred a second at best, so this is what bounds the rate here.
       const requests = [...timings].filter(([name]) => name !== 'PutCommand' && name !== 'SES');
       const requestsPerMessage = requests.reduce((sum, [, t]) => sum + t.n, 0) / count;
+      console.error(
+        `[bench send] ${title}: ${[...timings].map(([name, t]) => `${name} ${t.n}× ${(t.ms / t.n).toFixed(1)} ms`).join(', ')}`,
+      );
       const first = (accepted[0] ?? started) - started;
       const last = (accepted.at(-1) ?? started) - started;
       // The SES endpoint's own record: exactly one message of this article per subscriber.
@@ -278,6 +288,7 @@ export async function run(print: Print): Promise<boolean> {
             send: makeSendDelivery({
               ...common,
               subscribers: makeDynamoSubscriberReader(batched, TABLE),
+              deliveries: makeDynamoSendLedger(db, TABLE),
               suppressions: makeDynamoSuppressionList(batched, TABLE, makeAddressHasher(SALT)),
               articles: cached,
               mailer,
@@ -293,7 +304,7 @@ export async function run(print: Print): Promise<boolean> {
           async (image) => {
             await send(parseDelivery(image));
           },
-          BATCH,
+          SEND_CONCURRENCY,
         );
       };
     };

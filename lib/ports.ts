@@ -131,6 +131,8 @@ export interface SubscriberStore {
   get(subscriberId: string): Promise<Subscriber | undefined>;
   /** Every topic the subscriber has, in any state (pending, active, retired). */
   listTopics(subscriberId: string): Promise<Topic[]>;
+  /** The named topics of the subscriber, in any state, read by key; an id with no topic is left out. */
+  getTopics(subscriberId: string, topicIds: readonly string[]): Promise<Topic[]>;
   /** The subscriber's consent ledger, oldest first. */
   consentHistory(subscriberId: string): Promise<ConsentEntry[]>;
   /**

@@ -6,9 +6,11 @@ import {
   UnrecordedSendError,
 } from '../errors';
 import type {
+  AlertDelivery,
   ArticleStore,
   Clock,
   Delivery,
+  DigestDelivery,
   Mailer,
   OutgoingMail,
   SendLedger,
@@ -59,6 +61,18 @@ export const defaultSendPolicy: SendPolicy = {
   quotaPauseMs: 15 * 60_000,
 };
 
+/** The topics an alert or digest was matched by: all the sender needs to read of the subscriber's topics. */
+const topicIdsOf = (delivery: AlertDelivery | DigestDelivery) =>
+  (delivery.kind === 'alert' ? delivery.topics : delivery.entries.flatMap((entry) => entry.topics)).map(
+    (topic) => topic.topicId,
+  );
+
+/** The same promise, marked handled: it is awaited later, or dropped when the claim fails. */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -72,7 +86,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * 5. record the provider's message id; if that fails, retry only the recording, never the send
  */
 export function makeSendDelivery(deps: {
-  subscribers: Pick<SubscriberStore, 'get' | 'listTopics'>;
+  subscribers: Pick<SubscriberStore, 'get' | 'getTopics'>;
   articles: ArticleStore;
   deliveries: SendLedger;
   suppressions: SuppressionCheck;
@@ -106,7 +120,10 @@ export function makeSendDelivery(deps: {
   async function prepare(delivery: Delivery, now: Date): Promise<OutgoingMail | { skip: string }> {
     const [subscriber, topics] = await Promise.all([
       deps.subscribers.get(delivery.subscriberId),
-      delivery.kind === 'confirm' ? [] : deps.subscribers.listTopics(delivery.subscriberId),
+      // Only the topics the delivery names, by key: one batched read with the profile, not a query.
+      delivery.kind === 'confirm'
+        ? []
+        : deps.subscribers.getTopics(delivery.subscriberId, topicIdsOf(delivery)),
     ]);
     let message: DeliveryEmail | undefined;
     if (delivery.kind === 'confirm') {
@@ -137,10 +154,17 @@ export function makeSendDelivery(deps: {
     return { from: deps.mailFrom, to: subscriber.email, raw };
   }
 
-  /** One token per try: a throttled retry must wait its turn like any other message. */
-  async function sendWithRetries(mail: OutgoingMail, delivery: Delivery): Promise<string> {
+  /**
+   * One token per try: a throttled retry must wait its turn like any other message. The first try's token
+   * was asked for beside the claim (`firstToken`).
+   */
+  async function sendWithRetries(
+    mail: OutgoingMail,
+    delivery: Delivery,
+    firstToken: Promise<void>,
+  ): Promise<string> {
     for (let attempt = 0; ; attempt++) {
-      await deps.throttle.take(priorityOf(delivery.kind));
+      await (attempt === 0 ? firstToken : deps.throttle.take(priorityOf(delivery.kind)));
       try {
         return await deps.mailer.send(mail);
       } catch (error) {
@@ -170,6 +194,12 @@ export function makeSendDelivery(deps: {
   return async function sendDelivery(delivery: Delivery): Promise<SendOutcome> {
     const { subscriberId, key } = delivery;
     const now = deps.clock.now();
+    // The claim, the reads and rendering, and the first send-rate token go out together rather than one
+    // after another: each is a round trip, and this chain is what bounds a batch's rate. Only the claim
+    // writes; what the others did is dropped when it fails (a redelivered record) or the mail is skipped,
+    // at the cost of a token then, which only leaves the second's cap less used.
+    const preparing = settled(prepare(delivery, now));
+    const firstToken = settled(deps.throttle.take(priorityOf(delivery.kind)));
     const claim = await deps.deliveries.claim(subscriberId, key, {
       at: now,
       staleBefore: new Date(now.getTime() - deps.claimTimeoutMs),
@@ -186,12 +216,12 @@ export function makeSendDelivery(deps: {
         await deps.deliveries.release(subscriberId, key, 'sending is paused: daily quota used up', resumeAt);
         return 'deferred';
       }
-      const mail = await prepare(delivery, now);
+      const mail = await preparing;
       if ('skip' in mail) {
         await deps.deliveries.markSkipped(subscriberId, key, mail.skip, deps.clock.now());
         return 'skipped';
       }
-      messageId = await sendWithRetries(mail, delivery);
+      messageId = await sendWithRetries(mail, delivery, firstToken);
     } catch (error) {
       if (error instanceof MailRejectedError) {
         await deps.deliveries.markFailed(subscriberId, key, error.message, deps.clock.now());

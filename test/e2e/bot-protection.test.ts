@@ -13,6 +13,10 @@ afterAll(async () => {
 });
 
 const items = () => stack.items();
+// What the stack writes on its own while a test runs (send-rate tokens, the sweeper's pause, the matcher's
+// topic snapshot): never something a subscribe post writes, so left out of the counts below.
+const background = /^(SENDRATE#|SENDPAUSE|TOPICSNAP)/;
+const postItems = async () => (await items()).filter((item) => !background.test(String(item.pk)));
 
 describe('the subscribe form posted 50 times for one address', () => {
   it('answers every post alike and sends one confirmation email, to one subscriber', async () => {
@@ -64,7 +68,8 @@ describe('posts from other sites and from bots', () => {
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
   it('refuses a subscribe form posted from another origin, writing nothing', async () => {
-    const before = (await items()).length;
+    await stack.whenIdle();
+    const before = (await postItems()).length;
     const body = 'email=hal%40example.com&topics=quokka';
     for (const headers of [
       { ...form, origin: 'https://evil.example' },
@@ -76,7 +81,7 @@ describe('posts from other sites and from bots', () => {
       expect(response.status, JSON.stringify(headers)).toBe(403);
       expect(await response.text()).toContain('This form can only be sent from Tidings&#39; own pages');
     }
-    expect((await items()).length).toBe(before);
+    expect((await postItems()).length).toBe(before);
   });
 
   it('accepts the same post from its own pages and from API clients that name no origin', async () => {
@@ -98,7 +103,8 @@ describe('posts from other sites and from bots', () => {
   });
 
   it('answers a filled honeypot like any other post, and does nothing', async () => {
-    const before = (await items()).length;
+    await stack.whenIdle();
+    const before = (await postItems()).length;
     const response = await post(
       '/subscriptions',
       'email=kim%40example.com&topics=quokka&website=http%3A%2F%2Fspam',
@@ -108,7 +114,7 @@ describe('posts from other sites and from bots', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/check-inbox');
     await stack.whenIdle();
-    expect((await items()).length).toBe(before);
+    expect((await postItems()).length).toBe(before);
     expect((await outbox(stack.outboxDir)).filter((m) => m.raw.includes('kim@example.com'))).toEqual([]);
   });
 

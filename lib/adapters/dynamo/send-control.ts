@@ -56,13 +56,16 @@ export function makeDynamoSendThrottle(
         const fraction = (ms % 1000) / 1000;
         const limit = tokenLimit(priority, options.perSecond, fraction);
         // Many at once while the second has room; one at a time once it is nearly full.
+        let took = false;
         for (const count of [...new Set([Math.min(queue.length, MAX_TOKENS_PER_WRITE, limit), 1])]) {
           if (count >= 1 && (await tryTake(second, limit, count))) {
             for (const waiter of queue.splice(0, count)) waiter.resolve();
+            took = true;
             break;
           }
         }
-        if (queue.length === 0) break;
+        // While the second has room, the next waiters take theirs at once: only a full second is waited out.
+        if (queue.length === 0 || took) continue;
         if (Math.floor(now() / 1000) === second) {
           // Wait for the point where this priority may take more, with jitter so instances do not collide.
           const wait = (nextRelease(priority, fraction) - fraction) * 1000;

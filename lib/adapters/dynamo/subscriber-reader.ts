@@ -20,13 +20,31 @@ export const toSubscriber = (item: Record<string, unknown>) => withoutKeys(item)
 export function makeDynamoSubscriberReader(
   db: TableClient,
   tableName: string,
-): Pick<SubscriberStore, 'get' | 'listTopics'> {
+): Pick<SubscriberStore, 'get' | 'listTopics' | 'getTopics'> {
   return {
     async get(subscriberId) {
       const { Item } = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.profile(subscriberId), ConsistentRead: true }),
       );
       return Item ? toSubscriber(Item) : undefined;
+    },
+    async getTopics(subscriberId, topicIds) {
+      // Plain GetItems of the same consistency as the profile's: behind withBatchedGets, a batch's profiles
+      // and the topics its deliveries name go out as one BatchGetItem. Consistent, so a topic removed a
+      // moment ago is not named in a mail.
+      const items = await Promise.all(
+        [...new Set(topicIds)].map(async (topicId) => {
+          const { Item } = await db.send(
+            new GetCommand({
+              TableName: tableName,
+              Key: keys.topic(subscriberId, topicId),
+              ConsistentRead: true,
+            }),
+          );
+          return Item;
+        }),
+      );
+      return items.flatMap((item) => (item ? [withoutKeys(item) as unknown as Topic] : []));
     },
     async listTopics(subscriberId) {
       const topics: Topic[] = [];
