@@ -17,7 +17,7 @@ import { makeDynamoBulkSubscriberStore } from '../lib/adapters/dynamo/bulk-subsc
 import { makeDynamoDeliveryStore } from '../lib/adapters/dynamo/delivery-store';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../lib/adapters/dynamo/send-control';
 import { makeDynamoSendLedger } from '../lib/adapters/dynamo/send-ledger';
-import { makeDynamoSubscriberReader } from '../lib/adapters/dynamo/subscriber-reader';
+import { makeDynamoSubscriberReader, makeDynamoTopicsByKey } from '../lib/adapters/dynamo/subscriber-reader';
 import { makeDynamoSuppressionList } from '../lib/adapters/dynamo/suppression-list';
 import { makeSesMailer } from '../lib/adapters/ses/ses-mailer';
 import { normaliseArticle } from '../lib/articles';
@@ -287,7 +287,10 @@ export async function run(print: Print): Promise<boolean> {
             mailer,
             send: makeSendDelivery({
               ...common,
-              subscribers: makeDynamoSubscriberReader(batched, TABLE),
+              subscribers: {
+                ...makeDynamoSubscriberReader(batched, TABLE),
+                ...makeDynamoTopicsByKey(batched, TABLE),
+              },
               deliveries: makeDynamoSendLedger(db, TABLE),
               suppressions: makeDynamoSuppressionList(batched, TABLE, makeAddressHasher(SALT)),
               articles: cached,

@@ -131,8 +131,6 @@ export interface SubscriberStore {
   get(subscriberId: string): Promise<Subscriber | undefined>;
   /** Every topic the subscriber has, in any state (pending, active, retired). */
   listTopics(subscriberId: string): Promise<Topic[]>;
-  /** The named topics of the subscriber, in any state, read by key; an id with no topic is left out. */
-  getTopics(subscriberId: string, topicIds: readonly string[]): Promise<Topic[]>;
   /** The subscriber's consent ledger, oldest first. */
   consentHistory(subscriberId: string): Promise<ConsentEntry[]>;
   /**
@@ -191,6 +189,11 @@ export interface SubscriberStore {
 export interface ScheduledDigest {
   readonly subscriber: Subscriber;
   readonly due: Date;
+}
+
+/** The sender's read of a delivery's topics: the named ones, in any state, by key; an id with none is left out. */
+export interface TopicsByKey {
+  getTopics(subscriberId: string, topicIds: readonly string[]): Promise<Topic[]>;
 }
 
 /** A subscriber as an export lists them: the profile and its active topics. */

@@ -3,7 +3,7 @@ import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { withBatchedGets } from '../adapters/dynamo/batched-gets';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../adapters/dynamo/send-control';
 import { makeDynamoSendLedger } from '../adapters/dynamo/send-ledger';
-import { makeDynamoSubscriberReader } from '../adapters/dynamo/subscriber-reader';
+import { makeDynamoSubscriberReader, makeDynamoTopicsByKey } from '../adapters/dynamo/subscriber-reader';
 import { functions } from '../manifest';
 import { makeSendDelivery } from '../use-cases/send-delivery';
 import { mailerFor, maxSendRateFor } from './mail';
@@ -35,7 +35,10 @@ export const sendDelivery = once(async () => {
   const { db, tableName } = table();
   const c = config();
   return makeSendDelivery({
-    subscribers: makeDynamoSubscriberReader(batchedTable().db, tableName),
+    subscribers: {
+      ...makeDynamoSubscriberReader(batchedTable().db, tableName),
+      ...makeDynamoTopicsByKey(batchedTable().db, tableName),
+    },
     articles: withArticleCache(makeDynamoArticleStore(db, tableName), ARTICLE_CACHE),
     deliveries: makeDynamoSendLedger(db, tableName),
     suppressions: await suppressions(),

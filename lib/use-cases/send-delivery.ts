@@ -18,6 +18,7 @@ import type {
   SendThrottle,
   SubscriberStore,
   SuppressionCheck,
+  TopicsByKey,
 } from '../ports';
 import { priorityOf } from '../sending/send-priority';
 import { type DeliveryEmail, type MailIdentity, makeDeliveryEmail } from './delivery-email';
@@ -86,7 +87,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * 5. record the provider's message id; if that fails, retry only the recording, never the send
  */
 export function makeSendDelivery(deps: {
-  subscribers: Pick<SubscriberStore, 'get' | 'getTopics'>;
+  subscribers: Pick<SubscriberStore, 'get'> & TopicsByKey;
   articles: ArticleStore;
   deliveries: SendLedger;
   suppressions: SuppressionCheck;

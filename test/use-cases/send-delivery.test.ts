@@ -5,6 +5,7 @@ import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store'
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { keys, SWEEP_SHARDS } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSendPause } from '../../lib/adapters/dynamo/send-control';
+import { makeDynamoTopicsByKey } from '../../lib/adapters/dynamo/subscriber-reader';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { makeDynamoSuppressionList } from '../../lib/adapters/dynamo/suppression-list';
 import { normaliseArticle } from '../../lib/articles';
@@ -59,7 +60,7 @@ async function setUp(
   const { db, tableName } = table;
   const stores = {
     articles: makeDynamoArticleStore(db, tableName),
-    subscribers: makeDynamoSubscriberStore(db, tableName),
+    subscribers: { ...makeDynamoSubscriberStore(db, tableName), ...makeDynamoTopicsByKey(db, tableName) },
     deliveries: wrapDeliveries(makeDynamoDeliveryStore(db, tableName)),
     suppressions: makeDynamoSuppressionList(db, tableName, makeAddressHasher('test-suppression-salt')),
   };

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { SubscriberStore } from '../../ports';
+import type { SubscriberStore, TopicsByKey } from '../../ports';
 import type { Subscriber, Topic } from '../../subscriptions/model';
 import { keys } from './keys';
 import { queryPrefix } from './paginate';
@@ -20,7 +20,7 @@ export const toSubscriber = (item: Record<string, unknown>) => withoutKeys(item)
 export function makeDynamoSubscriberReader(
   db: TableClient,
   tableName: string,
-): Pick<SubscriberStore, 'get' | 'listTopics' | 'getTopics'> {
+): Pick<SubscriberStore, 'get' | 'listTopics'> {
   return {
     async get(subscriberId) {
       const { Item } = await db.send(
@@ -28,6 +28,18 @@ export function makeDynamoSubscriberReader(
       );
       return Item ? toSubscriber(Item) : undefined;
     },
+    async listTopics(subscriberId) {
+      const topics: Topic[] = [];
+      const items = queryPrefix(db, tableName, keys.profile(subscriberId).pk, keys.topicPrefix);
+      for await (const item of items) topics.push(withoutKeys(item) as unknown as Topic);
+      return topics;
+    },
+  };
+}
+
+/** The send function's topic reads, apart from the reader so no other function's bundle carries them. */
+export function makeDynamoTopicsByKey(db: TableClient, tableName: string): TopicsByKey {
+  return {
     async getTopics(subscriberId, topicIds) {
       // Plain GetItems of the same consistency as the profile's: behind withBatchedGets, a batch's profiles
       // and the topics its deliveries name go out as one BatchGetItem. Consistent, so a topic removed a
@@ -45,12 +57,6 @@ export function makeDynamoSubscriberReader(
         }),
       );
       return items.flatMap((item) => (item ? [withoutKeys(item) as unknown as Topic] : []));
-    },
-    async listTopics(subscriberId) {
-      const topics: Topic[] = [];
-      const items = queryPrefix(db, tableName, keys.profile(subscriberId).pk, keys.topicPrefix);
-      for await (const item of items) topics.push(withoutKeys(item) as unknown as Topic);
-      return topics;
     },
   };
 }

@@ -285,7 +285,6 @@ export function makeDynamoSubscriberStore(db: TableClient, tableName: string): S
     },
 
     get: reader.get,
-    getTopics: reader.getTopics,
 
     async keepPending(subscriber, at) {
       const until = pendingUntil(at);
