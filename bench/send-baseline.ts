@@ -5,7 +5,7 @@
  */
 import { buildRawMessage } from '../lib/email';
 import type {
-  ArticleStore,
+  ArticleReader,
   Clock,
   Delivery,
   DeliveryStore,
@@ -27,7 +27,7 @@ type SendOutcome = 'sent' | 'skipped' | 'already-taken';
  */
 export function makeBaselineSendDelivery(deps: {
   subscribers: Pick<SubscriberStore, 'get'>;
-  articles: ArticleStore;
+  articles: ArticleReader;
   deliveries: DeliveryStore;
   suppressions: SuppressionCheck;
   mailer: Mailer;

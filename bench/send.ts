@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { withArticleCache } from '../lib/adapters/cached-article-store';
-import { makeDynamoArticleStore } from '../lib/adapters/dynamo/article-store';
+import { makeDynamoArticleBatchReader, makeDynamoArticleStore } from '../lib/adapters/dynamo/article-store';
 import { withBatchedGets } from '../lib/adapters/dynamo/batched-gets';
 import { makeDynamoBulkSubscriberStore } from '../lib/adapters/dynamo/bulk-subscriber-store';
 import { makeDynamoDeliveryStore } from '../lib/adapters/dynamo/delivery-store';
@@ -170,7 +170,7 @@ export async function run(print: Print): Promise<boolean> {
     }
     subscribers.sort((a, b) => a.email.localeCompare(b.email));
 
-    const articles = makeDynamoArticleStore(db, TABLE);
+    const articles = { ...makeDynamoArticleStore(db, TABLE), ...makeDynamoArticleBatchReader(db, TABLE) };
     const deliveries = makeDynamoDeliveryStore(db, TABLE);
     const common = {
       subscribers: makeDynamoSubscriberReader(db, TABLE),

@@ -67,6 +67,17 @@ export interface ArticleStore {
   checkReachable(): Promise<void>;
 }
 
+/**
+ * The articles of `ids` that exist, by id, read together: a digest's stories in one BatchGetItem. Apart
+ * from ArticleStore so that only the sender, which needs it, bundles it.
+ */
+export interface ArticleBatchReader {
+  getMany(ids: readonly string[]): Promise<ReadonlyMap<string, Article>>;
+}
+
+/** How a sender reads articles: one for an alert, many at once for a digest. */
+export type ArticleReader = Pick<ArticleStore, 'get'> & ArticleBatchReader;
+
 export interface ActiveTopic {
   readonly subscriberId: string;
   readonly topicId: string;

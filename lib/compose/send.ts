@@ -1,5 +1,5 @@
 import { withArticleCache } from '../adapters/cached-article-store';
-import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
+import { makeDynamoArticleBatchReader, makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { withBatchedGets } from '../adapters/dynamo/batched-gets';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../adapters/dynamo/send-control';
 import { makeDynamoSendLedger } from '../adapters/dynamo/send-ledger';
@@ -39,7 +39,10 @@ export const sendDelivery = once(async () => {
       ...makeDynamoSubscriberReader(batchedTable().db, tableName),
       ...makeDynamoTopicsByKey(batchedTable().db, tableName),
     },
-    articles: withArticleCache(makeDynamoArticleStore(db, tableName), ARTICLE_CACHE),
+    articles: withArticleCache(
+      { ...makeDynamoArticleStore(db, tableName), ...makeDynamoArticleBatchReader(db, tableName) },
+      ARTICLE_CACHE,
+    ),
     deliveries: makeDynamoSendLedger(db, tableName),
     suppressions: await suppressions(),
     mailer: mailer(),

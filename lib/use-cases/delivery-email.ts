@@ -9,7 +9,7 @@ import {
   renderConfirmation,
   renderDigest,
 } from '../email';
-import type { AlertDelivery, ArticleStore, ConfirmationDelivery, Delivery, DigestDelivery } from '../ports';
+import type { AlertDelivery, ArticleReader, ConfirmationDelivery, Delivery, DigestDelivery } from '../ports';
 import { periodLabel } from '../subscriptions/digest-schedule';
 import { DEFAULT_DIGEST_WEEKDAY, type Frequency, type Subscriber } from '../subscriptions/model';
 import { DEFAULT_DIGEST_HOUR } from '../subscriptions/subscription-request';
@@ -84,11 +84,7 @@ function sendingDomain(mailFrom: string): string {
  * and readers look for (one-click unsubscribe, list identity, feedback loop). Sending (claims, checks, the
  * provider, the ledger) is `send-delivery.ts`'s business.
  */
-export function makeDeliveryEmail(deps: {
-  articles: Pick<ArticleStore, 'get'>;
-  links: Links;
-  identity?: MailIdentity;
-}) {
+export function makeDeliveryEmail(deps: { articles: ArticleReader; links: Links; identity?: MailIdentity }) {
   const identity = deps.identity;
   const domain = identity ? sendingDomain(identity.mailFrom) : undefined;
   const unsubscribeMailbox = identity?.unsubscribeMailbox ?? (domain && `unsubscribe@${domain}`);
@@ -180,13 +176,16 @@ export function makeDeliveryEmail(deps: {
         muteUrls: delivery.topics.map((topic) => deps.links.mute(subscriber, topic.topicId, now)),
       });
     } else {
-      const items = [];
-      for (const entry of delivery.entries) {
+      const named = delivery.entries.flatMap((entry) => {
         const topics = nameTopics(entry.topics, queries);
-        if (topics.length === 0) continue;
-        const article = await deps.articles.get(entry.articleId);
-        if (article) items.push(articleData(article, topics, deps.links));
-      }
+        return topics.length > 0 ? [{ articleId: entry.articleId, topics }] : [];
+      });
+      // Every story of the digest in one read (up to 50), not one round trip each.
+      const articles = await deps.articles.getMany(named.map((entry) => entry.articleId));
+      const items = named.flatMap(({ articleId, topics }) => {
+        const article = articles.get(articleId);
+        return article ? [articleData(article, topics, deps.links)] : [];
+      });
       if (items.length === 0) return undefined;
       email = renderDigest({
         period: delivery.period,

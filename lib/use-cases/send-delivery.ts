@@ -7,7 +7,7 @@ import {
 } from '../errors';
 import type {
   AlertDelivery,
-  ArticleStore,
+  ArticleReader,
   Clock,
   Delivery,
   DigestDelivery,
@@ -88,7 +88,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export function makeSendDelivery(deps: {
   subscribers: Pick<SubscriberStore, 'get'> & TopicsByKey;
-  articles: ArticleStore;
+  articles: ArticleReader;
   deliveries: SendLedger;
   suppressions: SuppressionCheck;
   mailer: Mailer;

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
+import {
+  makeDynamoArticleBatchReader,
+  makeDynamoArticleStore,
+} from '../../lib/adapters/dynamo/article-store';
 import { guardTable } from '../../lib/adapters/dynamo/table-guard';
 import type { Article } from '../../lib/articles';
 import { functions } from '../../lib/manifest';
@@ -71,5 +74,21 @@ describe('the article listing behind /preview', () => {
     const store = makeDynamoArticleStore(table.db, table.tableName);
     const listed = await store.listPublishedSince(new Date('2026-11-26T12:00:00Z'), now, 7);
     expect(listed).toHaveLength(7);
+  });
+});
+
+describe('the articles a digest shows', () => {
+  it('are read whole in one request through the send function’s own client, absent ones left out', async () => {
+    const writer = makeDynamoArticleStore(table.db, table.tableName);
+    const stories = Array.from({ length: 3 }, (_, n) => longArticle('2026-12-04', n));
+    for (const article of stories) await writer.putIfAbsent(article);
+    const store = makeDynamoArticleBatchReader(
+      guardTable(table.db, functions.send.table, 'send'),
+      table.tableName,
+    );
+    const ids = [stories[2]?.id, 'no-such-story', stories[0]?.id, stories[2]?.id] as string[];
+    const found = await store.getMany(ids);
+    expect(new Set(found.keys())).toEqual(new Set([stories[0]?.id, stories[2]?.id]));
+    expect(found.get(stories[2]?.id as string)).toEqual(stories[2]);
   });
 });

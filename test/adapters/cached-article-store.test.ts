@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { withArticleCache } from '../../lib/adapters/cached-article-store';
 import type { Article } from '../../lib/articles';
-import type { ArticleStore } from '../../lib/ports';
+import type { ArticleReader } from '../../lib/ports';
 
 function countingStore() {
   const reads: string[] = [];
-  const store: ArticleStore = {
+  const batches: string[][] = [];
+  const store: ArticleReader = {
     async get(id) {
       reads.push(id);
       return { id, title: `title ${reads.length}` } as unknown as Article;
     },
-    putIfAbsent: async () => 'stored',
-    listPublishedSince: async () => [],
-    checkReachable: async () => {},
+    async getMany(ids) {
+      batches.push([...ids]);
+      // 'gone' stands for an id with no article behind it.
+      return new Map(
+        ids
+          .filter((id) => id !== 'gone')
+          .map((id) => [id, { id, title: `batched ${id}` } as unknown as Article]),
+      );
+    },
   };
-  return { store, reads };
+  return { store, reads, batches };
 }
 
 describe('the warm function’s article cache', () => {
@@ -39,5 +46,20 @@ describe('the warm function’s article cache', () => {
     await cached.get('a');
     await cached.get('b');
     expect(reads).toEqual(['a', 'b', 'c', 'b']);
+  });
+
+  it('reads a digest’s stories in one request, leaving out those it holds and those that do not exist', async () => {
+    const { store, reads, batches } = countingStore();
+    const cached = withArticleCache(store, { maxEntries: 10, ttlMs: 30_000, now: () => 0 });
+    await cached.get('a');
+    const found = await cached.getMany(['a', 'b', 'c', 'b', 'gone']);
+    expect(batches).toEqual([['b', 'c', 'gone']]);
+    expect([...found.keys()]).toEqual(['a', 'b', 'c']);
+    expect(found.get('b')?.title).toBe('batched b');
+    // What the batch read is held: a later single read or batch asks the store nothing.
+    expect((await cached.get('c'))?.title).toBe('batched c');
+    await cached.getMany(['a', 'b']);
+    expect(batches).toHaveLength(1);
+    expect(reads).toEqual(['a']);
   });
 });

@@ -32,7 +32,11 @@ const subscriber: Subscriber = {
 function emailsWith(articles: Article[], withIdentity = true) {
   const byId = new Map(articles.map((a) => [a.id, a]));
   return makeDeliveryEmail({
-    articles: { get: async (id: string) => byId.get(id) },
+    articles: {
+      get: async (id: string) => byId.get(id),
+      getMany: async (ids: readonly string[]) =>
+        new Map(ids.flatMap((id) => (byId.has(id) ? [[id, byId.get(id) as Article] as const] : []))),
+    },
     links,
     ...(withIdentity && { identity }),
   });

@@ -1,7 +1,10 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
+import {
+  makeDynamoArticleBatchReader,
+  makeDynamoArticleStore,
+} from '../../lib/adapters/dynamo/article-store';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { keys, SWEEP_SHARDS } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSendPause } from '../../lib/adapters/dynamo/send-control';
@@ -59,7 +62,7 @@ async function setUp(
 ) {
   const { db, tableName } = table;
   const stores = {
-    articles: makeDynamoArticleStore(db, tableName),
+    articles: { ...makeDynamoArticleStore(db, tableName), ...makeDynamoArticleBatchReader(db, tableName) },
     subscribers: { ...makeDynamoSubscriberStore(db, tableName), ...makeDynamoTopicsByKey(db, tableName) },
     deliveries: wrapDeliveries(makeDynamoDeliveryStore(db, tableName)),
     suppressions: makeDynamoSuppressionList(db, tableName, makeAddressHasher('test-suppression-salt')),

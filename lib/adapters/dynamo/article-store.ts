@@ -2,10 +2,10 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../../articles';
 import { LISTED_FIELDS, type ListedArticle } from '../../matching/matchable-article';
-import type { ArticleStore } from '../../ports';
+import type { ArticleBatchReader, ArticleStore } from '../../ports';
 import { isConditionFailure } from './errors';
 import { GSI1, keys } from './keys';
-import { queryAll } from './paginate';
+import { batchGetAll, queryAll } from './paginate';
 import type { TableClient } from './table-guard';
 
 /** The stored article from its item, as read from the table or from a stream record's new image. */
@@ -81,6 +81,20 @@ export function makeDynamoArticleStore(db: TableClient, tableName: string): Arti
     },
     async checkReachable() {
       await db.send(new DescribeTableCommand({ TableName: tableName }));
+    },
+  };
+}
+
+/** A digest's stories by id, up to 100 a request: composed only by the sender. */
+export function makeDynamoArticleBatchReader(db: TableClient, tableName: string): ArticleBatchReader {
+  return {
+    async getMany(ids) {
+      const items = await batchGetAll(
+        db,
+        tableName,
+        [...new Set(ids)].map((id) => keys.article(id)),
+      );
+      return new Map(items.map((item) => [item.id as string, articleFromItem(item)]));
     },
   };
 }
