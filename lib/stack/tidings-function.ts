@@ -16,6 +16,8 @@ const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface TidingsFunctionProps {
   readonly declaration: FunctionDeclaration;
+  /** What the Lambda console shows for it (`lib/function-descriptions.ts`). */
+  readonly description: string;
   /** Defaults to one month: long enough to investigate an incident, short enough to bound stored addresses. */
   readonly logRetention?: RetentionDays;
 }
@@ -43,7 +45,7 @@ export class TidingsFunction extends NodejsFunction {
     super(scope, id, {
       entry: join(projectRoot, declaration.entry),
       handler: 'handler',
-      description: declaration.description,
+      description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: declaration.memoryMb,

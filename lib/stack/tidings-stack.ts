@@ -19,6 +19,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { ConfigError } from '../errors';
+import { functionDescriptions } from '../function-descriptions';
 import { apiRoutes, fallbackFunction } from '../http/routes';
 import {
   type FunctionDeclaration,
@@ -111,7 +112,10 @@ export class TidingsStack extends Stack {
     const created: Partial<Record<FunctionName, TidingsFunction>> = {};
     for (const [name, declaration] of Object.entries(functions) as [FunctionName, FunctionDeclaration][]) {
       checkTableAccess(name, declaration);
-      const fn = new TidingsFunction(this, constructId(name), { declaration });
+      const fn = new TidingsFunction(this, constructId(name), {
+        declaration,
+        description: functionDescriptions[name],
+      });
       // lib/config.ts requires both of every function; neither grants anything.
       fn.addEnvironment('TIDINGS_PUBLIC_URL', publicUrl);
       fn.addEnvironment('MAIL_FROM', settings.mailFrom);

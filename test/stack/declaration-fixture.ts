@@ -7,7 +7,6 @@ export const post: HttpTrigger = { kind: 'http', method: 'POST', path: '/form' }
 export function declaration(overrides: Partial<FunctionDeclaration>): FunctionDeclaration {
   return {
     entry: 'functions/example.ts',
-    description: 'Example.',
     triggers: [get],
     timeoutSeconds: 5,
     memoryMb: 256,

@@ -8,6 +8,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionDescriptions } from '../../lib/function-descriptions';
 import { type FunctionName, functions, httpRoutes, type Trigger } from '../../lib/manifest';
 import { devOnlyPackages, type FunctionBundle, readFunctionBundles } from '../../lib/stack/function-bundles';
 import { createTidingsApp } from '../../lib/stack/tidings-app';
@@ -146,7 +147,7 @@ describe('the functions', () => {
     for (const name of names) {
       const declared = functions[name];
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Description: declared.description,
+        Description: functionDescriptions[name],
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
