@@ -333,18 +333,26 @@ function renderSubject(email: CompiledEmail, view: object): string {
 
 /**
  * The HTML is ASCII by construction (templates and values escape everything beyond it), but V8 may still
- * hold it two bytes per character (Intl's dates come that way), which made encoding the MIME message the
- * slowest step of a send. Re-read as one-byte; anything not ASCII is left as it is.
+ * hold a piece two bytes per character (Intl's dates come that way, and so does any slice of a text that
+ * held a non-ASCII character somewhere), and one such piece makes the whole email two-byte: slow to encode
+ * as a MIME message. Re-read as one-byte; anything not ASCII is left as it is.
  */
-function oneByte(html: string): string {
-  const bytes = Buffer.from(html, 'utf8');
-  return bytes.length === html.length ? bytes.toString('latin1') : html;
+function oneByte(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length === text.length ? bytes.toString('latin1') : text;
 }
+
+/**
+ * Each value made one-byte as it is filled in, not the 40 KB email after: a digest story's filled section
+ * is kept for every later reader (fill-template.ts), so only this reader's own few values pay for it.
+ * One function for every render, as the kept sections are keyed by it.
+ */
+const oneByteEscape = (value: unknown) => oneByte(escapeEmailHtml(value));
 
 function render(email: CompiledEmail, view: object): RenderedEmail {
   return {
     subject: renderSubject(email, view),
-    html: oneByte(fillTemplate(email.html, view, escapeEmailHtml)),
+    html: fillTemplate(email.html, view, oneByteEscape),
     text: fillTemplate(email.text, view, plain),
   };
 }
