@@ -8,7 +8,7 @@ import {
   SNAPSHOT_MAX_AGE_MS,
 } from '../../lib/matching/topic-index-cache';
 import type { SubscriberStore, TopicIndexReader } from '../../lib/ports';
-import { startTestTable, subscriberStoreAndIndex, viaApi } from '../support/dynamo';
+import { startTestTable, subscribeConfirmed, subscriberStoreAndIndex, viaApi } from '../support/dynamo';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -19,29 +19,6 @@ afterAll(async () => {
 });
 
 const article = (text: string) => ({ id: 'a', title: '', text });
-
-async function subscribe(store: SubscriberStore, id: string, query: string, at: Date) {
-  await store.create({
-    id,
-    email: `${id}@example.com`,
-    status: 'pending',
-    timezone: 'UTC',
-    digestHour: 7,
-    createdAt: at.toISOString(),
-  });
-  await store.addTopics([
-    {
-      subscriberId: id,
-      id: 't',
-      query,
-      frequency: 'instant',
-      status: 'pending',
-      requestId: 'r',
-      createdAt: at.toISOString(),
-    },
-  ]);
-  await store.confirm(id, 'r', at, viaApi);
-}
 
 describe('the in-memory topic index, built from DynamoDB and refreshed incrementally', () => {
   it('loads once, then applies only what changed, looking at most once per poll interval', async () => {
@@ -61,13 +38,13 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     let now = new Date('2026-11-27T10:00:00Z');
     const currentIndex = makeTopicIndexCache({ subscribers: counted, clock: { now: () => now } });
 
-    await subscribe(store, 'ann', 'Iran', now);
+    await subscribeConfirmed(store, 'ann', 'Iran', now);
     const first = await currentIndex();
     expect(first.index.match(article('News from Iran')).map((m) => m.topicId)).toEqual(['ann#t']);
     expect(calls).toEqual({ full: 1, changes: 0 });
 
     now = new Date('2026-11-27T10:05:00Z');
-    await subscribe(store, 'ben', 'Iraq', now);
+    await subscribeConfirmed(store, 'ben', 'Iraq', now);
     const second = await currentIndex();
     expect(second.index.match(article('Iran and Iraq')).map((m) => m.topicId)).toEqual(['ann#t', 'ben#t']);
     expect(calls).toEqual({ full: 1, changes: 1 });
@@ -97,7 +74,7 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     now = new Date('2026-11-28T10:01:00Z');
     await currentIndex();
     // Written now, but dated 30 s before the look just taken: the look back of CHANGE_OVERLAP_MS finds it.
-    await subscribe(store, 'late', 'Tuvalu', new Date(now.getTime() - CHANGE_OVERLAP_MS / 2));
+    await subscribeConfirmed(store, 'late', 'Tuvalu', new Date(now.getTime() - CHANGE_OVERLAP_MS / 2));
     now = new Date('2026-11-28T10:01:05Z');
     const { index } = await currentIndex();
     expect(index.match(article('Tuvalu votes')).map((m) => m.topicId)).toEqual(['late#t']);
@@ -127,7 +104,9 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     });
     const ids = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
     const outcomes = await Promise.allSettled(
-      ids.map((id) => subscribe(subscriberStoreAndIndex(noting(id), table.tableName), id, 'Nauru', now)),
+      ids.map((id) =>
+        subscribeConfirmed(subscriberStoreAndIndex(noting(id), table.tableName), id, 'Nauru', now),
+      ),
     );
     expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
     for (const id of ids) expect((await store.get(id))?.status).toBe('active');
@@ -157,8 +136,8 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     const clock = { now: () => now };
     const keysOf = (topics: ReadonlyMap<string, unknown>) => [...topics.keys()].sort();
 
-    await subscribe(store, 'snap-kept', 'Vanuatu', now);
-    await subscribe(store, 'snap-gone', 'Vanuatu', now);
+    await subscribeConfirmed(store, 'snap-kept', 'Vanuatu', now);
+    await subscribeConfirmed(store, 'snap-gone', 'Vanuatu', now);
     // The first cold start finds no snapshot: it reads the index and leaves one.
     await makeTopicIndexCache({ subscribers: counted, snapshots, clock })();
     expect(fullLoads).toBe(1);
@@ -167,7 +146,7 @@ describe('the in-memory topic index, built from DynamoDB and refreshed increment
     // Changes after the snapshot: one subscriber leaves, one arrives.
     now = new Date('2026-11-30T10:10:00Z');
     await store.unsubscribe('snap-gone', now, viaApi);
-    await subscribe(store, 'snap-new', 'Vanuatu', now);
+    await subscribeConfirmed(store, 'snap-new', 'Vanuatu', now);
 
     now = new Date('2026-11-30T10:20:00Z');
     const { index, topics } = await makeTopicIndexCache({ subscribers: counted, snapshots, clock })();

@@ -5,6 +5,7 @@ import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
 import { makeDynamoTopicIndexReader } from '../../lib/adapters/dynamo/topic-index-reader';
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { ensureTable } from '../../lib/local/table-setup';
+import type { SubscriberStore } from '../../lib/ports';
 import { projectRoot } from './local-stack';
 
 /** DynamoDB Local in memory with the Tidings table, for adapter and use-case tests. */
@@ -36,4 +37,28 @@ export const viaApi = { source: 'api' } as const;
 /** The subscriber store and the topics index reader on one table: what tests of topic changes read back. */
 export function subscriberStoreAndIndex(db: TableClient, tableName: string) {
   return { ...makeDynamoSubscriberStore(db, tableName), ...makeDynamoTopicIndexReader(db, tableName) };
+}
+
+/** A subscriber with one confirmed instant topic (topic id `t`), as subscribe then confirm leave it. */
+export async function subscribeConfirmed(store: SubscriberStore, id: string, query: string, at: Date) {
+  await store.create({
+    id,
+    email: `${id}@example.com`,
+    status: 'pending',
+    timezone: 'UTC',
+    digestHour: 7,
+    createdAt: at.toISOString(),
+  });
+  await store.addTopics([
+    {
+      subscriberId: id,
+      id: 't',
+      query,
+      frequency: 'instant',
+      status: 'pending',
+      requestId: 'r',
+      createdAt: at.toISOString(),
+    },
+  ]);
+  await store.confirm(id, 'r', at, viaApi);
 }

@@ -4,9 +4,8 @@ import { makeDynamoTopicIndexReader } from '../../lib/adapters/dynamo/topic-inde
 import { makeDynamoTopicSnapshotStore } from '../../lib/adapters/dynamo/topic-snapshot-store';
 import { functions } from '../../lib/manifest';
 import { makeTopicIndexCache } from '../../lib/matching/topic-index-cache';
-import type { SubscriberStore } from '../../lib/ports';
 import { makeRefreshTopicSnapshot } from '../../lib/use-cases/refresh-topic-snapshot';
-import { startTestTable, subscriberStoreAndIndex, viaApi } from '../support/dynamo';
+import { startTestTable, subscribeConfirmed, subscriberStoreAndIndex, viaApi } from '../support/dynamo';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -16,36 +15,13 @@ afterAll(async () => {
   await table?.stop();
 });
 
-async function subscribe(store: SubscriberStore, id: string, query: string, at: Date) {
-  await store.create({
-    id,
-    email: `${id}@example.com`,
-    status: 'pending',
-    timezone: 'UTC',
-    digestHour: 7,
-    createdAt: at.toISOString(),
-  });
-  await store.addTopics([
-    {
-      subscriberId: id,
-      id: 't',
-      query,
-      frequency: 'instant',
-      status: 'pending',
-      requestId: 'r',
-      createdAt: at.toISOString(),
-    },
-  ]);
-  await store.confirm(id, 'r', at, viaApi);
-}
-
 describe('the scheduled snapshot of the active topics', () => {
   it('holds every active topic, and a cold matcher starts from it without reading the whole index', async () => {
     const store = subscriberStoreAndIndex(table.db, table.tableName);
     const at = new Date('2026-12-02T10:00:00.000Z');
-    await subscribe(store, 'reader-a', 'quokka', at);
-    await subscribe(store, 'reader-b', 'Basra AND water', at);
-    await subscribe(store, 'reader-gone', 'quokka', at);
+    await subscribeConfirmed(store, 'reader-a', 'quokka', at);
+    await subscribeConfirmed(store, 'reader-b', 'Basra AND water', at);
+    await subscribeConfirmed(store, 'reader-gone', 'quokka', at);
     await store.unsubscribe('reader-gone', at, viaApi);
 
     // Through the snapshot function's own guarded client: its manifest entry must allow all of it.
@@ -65,7 +41,7 @@ describe('the scheduled snapshot of the active topics', () => {
     );
 
     // A topic confirmed after it is in the next run's snapshot.
-    await subscribe(store, 'reader-c', 'Gaza', new Date('2026-12-02T10:10:00.000Z'));
+    await subscribeConfirmed(store, 'reader-c', 'Gaza', new Date('2026-12-02T10:10:00.000Z'));
     now = new Date('2026-12-02T10:35:00.000Z');
     expect((await refresh()).topics).toBe(3);
 
