@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { articles, previewTopic, showSubscription, verifyToken } from '../lib/compose/pages';
+import { articles, previewTopic, showArchive, showSubscription, verifyToken } from '../lib/compose/pages';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { queryParam, wantsHtml } from '../lib/http/request';
 import { favicon, json, page } from '../lib/http/response';
 import { refuseUnmatched } from '../lib/http/routes';
+import { archivePage } from '../lib/pages/archive-page';
 import { articlePage } from '../lib/pages/article-page';
 import { previewPage } from '../lib/pages/preview-page';
 import { checkEmailPage, subscribePage } from '../lib/pages/subscribe-page';
@@ -50,6 +51,8 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
       if (!article) throw new NotFoundError('There is no article with that id.');
       return page(200, articlePage(article));
     }
+    case 'GET /archive':
+      return page(200, archivePage(await showArchive()(queryParam(event, 'day'))));
     case 'GET /favicon.ico':
       return favicon();
     default:

@@ -135,6 +135,7 @@ export const functions = {
       { kind: 'http', method: 'GET', path: '/unsubscribe' },
       { kind: 'http', method: 'GET', path: '/unsubscribed' },
       { kind: 'http', method: 'GET', path: '/articles/{id}' },
+      { kind: 'http', method: 'GET', path: '/archive' },
       { kind: 'http', method: 'GET', path: '/preview' },
       { kind: 'http', method: 'GET', path: '/favicon.ico' },
       { kind: 'fallback' },

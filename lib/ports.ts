@@ -78,6 +78,14 @@ export interface ArticleBatchReader {
 /** How a sender reads articles: one for an alert, many at once for a digest. */
 export type ArticleReader = Pick<ArticleStore, 'get'> & ArticleBatchReader;
 
+/** A story as the archive lists it: no body, so a day of long stories stays a small read. */
+export type ArchiveEntry = Pick<Article, 'id' | 'title' | 'source' | 'publishedAt'>;
+
+/** The stories published on one UTC day (`YYYY-MM-DD`), newest first, at most `limit`. */
+export interface ArchiveReader {
+  storiesOfDay(day: string, limit: number): Promise<ArchiveEntry[]>;
+}
+
 export interface ActiveTopic {
   readonly subscriberId: string;
   readonly topicId: string;

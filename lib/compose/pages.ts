@@ -1,6 +1,7 @@
-import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
+import { makeDynamoArchiveReader, makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { makePreviewTopic } from '../use-cases/preview-topic';
+import { makeShowArchive } from '../use-cases/show-archive';
 import { makeShowSubscription } from '../use-cases/show-subscription';
 import { once } from './once';
 import { systemClock } from './runtime';
@@ -17,6 +18,11 @@ const tokens = tokensFor('pages');
 export const articles = once(() => {
   const { db, tableName } = table();
   return makeDynamoArticleStore(db, tableName);
+});
+
+export const showArchive = once(() => {
+  const { db, tableName } = table();
+  return makeShowArchive({ archive: makeDynamoArchiveReader(db, tableName), clock: systemClock });
 });
 
 export const previewTopic = once(() => makePreviewTopic({ articles: articles(), clock: systemClock }));

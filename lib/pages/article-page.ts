@@ -1,14 +1,25 @@
 import type { Article } from '../articles';
+import { formatDateTime } from '../email/format';
 import { html, type Markup } from '../http/html';
+import { archiveDayPath } from './archive-page';
 import { layout } from './layout';
 
-/** The archive copy of a stored article: where alerts link when the article came with no URL. */
+/** "11 Sept 2024, 15:52 UTC": how a reader writes a time, not an HTTP date. */
+const readable = (iso: string) => formatDateTime(new Date(iso), 'en-GB', 'UTC');
+
+/** The archive copy of a stored article: the "view in browser" page, and where alerts link without a URL. */
 export function articlePage(article: Article): Markup {
-  const byline = [article.source, new Date(article.publishedAt).toUTCString()].filter(Boolean).join(' · ');
+  const updated =
+    article.updatedAt && article.updatedAt !== article.publishedAt ? article.updatedAt : undefined;
   return layout(
     article.title,
-    html`<article><h1>${article.title}</h1><p class="hint">${byline}</p>
+    html`<article><h1>${article.title}</h1>
+<p class="hint">${article.source ? html`${article.source} · ` : ''}Published <time datetime="${article.publishedAt}">${readable(article.publishedAt)}</time>${
+      updated ? html` · Updated <time datetime="${updated}">${readable(updated)}</time>` : ''
+    }</p>
 ${article.caption ? html`<p class="hint">Photo: ${article.caption}${article.credit ? ` (${article.credit})` : ''}</p>` : ''}
-${article.paragraphs.map((p) => html`<p>${p}</p>`)}</article>`,
+${article.paragraphs.map((p) => html`<p>${p}</p>`)}
+${article.url ? html`<p><a href="${article.url}" rel="noopener">Read it at its source</a></p>` : ''}</article>
+<p><a href="${archiveDayPath(article.publishedAt.slice(0, 10))}">More stories of that day</a> · <a href="/">Subscribe to topics</a></p>`,
   );
 }

@@ -14,3 +14,30 @@ describe('the article page', () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; {{unsubscribeUrl}} &lt;% evil %&gt;');
   });
 });
+
+describe('the article page a reader opens from an email', () => {
+  it('gives its times as a reader writes them, its source, and ways to the archive and to subscribe', () => {
+    const article = normaliseArticle(
+      {
+        title: 'Harbour reopens',
+        text: 'The harbour reopened on Wednesday.',
+        source: 'AFP',
+        url: 'https://news.example/harbour',
+        publishedAt: '2024-09-11T15:52:00Z',
+        updatedAt: '2024-09-12T08:05:00Z',
+      },
+      new Date('2024-09-12T09:00:00Z'),
+    );
+    const page = String(articlePage(article));
+    expect(page).toContain(
+      'AFP · Published <time datetime="2024-09-11T15:52:00.000Z">11 Sept 2024, 15:52 UTC</time>',
+    );
+    expect(page).toContain(
+      'Updated <time datetime="2024-09-12T08:05:00.000Z">12 Sept 2024, 08:05 UTC</time>',
+    );
+    expect(page).not.toContain('GMT');
+    expect(page).toContain('href="https://news.example/harbour"');
+    expect(page).toContain('href="/archive?day=2024-09-11"');
+    expect(page).toContain('href="/"');
+  });
+});

@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../../articles';
 import { LISTED_FIELDS, type ListedArticle } from '../../matching/matchable-article';
-import type { ArticleBatchReader, ArticleStore } from '../../ports';
+import type { ArchiveEntry, ArchiveReader, ArticleBatchReader, ArticleStore } from '../../ports';
 import { isConditionFailure } from './errors';
 import { GSI1, keys } from './keys';
 import { batchGetAll, queryAll } from './paginate';
@@ -95,6 +95,32 @@ export function makeDynamoArticleBatchReader(db: TableClient, tableName: string)
         [...new Set(ids)].map((id) => keys.article(id)),
       );
       return new Map(items.map((item) => [item.id as string, articleFromItem(item)]));
+    },
+  };
+}
+
+const ARCHIVE_FIELDS = ['id', 'title', 'source', 'publishedAt'] as const;
+
+/** The archive's day listing: one partition of the by-day index, only the fields a listing shows. */
+export function makeDynamoArchiveReader(db: TableClient, tableName: string): ArchiveReader {
+  return {
+    async storiesOfDay(day, limit) {
+      const found: ArchiveEntry[] = [];
+      const items = queryAll(db, {
+        TableName: tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :day',
+        ExpressionAttributeValues: { ':day': keys.articleDay(day) },
+        ProjectionExpression: ARCHIVE_FIELDS.map((field) => `#${field}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(ARCHIVE_FIELDS.map((field) => [`#${field}`, field])),
+        ScanIndexForward: false,
+        Limit: limit,
+      });
+      for await (const item of items) {
+        found.push(item as unknown as ArchiveEntry);
+        if (found.length >= limit) break;
+      }
+      return found;
     },
   };
 }
