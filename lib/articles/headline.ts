@@ -1,6 +1,11 @@
+import { cutAtClause } from './clause-cut';
+import { trimEndOf } from './clean-text';
+import { endsOnFunctionWord } from './function-words';
 import { cutAtWordBoundary } from './text-cut';
 
-export const HEADLINE_MAX_CHARS = 110;
+/** Room for a headline in an email subject line and on one or two lines of a phone's inbox. */
+export const HEADLINE_MAX_CHARS = 90;
+const DANGLING = ' \t\n,;:-–—';
 
 // Abbreviations that are normally followed by a capitalised name or a number ("Mr. Smith", "Jan. 5",
 // "No. 10"), so a period after them does not end the sentence even before a capital letter.
@@ -54,11 +59,26 @@ const NEXT_VISIBLE = /\s*(\S)/y;
 const MAX_ABBREVIATION_CHARS = 16;
 
 /**
- * A headline for an article that came without one: its lead sentence, without a final period, cut at a word
- * boundary to HEADLINE_MAX_CHARS.
+ * A headline for an article that came without one, as a sub-editor would cut it from the lead sentence: the
+ * whole sentence (without its final period) when it fits in HEADLINE_MAX_CHARS, else its main clause, cut
+ * before a clause that only adds to it (", signalling…", ", which…", " — …"). Only when no clause fits is it
+ * cut between words, with an ellipsis to show it goes on, and never on a word that opens a phrase
+ * ("…visited Iraq on…").
  */
 export function deriveHeadline(firstParagraph: string): string {
-  return cutAtWordBoundary(withoutFinalPeriod(leadSentence(firstParagraph)), HEADLINE_MAX_CHARS);
+  const sentence = withoutFinalPeriod(leadSentence(firstParagraph));
+  if (Array.from(sentence.slice(0, 2 * HEADLINE_MAX_CHARS + 2)).length <= HEADLINE_MAX_CHARS) return sentence;
+  return cutAtClause(sentence, HEADLINE_MAX_CHARS) ?? cutBetweenWords(sentence);
+}
+
+function cutBetweenWords(sentence: string): string {
+  const cut = cutAtWordBoundary(sentence, HEADLINE_MAX_CHARS);
+  let kept = cut.endsWith('…') ? cut.slice(0, -1) : cut;
+  // "…higher ground as the…" promises a phrase it never gives: drop the words that would open it.
+  while (endsOnFunctionWord(kept) && /\s/.test(kept.trim())) {
+    kept = trimEndOf(kept.replace(/\s+\S+\s*$/, ''), DANGLING);
+  }
+  return `${kept}…`;
 }
 
 /**
