@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { leadAfterHeadline } from './after-headline';
 import { cleanText, collapseSpaces, splitParagraphs } from './clean-text';
 import { toIsoTimestamp } from './dates';
 import { articleIdFromFingerprint, canonicalBody, fingerprintBody } from './fingerprint';
@@ -66,13 +67,20 @@ export function articleText(article: Pick<Article, 'paragraphs'>): string {
   return article.paragraphs.join('\n\n');
 }
 
-/** The article's opening text, at most `maxChars` long, cut at a word boundary with an ellipsis when longer. */
+/**
+ * The article's opening text, at most `maxChars` long, cut at a word boundary with an ellipsis when longer.
+ * Under a headline derived from the lead it starts after what that headline says, so a reader is not told
+ * the same sentence twice.
+ */
 export function snippet(article: Article, maxChars: number): string {
+  const [first = '', ...others] = article.paragraphs;
+  const opening = article.titleDerived ? leadAfterHeadline(first, article.title) : first;
+  const paragraphs = opening === '' ? others : [opening, ...others];
   // Joining only as many paragraphs as can show keeps this cheap for a 200,000-character body.
   let lead = '';
-  for (const paragraph of article.paragraphs) {
+  for (const paragraph of paragraphs) {
     if (lead.length > 2 * maxChars) break;
     lead = lead === '' ? paragraph : `${lead} ${paragraph}`;
   }
-  return cutAtWordBoundary(lead, maxChars);
+  return lead === '' ? '' : cutAtWordBoundary(lead, maxChars);
 }

@@ -135,8 +135,12 @@ describe('articleText', () => {
 });
 
 describe('snippet', () => {
+  // Given a headline, so the snippet opens with the lead: these cases are about where it is cut.
   const article: Article = normaliseArticle(
-    { text: 'The river rose two metres overnight.\n\nSchools, shops, and roads closed.' },
+    {
+      title: 'Lark river floods',
+      text: 'The river rose two metres overnight.\n\nSchools, shops, and roads closed.',
+    },
     NOW,
   );
 
@@ -156,6 +160,31 @@ describe('snippet', () => {
 
   it('rejects a non-positive length', () => {
     expect(() => snippet(article, 0)).toThrow(RangeError);
+  });
+
+  it('under a headline derived from the whole lead sentence, starts at the next sentence', () => {
+    const derived = normaliseArticle({ text: `${LEAD}\n\n${SECOND}` }, NOW);
+    expect(derived.title).toBe('Heavy rain pushed the Lark river over its banks on Wednesday');
+    expect(snippet(derived, 200)).toBe(`Two shelters opened overnight. ${SECOND}`);
+  });
+
+  it('under a headline cut from the lead sentence, goes on with the rest of that sentence', () => {
+    const derived = normaliseArticle(
+      {
+        text: 'Valdorian President Ilse Marant arrived in Korvassa on Wednesday on her first trip abroad, signalling the weight she gives to ties with the republic.\n\nShe meets the prime minister on Thursday.',
+      },
+      NOW,
+    );
+    expect(derived.title).toBe(
+      'Valdorian President Ilse Marant arrived in Korvassa on Wednesday on her first trip abroad',
+    );
+    expect(snippet(derived, 200)).toBe(
+      '…signalling the weight she gives to ties with the republic. She meets the prime minister on Thursday.',
+    );
+  });
+
+  it('is empty when the derived headline is all the article says', () => {
+    expect(snippet(normaliseArticle({ text: 'Lark river floods.' }, NOW), 200)).toBe('');
   });
 });
 
