@@ -14,6 +14,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'render', load: () => import('./render') },
   { name: 'cold-load', load: () => import('./cold-load') },
   { name: 'send', load: () => import('./send') },
+  { name: 'headlines', load: () => import('./headlines') },
 ];
 
 if (typeof globalThis.gc !== 'function') {
