@@ -2,22 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { apiRoutes, fallbackFunction, matchRoute, routeKeyOf } from '../http/routes';
+import { PayloadTooLargeError, type UserFacingError, ValidationError } from '../errors';
+import { withHttpBoundary } from '../http/boundary';
+import { MAX_BODY_BYTES } from '../http/request';
+import { type ApiRoute, apiRoutes, fallbackFunction, matchRoute, routeKeyOf } from '../http/routes';
 import { LambdaTimeoutError } from './lambda-timeout';
+import { ClientGoneError, drainBody, readBody, TOO_LARGE } from './request-body';
+import { type RequestTarget, requestTarget, UNKNOWN_TARGET } from './request-target';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** Reads the body the way API Gateway HTTP API v2 hands it over: text as is, anything else base64. */
-async function readBody(req: IncomingMessage, limit: number): Promise<{ body: string; base64: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    // API Gateway refuses payloads over its own limit; past a margin there is no point buffering more.
-    if (size > limit) break;
-    chunks.push(chunk as Buffer);
-  }
-  const bytes = Buffer.concat(chunks);
+/** The body the way API Gateway HTTP API v2 hands it over: text as is, anything else base64. */
+function asEventBody(req: IncomingMessage, bytes: Buffer): { body: string; base64: boolean } {
   const type = req.headers['content-type'] ?? '';
   const textual = /^(text\/|application\/(json|x-www-form-urlencoded))/i.test(type);
   return textual
@@ -27,7 +23,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<{ body: st
 
 function toEvent(
   req: IncomingMessage,
-  url: URL,
+  { host, url }: RequestTarget,
   routeKey: string,
   pathParameters: Record<string, string> | undefined,
   body: { body: string; base64: boolean },
@@ -53,7 +49,7 @@ function toEvent(
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      domainName: url.host,
+      domainName: host,
       domainPrefix: 'local',
       http: {
         method: req.method ?? 'GET',
@@ -86,6 +82,44 @@ function jsonError(res: ServerResponse, status: number, code: string, message: s
 }
 
 /**
+ * What API Gateway refuses before any function runs (a malformed Host or path, a body over its limit),
+ * answered by the same boundary as the functions' own errors, so it is JSON or a page as theirs are.
+ */
+function refusal(req: IncomingMessage, target: RequestTarget, error: UserFacingError) {
+  const event = toEvent(req, target, '$default', undefined, { body: '', base64: false });
+  return withHttpBoundary(() => Promise.reject(error))(event);
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: readonly ApiRoute[],
+  handlerOf: (name: string) => HttpLambda,
+): Promise<void> {
+  let target: RequestTarget;
+  try {
+    target = requestTarget(req);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    drainBody(req);
+    return send(res, await refusal(req, UNKNOWN_TARGET, error));
+  }
+  const bytes = await readBody(req, MAX_BODY_BYTES);
+  if (bytes === TOO_LARGE) {
+    // The rest is read and dropped after the answer, so a client still uploading gets to read it.
+    drainBody(req);
+    return send(res, await refusal(req, target, new PayloadTooLargeError(MAX_BODY_BYTES)));
+  }
+  const found = matchRoute(req.method ?? 'GET', target.url.pathname, routes);
+  const [name, routeKey, pathParameters] =
+    found.kind === 'route'
+      ? [found.route.name, routeKeyOf(found.route), found.pathParameters]
+      : [fallbackFunction(), '$default', undefined];
+  const event = toEvent(req, target, routeKey, pathParameters, asEventBody(req, bytes));
+  send(res, await handlerOf(name)(event));
+}
+
+/**
  * Serves the manifest's HTTP routes with the same handlers API Gateway invokes, translating node:http into
  * HTTP API v2 events (payload format 2.0). A request no route matches goes, as on API Gateway's `$default`
  * route, to the fallback function, which answers 404 or 405 from the same routes.
@@ -102,19 +136,12 @@ export async function startHttpServer(
   };
   // Fail at start, not at the first request, when a routed function has no handler.
   for (const name of new Set([...routes.map((r) => r.name), fallbackFunction()])) handlerOf(name);
-  // Slightly over the API's own 1 MiB limit, so the handler still sees (and names) an oversize body.
-  const bodyLimit = 1024 * 1024 + 1024;
   const server = createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-      const found = matchRoute(req.method ?? 'GET', url.pathname, routes);
-      const [name, routeKey, pathParameters] =
-        found.kind === 'route'
-          ? [found.route.name, routeKeyOf(found.route), found.pathParameters]
-          : [fallbackFunction(), '$default', undefined];
-      const event = toEvent(req, url, routeKey, pathParameters, await readBody(req, bodyLimit));
-      send(res, await handlerOf(name)(event));
+      await serve(req, res, routes, handlerOf);
     } catch (error) {
+      // The client hung up mid-body: nobody is left to answer, and nothing failed on this side.
+      if (error instanceof ClientGoneError) return;
       // API Gateway answers a Lambda that ran past its timeout with 503 Service Unavailable.
       if (error instanceof LambdaTimeoutError) {
         console.error(`[${req.method} ${req.url}] ${error.message}`);
