@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ArticleInput, parseJsonArticles, parseWireCopy } from '../lib/articles';
 import { ingestArticles, verifyIngestKey } from '../lib/compose/ingest';
 import { withHttpBoundary } from '../lib/http/boundary';
-import { bodyText, header, parseJson, requireMediaType } from '../lib/http/request';
+import { bearerToken, bodyText, parseJson, requireMediaType } from '../lib/http/request';
 import { json } from '../lib/http/response';
 
 function parseArticles(event: APIGatewayProxyEventV2): ArticleInput[] {
@@ -14,7 +14,7 @@ function parseArticles(event: APIGatewayProxyEventV2): ArticleInput[] {
 
 /** POST /articles: authenticate, parse wire copy or JSON, store each story once. */
 export const ingest = async (event: APIGatewayProxyEventV2) => {
-  (await verifyIngestKey())(header(event, 'authorization')?.replace(/^Bearer\s+/i, ''));
+  (await verifyIngestKey())(bearerToken(event));
   const results = await ingestArticles()(parseArticles(event));
   const anyStored = results.some((r) => r.status === 'stored');
   return json(anyStored ? 201 : 200, { articles: results });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { MethodNotAllowedError, TooManyRequestsError, UserFacingError } from '../errors';
+import { MethodNotAllowedError, TooManyRequestsError, UnauthorizedError, UserFacingError } from '../errors';
 import { logger } from '../log';
 import { errorPage } from '../pages/error-page';
 import type { Markup } from './html';
@@ -19,8 +19,12 @@ export interface BoundaryOptions {
   readonly errorPageFor?: (error: UserFacingError, event: APIGatewayProxyEventV2) => Markup | undefined;
 }
 
-/** Headers some errors carry beyond their status: when to retry, which methods the path takes. */
+/**
+ * Headers some errors carry beyond their status: when to retry, which methods the path takes, and for a 401
+ * the scheme to authenticate with (RFC 9110 §11.6.1 requires the challenge).
+ */
 function errorHeaders(error: unknown): Record<string, string> {
+  if (error instanceof UnauthorizedError) return { 'www-authenticate': 'Bearer' };
   if (error instanceof TooManyRequestsError) return { 'retry-after': String(error.retryAfterSeconds) };
   if (error instanceof MethodNotAllowedError) return { allow: error.allow.join(', ') };
   return {};

@@ -11,6 +11,15 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
+/**
+ * The credentials of `Authorization: Bearer <token>` (RFC 6750 §2.1; the scheme is case-insensitive, RFC 9110
+ * §11.1): undefined for any other scheme, a bare token, or anything after the token, so only the one
+ * documented form is taken.
+ */
+export function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
+  return /^Bearer +([\w.~+/-]+=*)$/i.exec(header(event, 'authorization') ?? '')?.[1];
+}
+
 /** The media type without parameters, lowercased: `text/plain; charset=utf-8` → `text/plain`. */
 export function mediaType(event: APIGatewayProxyEventV2): string | undefined {
   return header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase() || undefined;

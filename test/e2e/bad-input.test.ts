@@ -72,6 +72,41 @@ describe('bad input gets its own clear error and writes nothing', () => {
 
   const authed = () => ({ authorization: `Bearer ${stack.ingestKey}` });
 
+  it.each([
+    ['the bare key', (key: string) => key],
+    ['another scheme', (key: string) => `Basic ${Buffer.from(`publisher:${key}`).toString('base64')}`],
+    ['another scheme with the key', (key: string) => `Token ${key}`],
+    ['the scheme with no key', () => 'Bearer'],
+    ['the scheme and a blank', () => 'bearer '],
+    ['the key with trailing junk', (key: string) => `Bearer ${key} junk`],
+    ['the key with a suffix', (key: string) => `Bearer ${key}x`],
+    ['the key twice', (key: string) => `Bearer ${key}, Bearer ${key}`],
+    ['the scheme glued to the key', (key: string) => `Bearer${key}`],
+  ])('refuses ingest with %s in Authorization, and names the scheme', async (_, authorization) => {
+    const before = await itemCount();
+    const response = await fetch(`${stack.apiUrl}/articles`, {
+      method: 'POST',
+      body: article,
+      headers: { 'content-type': 'application/json', authorization: authorization(stack.ingestKey) },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('takes the key with the Bearer scheme in any case', async () => {
+    for (const [i, scheme] of ['Bearer', 'bearer', 'BEARER'].entries()) {
+      const response = await fetch(`${stack.apiUrl}/articles`, {
+        method: 'POST',
+        body: JSON.stringify({ text: `Ingest number ${i} of the scheme test: Iran and Iraq.` }),
+        headers: { 'content-type': 'application/json', authorization: `${scheme} ${stack.ingestKey}` },
+      });
+      expect(response.status, scheme).toBe(201);
+    }
+    await stack.whenIdle();
+  });
+
   it('rejects an empty body', async () => {
     await expectRejected(
       { path: '/articles', body: '', headers: { ...authed(), 'content-type': 'application/json' } },
