@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { isArticleId } from '../lib/articles/article-id';
 import { articles, previewTopic, showArchive, showSubscription, verifyToken } from '../lib/compose/pages';
 import { NotFoundError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
@@ -47,7 +48,8 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
       return page(200, previewPage(preview));
     }
     case 'GET /articles/{id}': {
-      const article = await articles().get(event.pathParameters?.id ?? '');
+      const id = event.pathParameters?.id ?? '';
+      const article = isArticleId(id) ? await articles().get(id) : undefined;
       if (!article) throw new NotFoundError('There is no article with that id.');
       return page(200, articlePage(article));
     }

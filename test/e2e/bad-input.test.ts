@@ -331,6 +331,39 @@ describe('bad input gets its own clear error and writes nothing', () => {
     );
   });
 
+  it.each([
+    ['over 2 KB', 'a'.repeat(3000)],
+    ['over 2 KB of multi-byte letters', encodeURIComponent('中'.repeat(800))],
+    ['of hex but far too long', 'f'.repeat(1500)],
+    ['with a space', 'abc%20def'],
+    ['with a NUL', 'abc%00'],
+    ['with a key prefix', encodeURIComponent('x#ARTICLE')],
+    ['with an encoded slash', '..%2F..%2Fhealth'],
+    ['with upper-case hex', 'ABCDEF0123456789ABCD'],
+  ])('answers an article id %s with a 404 page, never a 500', async (_, id) => {
+    const asJson = await fetch(`${stack.apiUrl}/articles/${id}`, { headers: { accept: 'application/json' } });
+    expect(asJson.status).toBe(404);
+    expect(((await asJson.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    const asPage = await fetch(`${stack.apiUrl}/articles/${id}`, { headers: { accept: 'text/html' } });
+    expect(asPage.status).toBe(404);
+    expect(asPage.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await asPage.text()).toContain('There is no article with that id.');
+    const head = await fetch(`${stack.apiUrl}/articles/${id}`, { method: 'HEAD' });
+    expect(head.status).toBe(404);
+  });
+
+  it('still shows a stored article by its id', async () => {
+    const stored = (await (
+      await stack.ingest({ text: 'An archived story about Iran and Iraq.' })
+    ).json()) as {
+      articles: { id: string }[];
+    };
+    const id = stored.articles[0]?.id ?? '';
+    expect(id).toMatch(/^[0-9a-f]+$/);
+    expect((await fetch(`${stack.apiUrl}/articles/${id}`)).status).toBe(200);
+    await stack.whenIdle();
+  });
+
   it('answers unknown routes and methods with JSON errors', async () => {
     await expectRejected({ path: '/nowhere', method: 'GET' }, 404, 'not_found', /No route/);
     await expectRejected(
