@@ -303,6 +303,68 @@ describe('bad input gets its own clear error and writes nothing', () => {
     );
   });
 
+  it('answers a genuinely signed token of the wrong shape on every token route with 400, never 500', async () => {
+    const { createHmac } = await import('node:crypto');
+    const secret = stack.env.TIDINGS_TOKEN_SECRET ?? '';
+    const sign = (payload: unknown) => {
+      // Signed with the stack's own secret, as an older or buggy build might have issued it.
+      const body = Buffer.from(JSON.stringify(payload) ?? 'undefined').toString('base64url');
+      return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+    };
+    const payloads = [
+      null,
+      undefined,
+      42,
+      'confirm',
+      [],
+      {},
+      { purpose: null, subscriberId: null },
+      { purpose: 'preferences', subscriberId: { pk: 'SUB#x' } },
+      { purpose: 'mute', subscriberId: 's', topicId: ['t'] },
+      { purpose: 'confirm', subscriberId: 's', requestId: null },
+      { purpose: 'preferences', subscriberId: 's', gen: null },
+    ];
+    const routes = [
+      ['GET', '/confirm'],
+      ['GET', '/confirmed'],
+      ['GET', '/unsubscribe'],
+      ['GET', '/unsubscribed'],
+      ['GET', '/preferences'],
+      ['GET', '/mute'],
+      ['GET', '/preferences/export'],
+      ['POST', '/confirm'],
+      ['POST', '/unsubscribe'],
+      ['POST', '/preferences'],
+      ['POST', '/mute'],
+      ['POST', '/preferences/erase'],
+    ] as const;
+    const before = await itemCount();
+    for (const payload of payloads) {
+      const token = sign(payload);
+      for (const [method, path] of routes) {
+        const where = `${method} ${path} with ${JSON.stringify(payload)}`;
+        const body = method === 'POST' ? 'action=topics&confirm=yes' : undefined;
+        const form: Record<string, string> =
+          method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
+        const asJson = await fetch(`${stack.apiUrl}${path}?token=${token}`, {
+          method,
+          body,
+          headers: { ...form, accept: 'application/json' },
+        });
+        expect(asJson.status, where).toBe(400);
+        const page = await fetch(`${stack.apiUrl}${path}?token=${token}`, {
+          method,
+          body,
+          headers: { ...form, accept: 'text/html' },
+          redirect: 'manual',
+        });
+        expect(page.status, where).toBe(400);
+        expect(await page.text(), where).toMatch(/invalid or has expired/);
+      }
+    }
+    expect(await itemCount()).toBe(before);
+  });
+
   it('rejects a forged confirmation or unsubscribe link', async () => {
     await expectRejected(
       { path: '/confirm?token=abc.def', headers: { accept: 'application/json' } },
