@@ -1,8 +1,8 @@
 export { articleText, declaredLanguage, type LanguageDetector, normaliseArticle, snippet } from './article';
 export { articleIdFromFingerprint, fingerprintBody } from './fingerprint';
 export { deriveHeadline, HEADLINE_MAX_CHARS } from './headline';
-export { MAX_ARTICLES_PER_REQUEST, parseJsonArticle, parseJsonArticles } from './json-article';
-export { MAX_BODY_CHARS, MAX_PARAGRAPHS } from './limits';
+export { parseJsonArticle, parseJsonArticles } from './json-article';
+export { MAX_ARTICLES_PER_REQUEST, MAX_BODY_CHARS, MAX_PARAGRAPHS } from './limits';
 export { cutAtWordBoundary } from './text-cut';
 export type { Article, ArticleInput } from './types';
 export { parseWireCopy } from './wire-copy';

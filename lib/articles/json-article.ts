@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors';
 import { cleanText, collapseSpaces, countChars } from './clean-text';
 import { toIsoTimestamp } from './dates';
+import { assertArticleCount } from './limits';
 import type { ArticleInput } from './types';
 
 export const MAX_TITLE_CHARS = 300;
@@ -90,20 +91,17 @@ function invalid(message: string): ValidationError {
   return new ValidationError('invalid_article', message);
 }
 
-/** One request may carry a list of articles; it is accepted whole or not at all. */
-export const MAX_ARTICLES_PER_REQUEST = 100;
-
-/** A JSON body holding one article or a list of them; errors name the item that failed. */
+/**
+ * A JSON body holding one article, a list of them, or `{"articles": [...]}` (the list in an envelope, which
+ * serialisers that cannot send a bare array produce). A list is accepted whole or not at all; errors name the
+ * item that failed.
+ */
 export function parseJsonArticles(body: unknown): ArticleInput[] {
-  if (!Array.isArray(body)) return [parseJsonArticle(body)];
-  if (body.length === 0) throw new ValidationError('empty_article', 'The list of articles is empty.');
-  if (body.length > MAX_ARTICLES_PER_REQUEST) {
-    throw new ValidationError(
-      'too_many_articles',
-      `Send at most ${MAX_ARTICLES_PER_REQUEST} articles in one request; this one has ${body.length}.`,
-    );
-  }
-  return body.map((item, i) => {
+  const list = articleList(body);
+  if (list === undefined) return [parseJsonArticle(body)];
+  if (list.length === 0) throw new ValidationError('empty_article', 'The list of articles is empty.');
+  assertArticleCount(list.length, 'articles');
+  return list.map((item, i) => {
     try {
       return parseJsonArticle(item);
     } catch (error) {
@@ -112,4 +110,18 @@ export function parseJsonArticles(body: unknown): ArticleInput[] {
       throw error;
     }
   });
+}
+
+/** The list a body carries, bare or in an `articles` envelope; undefined for a single article. */
+function articleList(body: unknown): unknown[] | undefined {
+  if (Array.isArray(body)) return body;
+  if (typeof body !== 'object' || body === null || !('articles' in body)) return undefined;
+  const { articles } = body as { articles: unknown };
+  if ('text' in body) {
+    throw invalid('Send either one article {"text": "…"} or {"articles": [...]}, not both in one object.');
+  }
+  if (!Array.isArray(articles)) {
+    throw invalid(`"articles" must be a list of article objects, not ${describe(articles)}.`);
+  }
+  return articles;
 }

@@ -1,6 +1,9 @@
 import { ValidationError } from '../errors';
 import { countChars } from './clean-text';
 
+/** One request may carry at most this many articles, in a JSON list or as the items of a feed. */
+export const MAX_ARTICLES_PER_REQUEST = 100;
+
 export const MAX_BODY_CHARS = 200_000;
 export const MAX_PARAGRAPHS = 2_000;
 /**
@@ -29,6 +32,16 @@ export function assertBodyWithinLimits(paragraphs: readonly string[], body: stri
     throw new ValidationError(
       'article_too_large',
       `The article body takes ${bytes.toLocaleString('en')} bytes as UTF-8; at most ${MAX_BODY_BYTES.toLocaleString('en')} are accepted.`,
+    );
+  }
+}
+
+/** Refuses a request with more articles than one request may carry, before any of them is read. */
+export function assertArticleCount(count: number, what: 'articles' | 'feed items'): void {
+  if (count > MAX_ARTICLES_PER_REQUEST) {
+    throw new ValidationError(
+      'too_many_articles',
+      `Send at most ${MAX_ARTICLES_PER_REQUEST} ${what} in one request; this one has ${count}.`,
     );
   }
 }

@@ -208,3 +208,37 @@ describe('a JSON list of articles', () => {
     );
   });
 });
+
+describe('a JSON list in an {"articles": [...]} envelope', () => {
+  it('parses like a bare list, up to 100 articles', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => ({ text: `Story ${i + 1}.` }));
+    expect(parseJsonArticles({ articles: hundred })).toHaveLength(100);
+    expect(parseJsonArticles({ articles: [{ text: 'One.' }], sender: 'desk' })).toEqual([{ text: 'One.' }]);
+  });
+
+  it('refuses 101 articles, an empty list, a list that is not one and an object that is both', () => {
+    const reasons = (body: unknown) => {
+      try {
+        parseJsonArticles(body);
+      } catch (error) {
+        return error instanceof ValidationError ? [error.code, error.message] : ['not a ValidationError'];
+      }
+      return ['accepted'];
+    };
+    const over = Array.from({ length: 101 }, () => ({ text: 'x' }));
+    expect(reasons({ articles: over })).toEqual([
+      'too_many_articles',
+      'Send at most 100 articles in one request; this one has 101.',
+    ]);
+    expect(reasons({ articles: [] })).toEqual(['empty_article', 'The list of articles is empty.']);
+    expect(reasons({ articles: { text: 'x' } })).toEqual([
+      'invalid_article',
+      '"articles" must be a list of article objects, not an object.',
+    ]);
+    expect(reasons({ articles: [], text: 'x' })[0]).toBe('invalid_article');
+    expect(reasons({ articles: [{ text: 'x' }, { text: 3 }] })).toEqual([
+      'invalid_article',
+      'Article 2: "text" must be a non-empty string.',
+    ]);
+  });
+});
