@@ -129,3 +129,55 @@ export function toIsoTimestamp(value: string, field: string): string {
   }
   return date.toISOString();
 }
+
+// RFC 822 as RSS 2.0 uses it, with RFC 1123's four-digit years: "Wed, 02 Oct 2002 13:00:00 GMT",
+// "2 Oct 2002 15:00 +0200". Feeds in the wild also spell months out and drop the weekday or the seconds.
+const RFC_822_DATE = new RegExp(
+  [
+    '^(?:[a-z]{3,9},?\\s+)?',
+    '(\\d{1,2})\\s+([a-z]{3,9})\\.?\\s+(\\d{2}|\\d{4})',
+    '\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?',
+    '(?:\\s*([+-]\\d{4}|[a-z]{1,5}))?$',
+  ].join(''),
+  'i',
+);
+
+/** The zone names RFC 822 defines, as minutes east of UTC. Military single letters are too ambiguous to trust. */
+const RFC_822_ZONES: Readonly<Record<string, number>> = {
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+};
+
+/** Reads an RSS date (RFC 822); a missing zone is taken as UTC, a two-digit year as 19xx from 50 up, else 20xx. */
+export function parseRfc822Date(value: string): Date | undefined {
+  const match = RFC_822_DATE.exec(collapse(value));
+  if (!match) return undefined;
+  const [, day, monthName, yearText = '', hour, minute, second = '0', zone] = match;
+  const month = monthNumber(monthName ?? '');
+  if (month === undefined || (monthName ?? '').length < 3) return undefined;
+  let offsetMinutes = 0;
+  if (zone !== undefined) {
+    const named = zone.toLowerCase();
+    const offset = /^[+-]/.test(zone)
+      ? parseOffset(zone)
+      : Object.hasOwn(RFC_822_ZONES, named)
+        ? RFC_822_ZONES[named]
+        : undefined;
+    if (offset === undefined) return undefined;
+    offsetMinutes = offset;
+  }
+  const shortYear = Number(yearText);
+  const year = yearText.length === 2 ? shortYear + (shortYear >= 50 ? 1900 : 2000) : shortYear;
+  const date = utcDate(year, month, Number(day), Number(hour), Number(minute), Number(second), 0);
+  return date && new Date(date.getTime() - offsetMinutes * 60_000);
+}

@@ -1,4 +1,5 @@
 export { articleText, declaredLanguage, type LanguageDetector, normaliseArticle, snippet } from './article';
+export { type FeedEntry, parseFeed } from './feed';
 export { articleIdFromFingerprint, fingerprintBody } from './fingerprint';
 export { deriveHeadline, HEADLINE_MAX_CHARS } from './headline';
 export { parseJsonArticle, parseJsonArticles } from './json-article';
