@@ -1,21 +1,26 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type ArticleInput, parseJsonArticles, parseWireCopy } from '../lib/articles';
-import { ingestArticles, verifyIngestKey } from '../lib/compose/ingest';
+import { parseFeed, parseJsonArticles, parseWireCopy } from '../lib/articles';
+import { ingestArticles, ingestFeed, verifyIngestKey } from '../lib/compose/ingest';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { bearerToken, bodyText, parseJson, requireMediaType } from '../lib/http/request';
 import { json } from '../lib/http/response';
 
-function parseArticles(event: APIGatewayProxyEventV2): ArticleInput[] {
-  const type = requireMediaType(event, ['text/plain', 'application/json']);
+// Generic XML types are taken too: feed software sends them as often as the specific ones. The document's
+// root element (<rss> or <feed>), not the header, says which kind of feed it is.
+const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/xml', 'text/xml'];
+const ACCEPTED = ['text/plain', 'application/json', ...FEED_TYPES];
+
+async function ingestBody(event: APIGatewayProxyEventV2) {
+  const type = requireMediaType(event, ACCEPTED);
   const text = bodyText(event);
-  if (type === 'text/plain') return [parseWireCopy(text)];
-  return parseJsonArticles(parseJson(text));
+  if (FEED_TYPES.includes(type)) return ingestFeed()(parseFeed(text));
+  return ingestArticles()(type === 'text/plain' ? [parseWireCopy(text)] : parseJsonArticles(parseJson(text)));
 }
 
-/** POST /articles: authenticate, parse wire copy or JSON, store each story once. */
+/** POST /articles: authenticate, parse wire copy, JSON or a feed, store each story once. */
 export const ingest = async (event: APIGatewayProxyEventV2) => {
   (await verifyIngestKey())(bearerToken(event));
-  const results = await ingestArticles()(parseArticles(event));
+  const results = await ingestBody(event);
   const anyStored = results.some((r) => r.status === 'stored');
   return json(anyStored ? 201 : 200, { articles: results });
 };

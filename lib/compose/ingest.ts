@@ -1,5 +1,5 @@
 import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
-import { makeIngestArticles } from '../use-cases/ingest-articles';
+import { makeIngestArticles, makeIngestFeed } from '../use-cases/ingest-articles';
 import { makeVerifyIngestKey } from '../use-cases/verify-ingest-key';
 import { once } from './once';
 import { systemClock } from './runtime';
@@ -16,11 +16,11 @@ export const verifyIngestKey = once(async () => makeVerifyIngestKey(await ingest
 // SDK); a dynamic import keeps that off the cold start of requests whose articles declare their language.
 const languageDetector = once(async () => (await import('../articles/language')).detectLanguage);
 
-export const ingestArticles = once(() => {
+function ingestDeps() {
   const { db, tableName } = table();
-  return makeIngestArticles({
-    articles: makeDynamoArticleStore(db, tableName),
-    clock: systemClock,
-    languageDetector,
-  });
-});
+  return { articles: makeDynamoArticleStore(db, tableName), clock: systemClock, languageDetector };
+}
+
+export const ingestArticles = once(() => makeIngestArticles(ingestDeps()));
+
+export const ingestFeed = once(() => makeIngestFeed(ingestDeps()));

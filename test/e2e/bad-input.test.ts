@@ -156,10 +156,14 @@ describe('bad input gets its own clear error and writes nothing', () => {
 
   it('rejects an unknown content type', async () => {
     await expectRejected(
-      { path: '/articles', body: '<article/>', headers: { ...authed(), 'content-type': 'application/xml' } },
+      {
+        path: '/articles',
+        body: '<article/>',
+        headers: { ...authed(), 'content-type': 'application/msword' },
+      },
       415,
       'unsupported_media_type',
-      /application\/xml.*text\/plain, application\/json/,
+      /application\/msword.*text\/plain, application\/json, application\/rss\+xml, application\/atom\+xml/,
     );
   });
 

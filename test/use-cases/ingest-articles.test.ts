@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../lib/articles';
 import { detectLanguage } from '../../lib/articles/language';
+import { ValidationError } from '../../lib/errors';
 import type { ArticleStore } from '../../lib/ports';
-import { makeIngestArticles } from '../../lib/use-cases/ingest-articles';
+import { makeIngestArticles, makeIngestFeed } from '../../lib/use-cases/ingest-articles';
 
 /** Keeps articles in a map: what is tested here is when the use case needs the language models. */
 function memoryStore(): ArticleStore & { stored: Map<string, Article> } {
@@ -67,5 +68,64 @@ describe('ingesting articles', () => {
     await ingest([{ text: english, lang: '   ' }]);
     expect(loads()).toBe(1);
     expect([...articles.stored.values()][0]?.lang).toBe('en');
+  });
+});
+
+describe('ingesting a feed', () => {
+  function ingestFeedInMemory() {
+    const articles = memoryStore();
+    const ingest = makeIngestFeed({
+      articles,
+      clock: { now: () => new Date('2026-12-01T08:00:00Z') },
+      languageDetector: async () => detectLanguage,
+    });
+    return { ingest, articles };
+  }
+  const unreadable = new ValidationError('invalid_article', 'Could not read <pubDate>soon</pubDate>.');
+
+  it('stores the readable items, reports the others in place, and stores nothing new the second time', async () => {
+    const { ingest, articles } = ingestFeedInMemory();
+    const entries = [
+      { article: { text: english, lang: 'en' } },
+      { error: unreadable },
+      // Readable, but refused while normalising: its text has no letters.
+      { article: { text: '… — …', lang: 'en' } },
+      { article: { text: german, lang: 'de' } },
+    ];
+    const first = await ingest(entries);
+    expect(first.map((r) => r.status)).toEqual(['stored', 'rejected', 'rejected', 'stored']);
+    expect(first[1]).toEqual({
+      item: 2,
+      status: 'rejected',
+      error: { code: 'invalid_article', message: 'Item 2: Could not read <pubDate>soon</pubDate>.' },
+    });
+    expect(first[2]).toMatchObject({
+      item: 3,
+      error: { message: expect.stringMatching(/^Item 3: .*no letters/) },
+    });
+    expect(articles.stored.size).toBe(2);
+
+    const again = await ingest(entries);
+    expect(again.map((r) => r.status)).toEqual(['duplicate', 'rejected', 'rejected', 'duplicate']);
+    expect(articles.stored.size).toBe(2);
+  });
+
+  it('writes a story given twice in one request once, and reports the later copy as the duplicate', async () => {
+    const { ingest, articles } = ingestFeedInMemory();
+    const results = await ingest([
+      { article: { text: english, lang: 'en' } },
+      { article: { text: german, lang: 'de' } },
+      { article: { text: `  ${english}`, lang: 'en' } },
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'duplicate']);
+    expect(articles.stored.size).toBe(2);
+  });
+
+  it('refuses a feed none of whose items can be stored, writing nothing', async () => {
+    const { ingest, articles } = ingestFeedInMemory();
+    await expect(ingest([{ error: unreadable }, { article: { text: '…' } }])).rejects.toThrow(
+      /^None of the feed's 2 items can be stored\. Item 1: Could not read .* Item 2: .*no letters/,
+    );
+    expect(articles.stored.size).toBe(0);
   });
 });
