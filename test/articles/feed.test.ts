@@ -108,6 +108,11 @@ describe('an RSS 2.0 feed', () => {
     expect(council).not.toHaveProperty('publishedAt');
   });
 
+  it('reads a feed that starts with a byte-order mark and has Windows line ends', () => {
+    const [article] = articles(parseFeed(`\uFEFF${RSS.replace(/\n/g, '\r\n')}`));
+    expect(article?.title).toBe('Ferry & bus strike ends after nine days');
+  });
+
   it('reads the RFC 822 date shapes feeds send', () => {
     const dated = (pubDate: string) =>
       articles(
