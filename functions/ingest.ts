@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { parseFeed, parseJsonArticles, parseWireCopy } from '../lib/articles';
-import { ingestArticles, ingestFeed, verifyIngestKey } from '../lib/compose/ingest';
+import { parseJsonArticles, parseWireCopy } from '../lib/articles';
+import { ingestArticles, ingestFeed, parseFeed, verifyIngestKey } from '../lib/compose/ingest';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { bearerToken, bodyText, parseJson, requireMediaType } from '../lib/http/request';
 import { json } from '../lib/http/response';
@@ -13,7 +13,7 @@ const ACCEPTED = ['text/plain', 'application/json', ...FEED_TYPES];
 async function ingestBody(event: APIGatewayProxyEventV2) {
   const type = requireMediaType(event, ACCEPTED);
   const text = bodyText(event);
-  if (FEED_TYPES.includes(type)) return ingestFeed()(parseFeed(text));
+  if (FEED_TYPES.includes(type)) return ingestFeed()(await parseFeed(text));
   return ingestArticles()(type === 'text/plain' ? [parseWireCopy(text)] : parseJsonArticles(parseJson(text)));
 }
 

@@ -1,10 +1,10 @@
 import { ValidationError } from '../errors';
 import { parseIsoDate, parseRfc822Date } from './dates';
+import { childElements, localName, parseXmlDocument, type XmlElement } from './feed-xml';
 import { htmlToText } from './html-text';
 import { parseJsonArticle } from './json-article';
 import { assertArticleCount } from './limits';
 import type { ArticleInput } from './types';
-import { childElements, localName, parseXmlDocument, type XmlElement } from './xml-document';
 
 /** One item of a feed: the article it holds, or why it cannot be stored. */
 export type FeedEntry = { readonly article: ArticleInput } | { readonly error: ValidationError };

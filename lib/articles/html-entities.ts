@@ -1,5 +1,3 @@
-import { fromCodePoint } from './xml-document';
-
 /**
  * The named references feeds actually use: markup, spaces, typographic punctuation, currency and the Latin-1
  * letters. The full HTML table (2,231 names) would cost ingest's bundle about 70 KB; a name not here stays
@@ -83,4 +81,12 @@ export function decodeHtmlEntities(text: string): string {
     // Own keys only: `&constructor;` must not reach Object.prototype.
     return Object.hasOwn(NAMED, ref) ? (NAMED[ref] as string) : whole;
   });
+}
+
+/** `#233` or `#xE9` as a character; a reference to no character (0, a surrogate, past U+10FFFF) becomes U+FFFD. */
+export function fromCodePoint(ref: string): string {
+  const hex = ref[1] === 'x' || ref[1] === 'X';
+  const code = Number.parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10);
+  const valid = code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
+  return valid ? String.fromCodePoint(code) : '\uFFFD';
 }

@@ -1,5 +1,6 @@
 export { articleText, declaredLanguage, type LanguageDetector, normaliseArticle, snippet } from './article';
-export { type FeedEntry, parseFeed } from './feed';
+// The feed reader (and its XML parser) is loaded when a feed arrives: see lib/compose/ingest.ts.
+export type { FeedEntry } from './feed';
 export { articleIdFromFingerprint, fingerprintBody } from './fingerprint';
 export { deriveHeadline, HEADLINE_MAX_CHARS } from './headline';
 export { parseJsonArticle, parseJsonArticles } from './json-article';

@@ -16,6 +16,13 @@ export const verifyIngestKey = once(async () => makeVerifyIngestKey(await ingest
 // SDK); a dynamic import keeps that off the cold start of requests whose articles declare their language.
 const languageDetector = once(async () => (await import('../articles/language')).detectLanguage);
 
+// The feed reader and its XML parser (fast-xml-parser) likewise load with the first feed, not on every cold
+// start: most publishers post JSON or wire copy.
+const feedReader = once(async () => (await import('../articles/feed')).parseFeed);
+
+/** Reads a feed into its entries; see `parseFeed`. */
+export const parseFeed = async (xml: string) => (await feedReader())(xml);
+
 function ingestDeps() {
   const { db, tableName } = table();
   return { articles: makeDynamoArticleStore(db, tableName), clock: systemClock, languageDetector };

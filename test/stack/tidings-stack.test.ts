@@ -313,10 +313,14 @@ describe('function bundles', () => {
     }
   });
 
-  it('stay within 250 KB minified, and within 100 KB for functions that neither detect languages nor send mail', () => {
+  // Ingest's budget was 250 KB too, until feeds: their XML parser (fast-xml-parser, about 70 KB of the bundle)
+  // comes from the registry, as the project's rules ask, rather than being written by hand. What the budget
+  // protects is cold-import time (`npm run bench -- bundles` measures it), and the feed reader is loaded
+  // only when a feed arrives, so the extra bytes are read at a cold start but not evaluated.
+  it('stay within 320 KB minified for ingest, 250 KB for send and 100 KB for the rest', () => {
     for (const bundle of bundles) {
       const declared = functions[bundle.name] as { detectsLanguage?: boolean; mail: string };
-      const limit = declared.detectsLanguage || declared.mail === 'send' ? 250 * KB : 100 * KB;
+      const limit = declared.detectsLanguage ? 320 * KB : declared.mail === 'send' ? 250 * KB : 100 * KB;
       expect(bundle.bytes, `${bundle.name}: ${bundle.bytes} bytes`).toBeLessThanOrEqual(limit);
     }
   });
@@ -330,6 +334,12 @@ describe('function bundles', () => {
           bundle.packages.filter((p) => francPackages.includes(p)),
           bundle.name,
         ).toEqual([]);
+    }
+  });
+
+  it('carry the XML parser only into the function that reads feeds', () => {
+    for (const bundle of bundles) {
+      expect(bundle.packages.includes('fast-xml-parser'), bundle.name).toBe(bundle.name === 'ingest');
     }
   });
 
