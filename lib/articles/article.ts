@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors';
 import { leadAfterHeadline } from './after-headline';
+import { canonicalUrl } from './canonical-url';
 import { cleanText, collapseSpaces, splitParagraphs } from './clean-text';
 import { toIsoTimestamp } from './dates';
 import { articleIdFromFingerprint, canonicalBody, fingerprintBody } from './fingerprint';
@@ -29,7 +30,8 @@ export function normaliseArticle(input: ArticleInput, now: Date, detectLanguage?
 
   const fingerprint = fingerprintBody(body);
   const givenTitle = optionalText(input.title);
-  const url = optionalText(input.url);
+  const given = optionalText(input.url);
+  const url = given === undefined ? undefined : canonicalUrl(given);
   const credit = optionalText(input.credit);
   const source = optionalText(input.source) ?? credit;
   const lang = declaredLanguage(input) ?? detectLanguage?.(`${givenTitle ?? ''}\n${body}`);

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { canonicalUrl } from './canonical-url';
 import { cleanText, collapseSpaces, countChars } from './clean-text';
 import { toIsoTimestamp } from './dates';
 import { assertArticleCount } from './limits';
@@ -6,7 +7,6 @@ import type { ArticleInput } from './types';
 
 export const MAX_TITLE_CHARS = 300;
 export const MAX_SOURCE_CHARS = 100;
-export const MAX_URL_CHARS = 2_048;
 
 // A primary language subtag of 2–3 letters, optionally followed by BCP 47 subtags (en-GB, zh-Hant-TW).
 const LANGUAGE_TAG = /^([a-z]{2,3})(?:-[a-z0-9]{2,8})*$/i;
@@ -36,7 +36,7 @@ export function parseJsonArticle(body: unknown): ArticleInput {
   return {
     text: text.trim(),
     ...(title !== undefined && { title: boundedText(title, 'title', MAX_TITLE_CHARS) }),
-    ...(url !== undefined && { url: httpUrl(url) }),
+    ...(url !== undefined && { url: canonicalUrl(url) }),
     ...(publishedAt !== undefined && { publishedAt: toIsoTimestamp(publishedAt, 'publishedAt') }),
     ...(source !== undefined && { source: boundedText(source, 'source', MAX_SOURCE_CHARS) }),
     ...(lang !== undefined && { lang: languageCode(lang) }),
@@ -56,23 +56,6 @@ function boundedText(value: string, field: string, maxChars: number): string {
   const chars = countChars(text);
   if (chars > maxChars) throw invalid(`"${field}" must be at most ${maxChars} characters; it has ${chars}.`);
   return text;
-}
-
-function httpUrl(value: string): string {
-  if (value.length > MAX_URL_CHARS) throw invalid(`"url" must be at most ${MAX_URL_CHARS} characters.`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid('"url" must be an absolute http(s) URL such as "https://example.com/news/1".');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`"url" must be an http(s) URL; "${url.protocol}" links are not accepted.`);
-  }
-  // The URL is put into emails; a user name or password in it is a paste mistake that would leak.
-  if (url.username !== '' || url.password !== '')
-    throw invalid('"url" must not contain a user name or password.');
-  return url.href;
 }
 
 function languageCode(value: string): string {

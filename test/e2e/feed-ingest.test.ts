@@ -99,6 +99,23 @@ describe('POST /articles with an RSS feed', () => {
     expect(await storedArticles()).toHaveLength(2);
   });
 
+  it('rejects an item whose link is not http(s), stores the rest, and keeps links free of tracking', async () => {
+    const feed = rss(
+      [
+        '<item><title>Dam sluices</title><link>javascript:alert(document.cookie)</link><description>The sluices were opened at dawn.</description></item>',
+        '<item><title>Ferry timetable</title><link>https://valley.example/ferry?utm_source=rss&amp;utm_medium=feed&amp;day=2#top</link><description>The winter ferry timetable starts on Monday.</description></item>',
+      ].join(''),
+    );
+    const response = await post(feed, 'application/rss+xml');
+    expect(response.status).toBe(201);
+    const { articles } = (await response.json()) as { articles: Result[] };
+    expect(articles.map((r) => r.status)).toEqual(['rejected', 'stored']);
+    expect(articles[0]?.error?.message).toMatch(/http\(s\) URL/);
+    const stored = await storedArticles();
+    expect(stored.find((a) => a.title === 'Ferry timetable')?.url).toBe('https://valley.example/ferry?day=2');
+    expect(JSON.stringify(stored)).not.toContain('javascript');
+  });
+
   it('reads an Atom feed sent as application/xml by its root element', async () => {
     const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>Ridge Post</title>
       <entry><title>Ridge road closed</title><link href="https://ridge.example/road"/>
