@@ -1,6 +1,6 @@
 import { type MatcherView, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ValidationError } from '../errors';
-import { fromCodePoint } from './html-entities';
+import { decodeReferences } from './html-entities';
 import { indexAfter } from './markup-scan';
 
 /** An element of a parsed XML document; text children have their entity references decoded. */
@@ -165,12 +165,7 @@ function malformed(fault: string): ValidationError {
 
 /** The predefined entities and character references; other names are left as written (no DTD defines them). */
 function decodeXmlReferences(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(REFERENCE, (whole, ref: string) => {
-    if (ref.startsWith('#')) return fromCodePoint(ref);
-    // Own keys only: `&constructor;` must not reach Object.prototype.
-    return Object.hasOwn(PREDEFINED, ref) ? (PREDEFINED[ref] as string) : whole;
-  });
+  return decodeReferences(text, PREDEFINED, REFERENCE);
 }
 
 /** The name without its namespace prefix: feeds bind the Atom and Dublin Core namespaces to various prefixes. */

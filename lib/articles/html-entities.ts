@@ -73,14 +73,26 @@ function latinLetters(): Record<string, string> {
 
 const REFERENCE = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31});/gi;
 
+/**
+ * Character references in `text` decoded: numeric ones always, named ones from `names` (own keys only:
+ * `&constructor;` must not reach Object.prototype); any other name is left as written. HTML and XML share
+ * this and differ only in their names and what a reference may look like (`reference`, global).
+ */
+export function decodeReferences(
+  text: string,
+  names: Readonly<Record<string, string>>,
+  reference: RegExp,
+): string {
+  if (!text.includes('&')) return text;
+  return text.replace(reference, (whole, ref: string) => {
+    if (ref.startsWith('#')) return fromCodePoint(ref);
+    return Object.hasOwn(names, ref) ? (names[ref] as string) : whole;
+  });
+}
+
 /** Decodes HTML character references in text taken out of markup. */
 export function decodeHtmlEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(REFERENCE, (whole, ref: string) => {
-    if (ref.startsWith('#')) return fromCodePoint(ref);
-    // Own keys only: `&constructor;` must not reach Object.prototype.
-    return Object.hasOwn(NAMED, ref) ? (NAMED[ref] as string) : whole;
-  });
+  return decodeReferences(text, NAMED, REFERENCE);
 }
 
 /** `#233` or `#xE9` as a character; a reference to no character (0, a surrogate, past U+10FFFF) becomes U+FFFD. */

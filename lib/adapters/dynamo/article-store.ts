@@ -14,12 +14,16 @@ export function articleFromItem(item: Record<string, unknown>): Article {
   return article as unknown as Article;
 }
 
+/** A query's projection of `fields`, every name a placeholder: some (`source`, `url`…) are reserved words. */
+function projectionOf(fields: readonly string[]) {
+  return {
+    ProjectionExpression: fields.map((field) => `#${field}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(fields.map((field) => [`#${field}`, field])),
+  };
+}
+
 /** Only what matching and the preview read: a story's other fields can be most of its bytes. */
-const listedProjection = {
-  expression: LISTED_FIELDS.map((field) => `#${field}`).join(', '),
-  // Placeholders for every name, since some (`source`, `url`…) are DynamoDB reserved words.
-  names: Object.fromEntries(LISTED_FIELDS.map((field) => [`#${field}`, field])),
-};
+const listedProjection = projectionOf(LISTED_FIELDS);
 
 const startOfDay = (d: Date) => new Date(`${d.toISOString().slice(0, 10)}T00:00:00.000Z`);
 const previousDay = (d: Date) => new Date(startOfDay(d).getTime() - 1);
@@ -67,8 +71,7 @@ export function makeDynamoArticleStore(db: TableClient, tableName: string): Arti
             ':day': keys.articleDay(day.toISOString().slice(0, 10)),
             ':since': since.toISOString(),
           },
-          ProjectionExpression: listedProjection.expression,
-          ExpressionAttributeNames: listedProjection.names,
+          ...listedProjection,
           ScanIndexForward: false,
           Limit: limit - found.length,
         });
@@ -99,7 +102,8 @@ export function makeDynamoArticleBatchReader(db: TableClient, tableName: string)
   };
 }
 
-const ARCHIVE_FIELDS = ['id', 'title', 'source', 'publishedAt'] as const;
+/** What the archive's day listing shows of a story. */
+const archiveProjection = projectionOf(['id', 'title', 'source', 'publishedAt']);
 
 /** The archive's day listing: one partition of the by-day index, only the fields a listing shows. */
 export function makeDynamoArchiveReader(db: TableClient, tableName: string): ArchiveReader {
@@ -111,8 +115,7 @@ export function makeDynamoArchiveReader(db: TableClient, tableName: string): Arc
         IndexName: GSI1,
         KeyConditionExpression: 'gsi1pk = :day',
         ExpressionAttributeValues: { ':day': keys.articleDay(day) },
-        ProjectionExpression: ARCHIVE_FIELDS.map((field) => `#${field}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(ARCHIVE_FIELDS.map((field) => [`#${field}`, field])),
+        ...archiveProjection,
         ScanIndexForward: false,
         Limit: limit,
       });
