@@ -2,12 +2,23 @@ import { ValidationError } from '../errors';
 import { leadAfterHeadline } from './after-headline';
 import { canonicalUrl } from './canonical-url';
 import { cleanText, collapseSpaces, splitParagraphs } from './clean-text';
-import { toIsoTimestamp } from './dates';
+import { instantOf, readIsoDateField } from './dates';
 import { articleIdFromFingerprint, canonicalBody, fingerprintBody } from './fingerprint';
 import { deriveHeadline } from './headline';
 import { assertBodyWithinLimits } from './limits';
 import { cutAtWordBoundary } from './text-cut';
-import type { Article, ArticleInput } from './types';
+import {
+  canonicalTimeZone,
+  invalidTimeZone,
+  NO_SOURCE_ZONES,
+  type SourceZones,
+  zoneOfSource,
+} from './time-zones';
+import type { Article, ArticleInput, PublishedZoneSource } from './types';
+import { countWords } from './word-count';
+
+/** The stored summary's length: what a listing or a feed shows under a headline. */
+export const SUMMARY_MAX_CHARS = 300;
 
 /** Names the language of a text as an ISO 639-1 code, or undefined; `detectLanguage` in `./language`. */
 export type LanguageDetector = (text: string) => string | undefined;
@@ -17,8 +28,15 @@ export type LanguageDetector = (text: string) => string | undefined;
  * sentence when none was given), ISO timestamps (publishedAt falls back to `now`, the ingest time), the
  * source, which falls back to the photo credit of wire copy, and the language: the sender's, else what
  * `detectLanguage` finds (when given). Optional fields are omitted, never undefined.
+ * A time given without an offset is read in the article's `timezone`, else in the zone `sourceZones` gives its
+ * source or photo credit, else as UTC; `publishedZoneSource` records which (see `PublishedZoneSource`).
  */
-export function normaliseArticle(input: ArticleInput, now: Date, detectLanguage?: LanguageDetector): Article {
+export function normaliseArticle(
+  input: ArticleInput,
+  now: Date,
+  detectLanguage?: LanguageDetector,
+  sourceZones: SourceZones = NO_SOURCE_ZONES,
+): Article {
   const paragraphs = splitParagraphs(input.text);
   const [lead] = paragraphs;
   if (lead === undefined) throw new ValidationError('empty_article', 'The article text is empty.');
@@ -37,21 +55,62 @@ export function normaliseArticle(input: ArticleInput, now: Date, detectLanguage?
   const lang = declaredLanguage(input) ?? detectLanguage?.(`${givenTitle ?? ''}\n${body}`);
   const caption = optionalText(input.caption);
   const ingestedAt = now.toISOString();
+  const zone = articleZone(input, sourceZones, [optionalText(input.source), credit]);
+  const published = input.publishedAt ? zonedTime(input.publishedAt, 'publishedAt', zone) : undefined;
+  const updated = input.updatedAt ? zonedTime(input.updatedAt, 'updatedAt', zone) : undefined;
+  const title = givenTitle ?? deriveHeadline(lead);
+  const titleDerived = givenTitle === undefined;
   return {
     id: articleIdFromFingerprint(fingerprint),
     fingerprint,
-    title: givenTitle ?? deriveHeadline(lead),
-    titleDerived: givenTitle === undefined,
+    title,
+    titleDerived,
     ...(url !== undefined && { url }),
     ...(source !== undefined && { source }),
     ...(lang !== undefined && { lang }),
     ...(caption !== undefined && { caption }),
     ...(credit !== undefined && { credit }),
     paragraphs,
-    publishedAt: input.publishedAt ? toIsoTimestamp(input.publishedAt, 'publishedAt') : ingestedAt,
-    ...(input.updatedAt && { updatedAt: toIsoTimestamp(input.updatedAt, 'updatedAt') }),
+    wordCount: countWords(body),
+    summary: snippet({ paragraphs, title, titleDerived }, SUMMARY_MAX_CHARS),
+    publishedAt: published?.at ?? ingestedAt,
+    ...(published && { publishedZoneSource: published.zoneSource }),
+    ...(published?.zoneSource === 'article' || published?.zoneSource === 'source'
+      ? { publishedZone: published.zone }
+      : {}),
+    ...(updated && { updatedAt: updated.at }),
     ingestedAt,
   };
+}
+
+interface ArticleZone {
+  readonly zone: string;
+  readonly from: 'article' | 'source';
+}
+
+/** The zone of the article's offsetless times: its own `timezone` (checked), else its source's configured one. */
+function articleZone(
+  input: Pick<ArticleInput, 'timezone'>,
+  sourceZones: SourceZones,
+  names: readonly (string | undefined)[],
+): ArticleZone | undefined {
+  const given = input.timezone?.trim();
+  if (given) {
+    const zone = canonicalTimeZone(given);
+    if (!zone) throw invalidTimeZone(given);
+    return { zone, from: 'article' };
+  }
+  const configured = zoneOfSource(sourceZones, names);
+  return configured === undefined ? undefined : { zone: configured, from: 'source' };
+}
+
+/** A given time as a UTC instant, and where the zone it was read in came from. */
+function zonedTime(value: string, field: string, zone: ArticleZone | undefined) {
+  const written = readIsoDateField(value, field);
+  const zoneSource: PublishedZoneSource =
+    written.offsetMinutes !== undefined ? 'timestamp' : written.hasTime && zone ? zone.from : 'assumed-utc';
+  const zoneName = zoneSource === 'article' || zoneSource === 'source' ? (zone as ArticleZone).zone : 'UTC';
+  return { at: instantOf(written, zoneName).toISOString(), zoneSource, zone: zoneName };
 }
 
 /** The language the sender gave, if any: articles with one need no detector. */
@@ -74,7 +133,10 @@ export function articleText(article: Pick<Article, 'paragraphs'>): string {
  * Under a headline derived from the lead it starts after what that headline says, so a reader is not told
  * the same sentence twice.
  */
-export function snippet(article: Article, maxChars: number): string {
+export function snippet(
+  article: Pick<Article, 'paragraphs' | 'title' | 'titleDerived'>,
+  maxChars: number,
+): string {
   const [first = '', ...others] = article.paragraphs;
   const opening = article.titleDerived ? leadAfterHeadline(first, article.title) : first;
   const paragraphs = opening === '' ? others : [opening, ...others];

@@ -1,8 +1,9 @@
 import { ValidationError } from '../errors';
 import { canonicalUrl } from './canonical-url';
 import { cleanText, collapseSpaces, countChars } from './clean-text';
-import { toIsoTimestamp } from './dates';
+import { canonicalIsoText } from './dates';
 import { assertArticleCount } from './limits';
+import { canonicalTimeZone, invalidTimeZone } from './time-zones';
 import type { ArticleInput } from './types';
 
 export const MAX_TITLE_CHARS = 300;
@@ -12,10 +13,11 @@ export const MAX_SOURCE_CHARS = 100;
 const LANGUAGE_TAG = /^([a-z]{2,3})(?:-[a-z0-9]{2,8})*$/i;
 
 /**
- * Validates a JSON article body `{ text, title?, url?, publishedAt?, source?, lang? }`. Unknown fields are
+ * Validates a JSON article body `{ text, title?, url?, publishedAt?, timezone?, source?, lang? }`. Unknown fields are
  * ignored, so senders can include their own metadata; known fields of the wrong type are rejected. An
  * optional field that is null or blank counts as absent (form posts and serialisers send those).
  * `lang` keeps only its primary language ("en-GB" → "en"): topics filter by language, not region.
+ * A `publishedAt` without an offset keeps none, to be read in `timezone` (an IANA zone) or the source's zone.
  */
 export function parseJsonArticle(body: unknown): ArticleInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -31,13 +33,15 @@ export function parseJsonArticle(body: unknown): ArticleInput {
   const title = optionalString(record, 'title');
   const url = optionalString(record, 'url');
   const publishedAt = optionalString(record, 'publishedAt');
+  const timezone = optionalString(record, 'timezone');
   const source = optionalString(record, 'source');
   const lang = optionalString(record, 'lang');
   return {
     text: text.trim(),
     ...(title !== undefined && { title: boundedText(title, 'title', MAX_TITLE_CHARS) }),
     ...(url !== undefined && { url: canonicalUrl(url) }),
-    ...(publishedAt !== undefined && { publishedAt: toIsoTimestamp(publishedAt, 'publishedAt') }),
+    ...(publishedAt !== undefined && { publishedAt: canonicalIsoText(publishedAt, 'publishedAt') }),
+    ...(timezone !== undefined && { timezone: timeZone(timezone) }),
     ...(source !== undefined && { source: boundedText(source, 'source', MAX_SOURCE_CHARS) }),
     ...(lang !== undefined && { lang: languageCode(lang) }),
   };
@@ -56,6 +60,12 @@ function boundedText(value: string, field: string, maxChars: number): string {
   const chars = countChars(text);
   if (chars > maxChars) throw invalid(`"${field}" must be at most ${maxChars} characters; it has ${chars}.`);
   return text;
+}
+
+function timeZone(value: string): string {
+  const zone = canonicalTimeZone(value);
+  if (zone === undefined) throw invalidTimeZone(value);
+  return zone;
 }
 
 function languageCode(value: string): string {

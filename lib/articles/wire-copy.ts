@@ -24,8 +24,9 @@ const QUOTED_LINE_MAX_CHARS = 80;
  * HEADLINE_LINE_MAX_CHARS long, does not end like a sentence (. ! ? …), and is followed by a blank line and
  * more text. Otherwise there is no headline and one is derived later from the lead sentence.
  * The header lines may come in any order; everything after them is body.
- * Published times carry no zone and are taken as UTC (see parseWireDate). Without a Published line, the date
- * line's date (midnight UTC) is the publication date.
+ * A Published time with a zone ("3:52 PM BST", "15:52 +0300") is that instant; without one it stays wall-clock
+ * time, whose zone `normaliseArticle` chooses (see parseWireDate). Without a Published line, the date line's
+ * date (midnight UTC) is the publication date.
  */
 export function parseWireCopy(raw: string): ArticleInput {
   const lines = cleanText(raw)
@@ -42,8 +43,8 @@ export function parseWireCopy(raw: string): ArticleInput {
 
   let photo: CaptionAndCredit = {};
   let photoDate: Date | undefined;
-  let publishedAt: Date | undefined;
-  let updatedAt: Date | undefined;
+  let publishedAt: string | undefined;
+  let updatedAt: string | undefined;
   while (at < lines.length) {
     const line = lines[at] ?? '';
     const dateLine = DATE_LINE.exec(line);
@@ -71,12 +72,12 @@ export function parseWireCopy(raw: string): ArticleInput {
       'The article has no body text after its date and "Published:" lines.',
     );
   }
-  const publishedDate = publishedAt ?? photoDate;
+  const publishedDate = publishedAt ?? photoDate?.toISOString();
   return {
     text: paragraphs.join('\n\n'),
     ...(title !== undefined && { title }),
-    ...(publishedDate && { publishedAt: publishedDate.toISOString() }),
-    ...(updatedAt && { updatedAt: updatedAt.toISOString() }),
+    ...(publishedDate && { publishedAt: publishedDate }),
+    ...(updatedAt && { updatedAt }),
     ...photo,
   };
 }
@@ -111,7 +112,7 @@ function readDateLineDate(value: string, line: string): Date {
   return date;
 }
 
-function readWireDate(value: string, line: string): Date {
+function readWireDate(value: string, line: string): string {
   const date = parseWireDate(value);
   if (!date) {
     throw new ValidationError(

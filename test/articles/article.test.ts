@@ -32,8 +32,11 @@ describe('normaliseArticle', () => {
       caption: 'Volunteers stack sandbags.',
       credit: 'AFP',
       paragraphs: [LEAD, SECOND],
+      wordCount: 20,
+      summary: 'Two shelters opened overnight. Schools stay closed until Friday.',
       lang: 'en',
       publishedAt: '2024-09-11T15:52:00.000Z',
+      publishedZoneSource: 'assumed-utc',
       ingestedAt: '2024-09-12T08:00:00.000Z',
     });
   });
@@ -61,7 +64,17 @@ describe('normaliseArticle', () => {
       updatedAt: '2024-09-11T15:00:00.000Z',
     });
     expect(Object.keys(normaliseArticle({ text: 'Lark river floods.' }, NOW)).sort()).toEqual(
-      ['fingerprint', 'id', 'ingestedAt', 'paragraphs', 'publishedAt', 'title', 'titleDerived'].sort(),
+      [
+        'fingerprint',
+        'id',
+        'ingestedAt',
+        'paragraphs',
+        'publishedAt',
+        'summary',
+        'title',
+        'titleDerived',
+        'wordCount',
+      ].sort(),
     );
   });
 
@@ -228,5 +241,64 @@ describe('cutAtWordBoundary', () => {
         },
       ),
     );
+  });
+});
+
+describe('the stored word count and summary', () => {
+  it('counts the words of the body, joined forms as one, punctuation and numbers as they read', () => {
+    const article = normaliseArticle(
+      {
+        title: 'Ferry strike',
+        text: "Crews won't sail the Isle-of-Wight route.\n\nTalks resume at 9.30 on Tuesday — 40% of sailings are cut.",
+      },
+      NOW,
+    );
+    // won't · Isle-of-Wight · 9.30 · 40 each count once; the dash is no word.
+    expect(article.wordCount).toBe(17);
+  });
+
+  it('counts CJK and Thai text, written without spaces, word by word rather than as one', () => {
+    const japanese = normaliseArticle(
+      { title: '防災', text: '東京都の知事は記者会見で新しい防災計画について話した。' },
+      NOW,
+    );
+    expect(japanese.wordCount).toBeGreaterThan(8);
+    const thai = normaliseArticle({ title: 'ฝน', text: 'ฝนตกหนักในกรุงเทพเมื่อคืนนี้' }, NOW);
+    expect(thai.wordCount).toBeGreaterThan(3);
+    const mixed = normaliseArticle({ title: 'Tokyo', text: 'Tokyo 東京 hosted the 2025 summit.' }, NOW);
+    expect(mixed.wordCount).toBe(6);
+  });
+
+  it('summarises a one-paragraph article as that paragraph', () => {
+    const article = normaliseArticle({ title: 'Lark river floods', text: LEAD }, NOW);
+    expect(article.summary).toBe(LEAD);
+  });
+
+  it('cuts a first paragraph longer than 300 characters between words, with an ellipsis', () => {
+    const long = `${'The harbour board met again on Monday to weigh the dredging plan, '.repeat(6)}and voted.`;
+    const article = normaliseArticle({ title: 'Dredging plan', text: `${long}\n\n${SECOND}` }, NOW);
+    expect(Array.from(article.summary).length).toBeLessThanOrEqual(300);
+    expect(article.summary).toMatch(/ [a-z]+…$/);
+    expect(long.startsWith(article.summary.slice(0, -1))).toBe(true);
+  });
+
+  it('counts its 300 characters in code points, so Arabic, CJK and emoji are not cut short or split', () => {
+    const text = `${'قالت السلطات إن المياه ارتفعت مترين خلال الليل 🌊 '.repeat(12)}`;
+    const article = normaliseArticle({ title: 'فيضان', text }, NOW);
+    const chars = Array.from(article.summary);
+    expect(chars.length).toBeGreaterThan(280);
+    expect(chars.length).toBeLessThanOrEqual(300);
+    expect(article.summary).not.toMatch(/[\uD800-\uDBFF]…$/);
+  });
+
+  it('opens after what a derived headline already says, so a listing does not repeat it', () => {
+    const article = normaliseArticle({ text: `${LEAD}\n\n${SECOND}` }, NOW);
+    expect(article.summary).toBe(`Two shelters opened overnight. ${SECOND}`);
+  });
+
+  it('counts one word and has an empty summary for an article of one word, its own headline', () => {
+    const article = normaliseArticle({ text: 'Ceasefire.' }, NOW);
+    expect(article).toMatchObject({ title: 'Ceasefire', wordCount: 1, summary: '' });
+    expect(normaliseArticle({ title: 'Breaking', text: 'Ceasefire.' }, NOW).summary).toBe('Ceasefire.');
   });
 });

@@ -14,8 +14,8 @@ const FULL = `${DATE_LINE}\n${PUBLISHED}\n\n${BODY}`;
 
 const FULL_EXPECTED = {
   text: BODY,
-  publishedAt: '2024-09-11T15:52:00.000Z',
-  updatedAt: '2024-09-11T15:55:00.000Z',
+  publishedAt: '2024-09-11T15:52:00.000',
+  updatedAt: '2024-09-11T15:55:00.000',
   caption: 'Volunteers stack sandbags along the river bank in Harbourton.',
   credit: 'AFP',
 };
@@ -28,8 +28,8 @@ describe('parseWireCopy: the shape of agency copy', () => {
       raw: `${PUBLISHED}\n\n${BODY}`,
       expected: {
         text: BODY,
-        publishedAt: '2024-09-11T15:52:00.000Z',
-        updatedAt: '2024-09-11T15:55:00.000Z',
+        publishedAt: '2024-09-11T15:52:00.000',
+        updatedAt: '2024-09-11T15:55:00.000',
       },
     },
     {
@@ -45,15 +45,15 @@ describe('parseWireCopy: the shape of agency copy', () => {
     {
       name: 'without Last updated',
       raw: `Published: Wed 11 Sep 2024, 3:52 PM\n\n${BODY}`,
-      expected: { text: BODY, publishedAt: '2024-09-11T15:52:00.000Z' },
+      expected: { text: BODY, publishedAt: '2024-09-11T15:52:00.000' },
     },
     {
       name: 'Last updated on a line of its own',
       raw: `Published: Wed 11 Sep 2024, 3:52 PM\nLast updated: Thu 12 Sep 2024, 9:05 AM\n\n${BODY}`,
       expected: {
         text: BODY,
-        publishedAt: '2024-09-11T15:52:00.000Z',
-        updatedAt: '2024-09-12T09:05:00.000Z',
+        publishedAt: '2024-09-11T15:52:00.000',
+        updatedAt: '2024-09-12T09:05:00.000',
       },
     },
     { name: 'body only', raw: BODY, expected: { text: BODY } },
@@ -66,7 +66,7 @@ describe('parseWireCopy: the shape of agency copy', () => {
     {
       name: 'non-breaking spaces, zero-width spaces and soft hyphens',
       raw: `Published:\u00a0Wed\u00a011\u00a0Sep\u00a02024,\u00a03:52\u00a0PM\n\nThe coun\u00adcil\u00a0met\u200b on\u202fFriday.`,
-      expected: { text: 'The council met on Friday.', publishedAt: '2024-09-11T15:52:00.000Z' },
+      expected: { text: 'The council met on Friday.', publishedAt: '2024-09-11T15:52:00.000' },
     },
     {
       name: 'hard-wrapped paragraphs fold into one line each',
@@ -78,18 +78,18 @@ describe('parseWireCopy: the shape of agency copy', () => {
   });
 });
 
-describe('parseWireCopy: Published and Last updated times (read as UTC)', () => {
+describe('parseWireCopy: Published and Last updated times (wall-clock time, its zone chosen later)', () => {
   it.each([
-    ['Published: Wed 11 Sep 2024, 3:52 PM', '2024-09-11T15:52:00.000Z'],
-    ['Published: Wed 11 Sep 2024 3:52 PM', '2024-09-11T15:52:00.000Z'],
-    ['Published: Wed 11 Sep 2024, 15:52', '2024-09-11T15:52:00.000Z'],
-    ['Published:   Wed   11  Sep  2024 ,   3:52   pm', '2024-09-11T15:52:00.000Z'],
-    ['Published: 11 Sep 2024, 3:52PM', '2024-09-11T15:52:00.000Z'],
-    ['Published: Wednesday, September 11, 2024, 3:52 p.m.', '2024-09-11T15:52:00.000Z'],
-    ['Published: Sat 1 Feb 2025, 12:05 AM', '2025-02-01T00:05:00.000Z'],
-    ['Published: Sat 1 Feb 2025, 12:30 PM', '2025-02-01T12:30:00.000Z'],
-    ['Published: Sat 1 Feb 2025, 00:30', '2025-02-01T00:30:00.000Z'],
-    ['Published: Thu 29 Feb 2024', '2024-02-29T00:00:00.000Z'],
+    ['Published: Wed 11 Sep 2024, 3:52 PM', '2024-09-11T15:52:00.000'],
+    ['Published: Wed 11 Sep 2024 3:52 PM', '2024-09-11T15:52:00.000'],
+    ['Published: Wed 11 Sep 2024, 15:52', '2024-09-11T15:52:00.000'],
+    ['Published:   Wed   11  Sep  2024 ,   3:52   pm', '2024-09-11T15:52:00.000'],
+    ['Published: 11 Sep 2024, 3:52PM', '2024-09-11T15:52:00.000'],
+    ['Published: Wednesday, September 11, 2024, 3:52 p.m.', '2024-09-11T15:52:00.000'],
+    ['Published: Sat 1 Feb 2025, 12:05 AM', '2025-02-01T00:05:00.000'],
+    ['Published: Sat 1 Feb 2025, 12:30 PM', '2025-02-01T12:30:00.000'],
+    ['Published: Sat 1 Feb 2025, 00:30', '2025-02-01T00:30:00.000'],
+    ['Published: Thu 29 Feb 2024', '2024-02-29'],
   ])('%s', (line, publishedAt) => {
     expect(parseWireCopy(`${line}\n\n${BODY}`).publishedAt).toBe(publishedAt);
   });
@@ -99,8 +99,8 @@ describe('parseWireCopy: Published and Last updated times (read as UTC)', () => 
       `Published: Wed 11 Sep 2024 3:52 PM   Last updated:Wed 11 Sep 2024  16:10\n\n${BODY}`,
     );
     expect(copy).toMatchObject({
-      publishedAt: '2024-09-11T15:52:00.000Z',
-      updatedAt: '2024-09-11T16:10:00.000Z',
+      publishedAt: '2024-09-11T15:52:00.000',
+      updatedAt: '2024-09-11T16:10:00.000',
     });
   });
 });
@@ -111,8 +111,8 @@ describe('parseWireCopy: headlines', () => {
     expect(copy).toEqual({
       title: 'Lark river floods Harbourton',
       text: BODY,
-      publishedAt: '2024-09-11T15:52:00.000Z',
-      updatedAt: '2024-09-11T15:55:00.000Z',
+      publishedAt: '2024-09-11T15:52:00.000',
+      updatedAt: '2024-09-11T15:55:00.000',
     });
   });
 
@@ -212,7 +212,7 @@ describe('parseWireCopy: Unicode text', () => {
       expected: {
         title: 'فيضان نهر لارك',
         text: 'أعلنت البلدية إغلاق المدارس يوم الأربعاء.\n\nوقال المسؤولون إن المياه ستنحسر.',
-        publishedAt: '2024-09-11T15:52:00.000Z',
+        publishedAt: '2024-09-11T15:52:00.000',
       },
     },
     {
