@@ -1,3 +1,4 @@
+import { canonicalTimeZone, type SourceZones } from './articles/time-zones';
 import { ConfigError } from './errors';
 import { parseDomainList } from './subscriptions/disposable-domains';
 import { DEFAULT_MAX_TOPICS } from './subscriptions/model';
@@ -52,7 +53,18 @@ export interface Config {
    * (`TIDINGS_CLAIM_TIMEOUT_SECONDS`); unset, twice the send function's timeout.
    */
   readonly claimTimeoutSeconds: number | undefined;
+  /**
+   * The zone each source writes its offsetless times in (`TIDINGS_SOURCE_TIMEZONES`, a JSON object of source or
+   * credit name → IANA zone), keyed by the lower-cased name; empty unless set.
+   */
+  readonly sourceTimezones: SourceZones;
+  /** Days a stored article is kept before the table's TTL removes it (`TIDINGS_ARTICLE_RETENTION_DAYS`). */
+  readonly articleRetentionDays: number;
 }
+
+export const DEFAULT_ARTICLE_RETENTION_DAYS = 90;
+/** Ten years: more is no retention policy, and a typo for one. */
+export const MAX_ARTICLE_RETENTION_DAYS = 3650;
 
 /** SES's default sending rate for an account out of the sandbox. */
 export const DEFAULT_MAX_SEND_RATE = 14;
@@ -116,6 +128,51 @@ function optionalPositiveInteger(env: Env, name: string): number | undefined {
   return optional(env, name) === undefined ? undefined : positiveInteger(env, name, 1);
 }
 
+function integerInRange(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+/**
+ * A JSON object of names → IANA zones, keyed by the lower-cased name, each zone in its canonical spelling;
+ * `where` names the setting in errors. Shared with the CDK context, which the stack passes on as this variable.
+ */
+export function parseSourceTimezones(value: unknown, where: string): Map<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${where} must be a JSON object such as {"AFP":"Europe/Paris"}.`);
+  }
+  const zones = new Map<string, string>();
+  for (const [name, zone] of Object.entries(value)) {
+    const canonical = typeof zone === 'string' ? canonicalTimeZone(zone) : undefined;
+    if (canonical === undefined) {
+      throw new ConfigError(
+        `${where} gives ${JSON.stringify(name)} the time zone ${JSON.stringify(zone)}, which is no IANA time zone (such as "Europe/Paris").`,
+      );
+    }
+    const key = name.trim().toLowerCase();
+    if (key === '') throw new ConfigError(`${where} has a blank source name.`);
+    zones.set(key, canonical);
+  }
+  return zones;
+}
+
+function sourceTimezones(env: Env, name: string): SourceZones {
+  const raw = optional(env, name);
+  if (raw === undefined) return new Map();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a JSON object such as {"AFP":"Europe/Paris"}, got "${raw}".`);
+  }
+  return parseSourceTimezones(parsed, name);
+}
+
 function domainList(env: Env, name: string): string[] {
   const { domains, invalid } = parseDomainList(optional(env, name) ?? '');
   if (invalid.length > 0) {
@@ -151,5 +208,13 @@ export function loadConfig(env: Env = process.env): Config {
     maxTopics: loadMaxTopics(env),
     maxSendRate: optionalPositiveInteger(env, 'TIDINGS_MAX_SEND_RATE'),
     claimTimeoutSeconds: optionalPositiveInteger(env, 'TIDINGS_CLAIM_TIMEOUT_SECONDS'),
+    sourceTimezones: sourceTimezones(env, 'TIDINGS_SOURCE_TIMEZONES'),
+    articleRetentionDays: integerInRange(
+      env,
+      'TIDINGS_ARTICLE_RETENTION_DAYS',
+      DEFAULT_ARTICLE_RETENTION_DAYS,
+      1,
+      MAX_ARTICLE_RETENTION_DAYS,
+    ),
   };
 }

@@ -56,8 +56,8 @@ export interface SendPause {
 }
 
 export interface ArticleStore {
-  /** Stores the article unless one with the same id exists. */
-  putIfAbsent(article: Article): Promise<'stored' | 'duplicate'>;
+  /** Stores the article unless one with the same id exists; with `expiresAt`, the table removes it then. */
+  putIfAbsent(article: Article, expiresAt?: Date): Promise<'stored' | 'duplicate'>;
   get(id: string): Promise<Article | undefined>;
   /**
    * Articles published from `since` on (read from `until`'s day back), newest first, at most `limit`: every

@@ -2,7 +2,7 @@ import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { makeIngestArticles, makeIngestFeed } from '../use-cases/ingest-articles';
 import { makeVerifyIngestKey } from '../use-cases/verify-ingest-key';
 import { once } from './once';
-import { systemClock } from './runtime';
+import { config, systemClock } from './runtime';
 import { secretFor } from './secrets';
 import { tableFor } from './table';
 
@@ -25,7 +25,14 @@ export const parseFeed = async (xml: string) => (await feedReader())(xml);
 
 function ingestDeps() {
   const { db, tableName } = table();
-  return { articles: makeDynamoArticleStore(db, tableName), clock: systemClock, languageDetector };
+  const { sourceTimezones, articleRetentionDays } = config();
+  return {
+    articles: makeDynamoArticleStore(db, tableName),
+    clock: systemClock,
+    languageDetector,
+    sourceZones: sourceTimezones,
+    retentionDays: articleRetentionDays,
+  };
 }
 
 export const ingestArticles = once(() => makeIngestArticles(ingestDeps()));

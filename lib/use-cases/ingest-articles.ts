@@ -1,10 +1,12 @@
 import {
   type Article,
   type ArticleInput,
+  articleExpiry,
   declaredLanguage,
   type FeedEntry,
   type LanguageDetector,
   normaliseArticle,
+  type SourceZones,
 } from '../articles';
 import { settleEach } from '../concurrency';
 import { ValidationError } from '../errors';
@@ -22,12 +24,16 @@ interface IngestDeps {
   clock: Clock;
   /** Loaded only for a request with an article of undeclared language: the models are costly to load. */
   languageDetector: () => Promise<LanguageDetector>;
+  /** The zone each source writes offsetless times in (`TIDINGS_SOURCE_TIMEZONES`). */
+  sourceZones: SourceZones;
+  /** Days a story is kept after publication (`TIDINGS_ARTICLE_RETENTION_DAYS`; see `articleExpiry`). */
+  retentionDays: number;
 }
 
 /**
  * 1. normalise and fingerprint each article (all of them first, so bad input writes nothing), detecting
- *    the language of those the sender gave none
- * 2. store each one unless the same story is already stored
+ *    the language of those the sender gave none and reading offsetless times in their zone
+ * 2. store each one unless the same story is already stored, to expire after the retention period
  * Matching happens downstream, on the table's stream.
  */
 export function makeIngestArticles(deps: IngestDeps) {
@@ -36,7 +42,7 @@ export function makeIngestArticles(deps: IngestDeps) {
     const detect = await detectorFor(deps, inputs);
     return storeEach(
       deps,
-      inputs.map((input) => normaliseArticle(input, now, detect)),
+      inputs.map((input) => normaliseArticle(input, now, detect, deps.sourceZones)),
     );
   };
 }
@@ -55,7 +61,7 @@ export function makeIngestFeed(deps: IngestDeps) {
     const read = entries.map((entry): Article | ValidationError => {
       if ('error' in entry) return entry.error;
       try {
-        return normaliseArticle(entry.article, now, detect);
+        return normaliseArticle(entry.article, now, detect, deps.sourceZones);
       } catch (error) {
         if (error instanceof ValidationError) return error;
         throw error;
@@ -102,7 +108,9 @@ async function storeEach(deps: IngestDeps, articles: readonly Article[]): Promis
     if (!firstIndex.has(article.id)) firstIndex.set(article.id, i);
   });
   const settled = await settleEach(articles, STORE_CONCURRENCY, async (article, i) =>
-    firstIndex.get(article.id) === i ? deps.articles.putIfAbsent(article) : ('duplicate' as const),
+    firstIndex.get(article.id) === i
+      ? deps.articles.putIfAbsent(article, articleExpiry(article, deps.retentionDays))
+      : ('duplicate' as const),
   );
   return settled.map((result, i) => {
     if (result.status === 'rejected') throw result.reason;

@@ -1,11 +1,15 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   makeDynamoArticleBatchReader,
   makeDynamoArticleStore,
 } from '../../lib/adapters/dynamo/article-store';
+import { keys } from '../../lib/adapters/dynamo/keys';
 import { guardTable } from '../../lib/adapters/dynamo/table-guard';
 import type { Article } from '../../lib/articles';
+import { detectLanguage } from '../../lib/articles/language';
 import { functions } from '../../lib/manifest';
+import { makeIngestArticles } from '../../lib/use-cases/ingest-articles';
 import { makePreviewTopic } from '../../lib/use-cases/preview-topic';
 import { startTestTable } from '../support/dynamo';
 
@@ -34,6 +38,8 @@ function longArticle(day: string, n: number): Article {
     source: 'AFP',
     lang: 'en',
     paragraphs: [...filler, `A quokka was seen in story ${n}.`],
+    wordCount: 60 * 86 + 7,
+    summary: `Paragraph 0 of story ${n}: lorem ipsum…`,
     publishedAt: `${day}T${String(n % 12).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}:00.000Z`,
     ingestedAt: `${day}T11:59:00.000Z`,
   };
@@ -90,5 +96,50 @@ describe('the articles a digest shows', () => {
     const found = await store.getMany(ids);
     expect(new Set(found.keys())).toEqual(new Set([stories[0]?.id, stories[2]?.id]));
     expect(found.get(stories[2]?.id as string)).toEqual(stories[2]);
+  });
+});
+
+describe('the retention of a stored article', () => {
+  const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+  it('is the table’s TTL attribute, in epoch seconds, the retention period after publication', async () => {
+    // The ingest function's own client, held to its manifest entry as on AWS.
+    const articles = makeDynamoArticleStore(
+      guardTable(table.db, functions.ingest.table, 'ingest'),
+      table.tableName,
+    );
+    const ingest = makeIngestArticles({
+      articles,
+      clock: { now: () => new Date('2026-12-05T09:00:00Z') },
+      languageDetector: async () => detectLanguage,
+      sourceZones: new Map([['reuters', 'Europe/London']]),
+      retentionDays: 90,
+    });
+    const [fresh, backfilled] = await ingest([
+      {
+        text: 'Harbour pilots in Felixstowe voted to accept the new shift pattern on Friday.',
+        source: 'Reuters',
+        publishedAt: '2026-12-04T16:30',
+      },
+      {
+        text: 'The old lighthouse at Orford Ness reopened to visitors after repairs.',
+        publishedAt: '2026-01-10',
+      },
+    ]);
+    const item = async (result: typeof fresh) => {
+      const { Item } = await table.db.send(
+        new GetCommand({ TableName: table.tableName, Key: keys.article((result as { id: string }).id) }),
+      );
+      return Item;
+    };
+    const stored = await item(fresh);
+    expect(stored?.expiresAt).toBe(seconds('2027-03-04T16:30:00Z'));
+    expect(Number.isInteger(stored?.expiresAt)).toBe(true);
+    // Published ten months before it arrived: kept a week from its arrival instead of vanishing at once.
+    expect((await item(backfilled))?.expiresAt).toBe(seconds('2026-12-12T09:00:00Z'));
+
+    const read = await makeDynamoArticleStore(table.db, table.tableName).get((fresh as { id: string }).id);
+    expect(read).toMatchObject({ publishedAt: '2026-12-04T16:30:00.000Z', publishedZoneSource: 'source' });
+    expect(read).not.toHaveProperty('expiresAt');
   });
 });

@@ -43,4 +43,42 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('maps sources to time zones from TIDINGS_SOURCE_TIMEZONES, by name in any case, each zone spelled canonically', () => {
+    expect(loadConfig(base).sourceTimezones.size).toBe(0);
+    const zones = loadConfig({
+      ...base,
+      TIDINGS_SOURCE_TIMEZONES: '{"AFP": "Europe/Paris", "Reuters": "europe/london"}',
+    }).sourceTimezones;
+    expect([...zones]).toEqual([
+      ['afp', 'Europe/Paris'],
+      ['reuters', 'Europe/London'],
+    ]);
+  });
+
+  it.each([
+    [
+      '{"AFP": "Europe/Paris", "DPA": "Europe/Bonn"}',
+      /TIDINGS_SOURCE_TIMEZONES gives "DPA" the time zone "Europe\/Bonn", which is no IANA time zone/,
+    ],
+    ['{"AFP": 1}', /"AFP" the time zone 1,/],
+    ['AFP=Europe/Paris', /TIDINGS_SOURCE_TIMEZONES must be a JSON object/],
+    ['["Europe/Paris"]', /TIDINGS_SOURCE_TIMEZONES must be a JSON object/],
+  ])('refuses TIDINGS_SOURCE_TIMEZONES=%s', (value, message) => {
+    expect(() => loadConfig({ ...base, TIDINGS_SOURCE_TIMEZONES: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, TIDINGS_SOURCE_TIMEZONES: value })).toThrow(message);
+  });
+
+  it('keeps articles 90 days unless TIDINGS_ARTICLE_RETENTION_DAYS says otherwise, from 1 to 3650', () => {
+    expect(loadConfig(base).articleRetentionDays).toBe(90);
+    expect(loadConfig({ ...base, TIDINGS_ARTICLE_RETENTION_DAYS: '1' }).articleRetentionDays).toBe(1);
+    expect(loadConfig({ ...base, TIDINGS_ARTICLE_RETENTION_DAYS: '3650' }).articleRetentionDays).toBe(3650);
+    for (const bad of ['0', '3651', '30.5', 'a month', '-7']) {
+      expect(() => loadConfig({ ...base, TIDINGS_ARTICLE_RETENTION_DAYS: bad })).toThrow(
+        new ConfigError(
+          `TIDINGS_ARTICLE_RETENTION_DAYS must be a whole number from 1 to 3650, got "${bad}".`,
+        ),
+      );
+    }
+  });
 });

@@ -6,13 +6,16 @@ import type { ArticleStore } from '../../lib/ports';
 import { makeIngestArticles, makeIngestFeed } from '../../lib/use-cases/ingest-articles';
 
 /** Keeps articles in a map: what is tested here is when the use case needs the language models. */
-function memoryStore(): ArticleStore & { stored: Map<string, Article> } {
+function memoryStore(): ArticleStore & { stored: Map<string, Article>; expiries: Map<string, Date> } {
   const stored = new Map<string, Article>();
+  const expiries = new Map<string, Date>();
   return {
     stored,
-    async putIfAbsent(article) {
+    expiries,
+    async putIfAbsent(article, expiresAt) {
       if (stored.has(article.id)) return 'duplicate';
       stored.set(article.id, article);
+      if (expiresAt) expiries.set(article.id, expiresAt);
       return 'stored';
     },
     async get(id) {
@@ -25,6 +28,8 @@ function memoryStore(): ArticleStore & { stored: Map<string, Article> } {
   };
 }
 
+const settings = { sourceZones: new Map([['afp', 'Europe/Paris']]), retentionDays: 30 };
+
 function ingestWithCountingLoader() {
   const articles = memoryStore();
   let loads = 0;
@@ -35,6 +40,7 @@ function ingestWithCountingLoader() {
       loads++;
       return detectLanguage;
     },
+    ...settings,
   });
   return { ingest, articles, loads: () => loads };
 }
@@ -71,6 +77,30 @@ describe('ingesting articles', () => {
   });
 });
 
+describe('the time zone and the retention of what is ingested', () => {
+  it('reads an offsetless time in its source’s configured zone, and keeps the story 30 days from publication', async () => {
+    const { ingest, articles } = ingestWithCountingLoader();
+    const [result] = await ingest([
+      { text: english, lang: 'en', source: 'AFP', publishedAt: '2026-11-30T18:00' },
+    ]);
+    const id = (result as { id: string }).id;
+    expect(articles.stored.get(id)).toMatchObject({
+      publishedAt: '2026-11-30T17:00:00.000Z',
+      publishedZone: 'Europe/Paris',
+      publishedZoneSource: 'source',
+    });
+    expect(articles.expiries.get(id)?.toISOString()).toBe('2026-12-30T17:00:00.000Z');
+  });
+
+  it('keeps a story that arrives long after its publication a week from its arrival', async () => {
+    const { ingest, articles } = ingestWithCountingLoader();
+    const [result] = await ingest([{ text: english, lang: 'en', publishedAt: '2025-03-02T10:00:00Z' }]);
+    expect(articles.expiries.get((result as { id: string }).id)?.toISOString()).toBe(
+      '2026-12-08T08:00:00.000Z',
+    );
+  });
+});
+
 describe('ingesting a feed', () => {
   function ingestFeedInMemory() {
     const articles = memoryStore();
@@ -78,6 +108,7 @@ describe('ingesting a feed', () => {
       articles,
       clock: { now: () => new Date('2026-12-01T08:00:00Z') },
       languageDetector: async () => detectLanguage,
+      ...settings,
     });
     return { ingest, articles };
   }

@@ -10,7 +10,7 @@ import type { TableClient } from './table-guard';
 
 /** The stored article from its item, as read from the table or from a stream record's new image. */
 export function articleFromItem(item: Record<string, unknown>): Article {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...article } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, expiresAt: _x, ...article } = item;
   return article as unknown as Article;
 }
 
@@ -30,7 +30,7 @@ const previousDay = (d: Date) => new Date(startOfDay(d).getTime() - 1);
 
 export function makeDynamoArticleStore(db: TableClient, tableName: string): ArticleStore {
   return {
-    async putIfAbsent(article) {
+    async putIfAbsent(article, expiresAt) {
       try {
         await db.send(
           new PutCommand({
@@ -40,6 +40,8 @@ export function makeDynamoArticleStore(db: TableClient, tableName: string): Arti
               ...keys.articleByDay(article.publishedAt.slice(0, 10), article.publishedAt, article.id),
               entity: 'article',
               ...article,
+              // DynamoDB's TTL reads epoch seconds.
+              ...(expiresAt && { expiresAt: Math.floor(expiresAt.getTime() / 1000) }),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
