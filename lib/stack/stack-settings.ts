@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { MAX_ARTICLE_RETENTION_DAYS, parseSourceTimezones } from '../config';
 import { ConfigError } from '../errors';
 import { parseDomainList } from '../subscriptions/disposable-domains';
 
@@ -23,6 +24,13 @@ export interface StackSettings {
    * unset the send function reads the account's MaxSendRate from SES's GetSendQuota at cold start.
    */
   readonly maxSendRate: number | undefined;
+  /**
+   * The zone each source writes offsetless times in (TIDINGS_SOURCE_TIMEZONES, set on the ingest function),
+   * as JSON text; UTC for every source when unset.
+   */
+  readonly sourceTimezones: string | undefined;
+  /** Days a story is kept after publication (TIDINGS_ARTICLE_RETENTION_DAYS, ingest function); default 90. */
+  readonly articleRetentionDays: number | undefined;
 }
 
 export const contextKeys = {
@@ -34,6 +42,8 @@ export const contextKeys = {
   maxTopics: 'tidings:maxTopics',
   postalAddress: 'tidings:postalAddress',
   maxSendRate: 'tidings:maxSendRate',
+  sourceTimezones: 'tidings:sourceTimezones',
+  articleRetentionDays: 'tidings:articleRetentionDays',
 } as const;
 
 /**
@@ -51,6 +61,34 @@ function positive(node: Node, key: string): number | undefined {
     throw new ConfigError(`Context ${key} must be a whole number of at least 1, got ${JSON.stringify(raw)}.`);
   }
   return value;
+}
+
+/** `tidings:sourceTimezones`: an object in cdk.json, or its JSON text on the command line. */
+function sourceTimezones(node: Node): string | undefined {
+  const key = contextKeys.sourceTimezones;
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null) return undefined;
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(
+        `Context ${key} must be a JSON object such as {"AFP":"Europe/Paris"}, got ${raw}.`,
+      );
+    }
+  }
+  const zones = parseSourceTimezones(value, `Context ${key}`);
+  return zones.size > 0 ? JSON.stringify(Object.fromEntries(zones)) : undefined;
+}
+
+function retentionDays(node: Node): number | undefined {
+  const key = contextKeys.articleRetentionDays;
+  const days = positive(node, key);
+  if (days !== undefined && days > MAX_ARTICLE_RETENTION_DAYS) {
+    throw new ConfigError(`Context ${key} must be at most ${MAX_ARTICLE_RETENTION_DAYS} days, got ${days}.`);
+  }
+  return days;
 }
 
 function text(node: Node, key: string): string | undefined {
@@ -131,6 +169,8 @@ export function readStackSettings(node: Node): StackSettings {
     subscribePerIpPerMinute: positive(node, contextKeys.subscribePerIpPerMinute),
     maxTopics: positive(node, contextKeys.maxTopics),
     maxSendRate: positive(node, contextKeys.maxSendRate),
+    sourceTimezones: sourceTimezones(node),
+    articleRetentionDays: retentionDays(node),
     disposableDomains: disposableDomains(node),
   };
 }

@@ -130,6 +130,15 @@ export class TidingsStack extends Stack {
       if (settings.maxSendRate !== undefined && declaration.mail === 'send') {
         fn.addEnvironment('TIDINGS_MAX_SEND_RATE', String(settings.maxSendRate));
       }
+      // Only ingest reads publication times and stores articles.
+      if (name === 'ingest') {
+        if (settings.sourceTimezones !== undefined) {
+          fn.addEnvironment('TIDINGS_SOURCE_TIMEZONES', settings.sourceTimezones);
+        }
+        if (settings.articleRetentionDays !== undefined) {
+          fn.addEnvironment('TIDINGS_ARTICLE_RETENTION_DAYS', String(settings.articleRetentionDays));
+        }
+      }
       if (settings.disposableDomains !== undefined) {
         fn.addEnvironment('TIDINGS_DISPOSABLE_DOMAINS', settings.disposableDomains.join(','));
       }

@@ -131,4 +131,33 @@ describe('readStackSettings', () => {
       /Lambda allows 4 KB of environment variables per function, so keep the list under 2500/,
     );
   });
+
+  it('reads source time zones from an object in cdk.json or JSON text on the command line, naming a bad zone', () => {
+    expect(settingsFrom(valid).sourceTimezones).toBeUndefined();
+    const fromObject = settingsFrom({ ...valid, 'tidings:sourceTimezones': { AFP: 'Europe/Paris' } });
+    const fromText = settingsFrom({ ...valid, 'tidings:sourceTimezones': '{"AFP":"europe/paris"}' });
+    expect(fromObject.sourceTimezones).toBe('{"afp":"Europe/Paris"}');
+    expect(fromText.sourceTimezones).toBe(fromObject.sourceTimezones);
+    expect(() =>
+      settingsFrom({ ...valid, 'tidings:sourceTimezones': { AFP: 'Europe/Paris', ANSA: 'Europe/Roma' } }),
+    ).toThrow(
+      new ConfigError(
+        'Context tidings:sourceTimezones gives "ANSA" the time zone "Europe/Roma", which is no IANA time zone (such as "Europe/Paris").',
+      ),
+    );
+    expect(() => settingsFrom({ ...valid, 'tidings:sourceTimezones': 'AFP=Europe/Paris' })).toThrow(
+      /tidings:sourceTimezones must be a JSON object/,
+    );
+  });
+
+  it('reads the article retention in whole days from 1 to 3650', () => {
+    expect(settingsFrom(valid).articleRetentionDays).toBeUndefined();
+    expect(settingsFrom({ ...valid, 'tidings:articleRetentionDays': '30' }).articleRetentionDays).toBe(30);
+    expect(() => settingsFrom({ ...valid, 'tidings:articleRetentionDays': 0 })).toThrow(
+      'Context tidings:articleRetentionDays must be a whole number of at least 1, got 0.',
+    );
+    expect(() => settingsFrom({ ...valid, 'tidings:articleRetentionDays': 4000 })).toThrow(
+      'Context tidings:articleRetentionDays must be at most 3650 days, got 4000.',
+    );
+  });
 });
