@@ -75,9 +75,7 @@ export function normaliseArticle(
     summary: snippet({ paragraphs, title, titleDerived }, SUMMARY_MAX_CHARS),
     publishedAt: published?.at ?? ingestedAt,
     ...(published && { publishedZoneSource: published.zoneSource }),
-    ...(published?.zoneSource === 'article' || published?.zoneSource === 'source'
-      ? { publishedZone: published.zone }
-      : {}),
+    ...(published?.zone !== undefined && { publishedZone: published.zone }),
     ...(updated && { updatedAt: updated.at }),
     ingestedAt,
   };
@@ -104,13 +102,19 @@ function articleZone(
   return configured === undefined ? undefined : { zone: configured, from: 'source' };
 }
 
-/** A given time as a UTC instant, and where the zone it was read in came from. */
-function zonedTime(value: string, field: string, zone: ArticleZone | undefined) {
+/** A given time as a UTC instant, where its zone came from, and the IANA zone when one was applied. */
+function zonedTime(
+  value: string,
+  field: string,
+  zone: ArticleZone | undefined,
+): { at: string; zoneSource: PublishedZoneSource; zone?: string } {
   const written = readIsoDateField(value, field);
-  const zoneSource: PublishedZoneSource =
-    written.offsetMinutes !== undefined ? 'timestamp' : written.hasTime && zone ? zone.from : 'assumed-utc';
-  const zoneName = zoneSource === 'article' || zoneSource === 'source' ? (zone as ArticleZone).zone : 'UTC';
-  return { at: instantOf(written, zoneName).toISOString(), zoneSource, zone: zoneName };
+  if (written.offsetMinutes !== undefined) {
+    return { at: instantOf(written, 'UTC').toISOString(), zoneSource: 'timestamp' };
+  }
+  if (!written.hasTime || !zone)
+    return { at: instantOf(written, 'UTC').toISOString(), zoneSource: 'assumed-utc' };
+  return { at: instantOf(written, zone.zone).toISOString(), zoneSource: zone.from, zone: zone.zone };
 }
 
 /** The language the sender gave, if any: articles with one need no detector. */

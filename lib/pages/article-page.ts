@@ -15,8 +15,9 @@ export function articlePage(article: Article): Markup {
     article.title,
     html`<article><h1>${article.title}</h1>
 <p class="hint">${article.source ? html`${article.source} · ` : ''}Published <time datetime="${article.publishedAt}">${readable(article.publishedAt)}</time>${
-      updated ? html` · Updated <time datetime="${updated}">${readable(updated)}</time>` : ''
-    }</p>
+      // The copy named no zone and none was configured for its source: the reader should know the time may be off.
+      article.publishedZoneSource === 'assumed-utc' ? ' (time zone assumed UTC)' : ''
+    }${updated ? html` · Updated <time datetime="${updated}">${readable(updated)}</time>` : ''}</p>
 ${article.caption ? html`<p class="hint">Photo: ${article.caption}${article.credit ? ` (${article.credit})` : ''}</p>` : ''}
 ${article.paragraphs.map((p) => html`<p>${p}</p>`)}
 ${article.url ? html`<p><a href="${article.url}" rel="noopener">Read it at its source</a></p>` : ''}</article>

@@ -40,4 +40,16 @@ describe('the article page a reader opens from an email', () => {
     expect(page).toContain('href="/archive?day=2024-09-11"');
     expect(page).toContain('href="/"');
   });
+
+  it('says when the time zone of the publication time was assumed, and only then', () => {
+    const at = new Date('2024-09-12T09:00:00Z');
+    const story = { title: 'Harbour reopens', text: 'The harbour reopened on Wednesday.', source: 'AFP' };
+    const assumed = String(articlePage(normaliseArticle({ ...story, publishedAt: '2024-09-11T15:52' }, at)));
+    expect(assumed).toContain('11 Sept 2024, 15:52 UTC</time> (time zone assumed UTC)');
+    const zoned = normaliseArticle(
+      { ...story, publishedAt: '2024-09-11T15:52', timezone: 'Europe/Paris' },
+      at,
+    );
+    expect(String(articlePage(zoned))).toContain('11 Sept 2024, 13:52 UTC</time></p>');
+  });
 });
