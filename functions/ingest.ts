@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseJsonArticles, parseWireCopy } from '../lib/articles';
-import { ingestArticles, ingestFeed, parseFeed, verifyIngestKey } from '../lib/compose/ingest';
+import { ingestArticles, ingestFeed, parseFeed, parseHtmlPage, verifyIngestKey } from '../lib/compose/ingest';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { bearerToken, bodyText, parseJson, requireMediaType } from '../lib/http/request';
 import { json } from '../lib/http/response';
@@ -8,16 +8,18 @@ import { json } from '../lib/http/response';
 // Generic XML types are taken too: feed software sends them as often as the specific ones. The document's
 // root element (<rss> or <feed>), not the header, says which kind of feed it is.
 const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/xml', 'text/xml'];
-const ACCEPTED = ['text/plain', 'application/json', ...FEED_TYPES];
+const PAGE_TYPES = ['text/html', 'application/xhtml+xml'];
+const ACCEPTED = ['text/plain', 'application/json', ...FEED_TYPES, ...PAGE_TYPES];
 
 async function ingestBody(event: APIGatewayProxyEventV2) {
   const type = requireMediaType(event, ACCEPTED);
   const text = bodyText(event);
   if (FEED_TYPES.includes(type)) return ingestFeed()(await parseFeed(text));
+  if (PAGE_TYPES.includes(type)) return ingestArticles()([await parseHtmlPage(text)]);
   return ingestArticles()(type === 'text/plain' ? [parseWireCopy(text)] : parseJsonArticles(parseJson(text)));
 }
 
-/** POST /articles: authenticate, parse wire copy, JSON or a feed, store each story once. */
+/** POST /articles: authenticate, parse wire copy, JSON, a feed or a web page, store each story once. */
 export const ingest = async (event: APIGatewayProxyEventV2) => {
   (await verifyIngestKey())(bearerToken(event));
   const results = await ingestBody(event);

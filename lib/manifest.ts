@@ -112,7 +112,15 @@ export interface FunctionDeclaration {
   readonly table: TableAccess;
   /** Detects the language of article text, so its bundle may carry the language models (franc). */
   readonly detectsLanguage?: boolean;
+  /**
+   * Package imports (package.json `imports`) built into files of their own beside the bundle, so their code
+   * is read only when the function first imports them, never at a cold start that does not need them.
+   */
+  readonly lazyModules?: readonly LazyModule[];
 }
+
+/** `#html-dom`: the HTML parser and Readability, for web pages posted to ingest. */
+export type LazyModule = '#html-dom';
 
 export const functions = {
   ingest: {
@@ -124,6 +132,7 @@ export const functions = {
     mail: 'none',
     table: { create: ['article'] },
     detectsLanguage: true,
+    lazyModules: ['#html-dom'],
   },
   pages: {
     entry: 'functions/pages.ts',

@@ -1,51 +1,8 @@
 import { splitParagraphs } from './clean-text';
+import { BLOCK_ELEMENTS, DROPPED_ELEMENTS } from './html-elements';
 import { decodeHtmlEntities } from './html-entities';
 import { indexAfter, tagEnd } from './markup-scan';
 
-/** Elements whose content is never text a reader sees: it is dropped with the element. */
-const DROPPED = new Set([
-  'script',
-  'style',
-  'template',
-  'noscript',
-  'iframe',
-  'object',
-  'svg',
-  'math',
-  'head',
-]);
-/** Elements that end a paragraph; every other tag is removed without a trace (`<b>`, `<a>`, `<span>`). */
-const BLOCKS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'dd',
-  'div',
-  'dl',
-  'dt',
-  'figcaption',
-  'figure',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'li',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'table',
-  'td',
-  'th',
-  'tr',
-  'ul',
-]);
 const TAG_NAME = /<(\/?)([a-z][a-z0-9:-]*)/iy;
 const MARKUP = /<[a-z!/]/i;
 // Feeds double-escape HTML often enough (`&amp;lt;p&amp;gt;`) that one more pass is worth it; a bound keeps
@@ -101,11 +58,11 @@ function stripTags(html: string): string {
     const [, closing, name = ''] = tag;
     const end = tagEnd(html, lt);
     at = end + 1;
-    if (!closing && DROPPED.has(name) && html[end - 1] !== '/') {
+    if (!closing && DROPPED_ELEMENTS.has(name) && html[end - 1] !== '/') {
       at = closingTagEnd(html, lower, name, at);
       out.push(' ');
     } else if (name === 'br') out.push('\n');
-    else if (BLOCKS.has(name)) out.push('\n\n');
+    else if (BLOCK_ELEMENTS.has(name)) out.push('\n\n');
   }
   return out.join('');
 }

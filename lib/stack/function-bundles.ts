@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -17,6 +17,8 @@ export interface FunctionBundle {
   readonly projectFiles: readonly string[];
   /** Packages the bundle leaves to the runtime (the AWS SDK), in the order it imports them. */
   readonly externalImports: readonly string[];
+  /** The function's lazy modules (`lazyModules` in the manifest): files beside index.mjs, read on first use. */
+  readonly lazyFiles: readonly { readonly file: string; readonly bytes: number }[];
 }
 
 interface SourceMap {
@@ -67,6 +69,12 @@ export function readFunctionBundles(
         .filter((source) => !packageOf(source))
         .map((source) => relative(projectRoot, source)),
       externalImports: [...new Set(externalImports)],
+      lazyFiles: readdirSync(dirname(file))
+        .filter((name) => name.endsWith('.mjs') && name !== 'index.mjs')
+        .map((name) => ({
+          file: join(dirname(file), name),
+          bytes: statSync(join(dirname(file), name)).size,
+        })),
     };
   });
 }

@@ -1,13 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { FunctionDeclaration, TableAccess } from '../manifest';
+import type { FunctionDeclaration, LazyModule, TableAccess } from '../manifest';
 import { tableStatements } from './table-access';
 import type { TidingsMail } from './tidings-mail';
 import type { TidingsTable } from './tidings-table';
@@ -20,6 +21,40 @@ export interface TidingsFunctionProps {
   readonly description: string;
   /** Defaults to one month: long enough to investigate an incident, short enough to bound stored addresses. */
   readonly logRetention?: RetentionDays;
+}
+
+const BUILD_FLAGS =
+  '--bundle --minify --platform=node --format=esm --target=node22 --main-fields=module,main ' +
+  '--sourcemap --sources-content=false --log-level=warning';
+
+/**
+ * Builds each lazy module as its own minified ESM file beside index.mjs, and a package.json whose `imports`
+ * maps the module's name (`#html-dom`) to that file, so the bundle's `import('#html-dom')`, left external,
+ * finds it at run time just as the project's own package.json finds the source during development. A
+ * dynamic import inside one bundle would defer only evaluation: every cold start would still read and
+ * compile the module (README, "Function bundles and cold imports").
+ */
+function lazyModuleHooks(modules: readonly LazyModule[]): ICommandHooks {
+  const { imports } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+    imports: Record<string, string>;
+  };
+  for (const name of modules) {
+    if (!imports[name]) throw new Error(`package.json "imports" has no entry for ${name}.`);
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => {
+      const files = Object.fromEntries(modules.map((name) => [name, `./${name.slice(1)}.mjs`]));
+      return [
+        ...modules.map(
+          (name) =>
+            `"${join(inputDir, 'node_modules', '.bin', 'esbuild')}" "${join(inputDir, imports[name] as string)}" ${BUILD_FLAGS} --outfile="${join(outputDir, files[name] ?? '')}"`,
+        ),
+        `echo '${JSON.stringify({ imports: files })}' > "${join(outputDir, 'package.json')}"`,
+      ];
+    },
+  };
 }
 
 /**
@@ -73,8 +108,9 @@ export class TidingsFunction extends NodejsFunction {
         // Some bundled CommonJS dependencies call `require`, which ESM output lacks.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        // The Node.js 22 runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
+        // The Node.js 22 runtime ships AWS SDK v3; lazy modules are files of their own (lazyModuleHooks).
+        externalModules: ['@aws-sdk/*', ...(declaration.lazyModules ?? [])],
+        ...(declaration.lazyModules && { commandHooks: lazyModuleHooks(declaration.lazyModules) }),
       },
     });
     this.executionRole = executionRole;

@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -341,6 +342,32 @@ describe('function bundles', () => {
     for (const bundle of bundles) {
       expect(bundle.packages.includes('fast-xml-parser'), bundle.name).toBe(bundle.name === 'ingest');
     }
+  });
+
+  it('leave the HTML parser out of every bundle, in a file of its own beside ingest that loads and reads a page', () => {
+    const domPackages = ['linkedom', '@mozilla/readability', 'htmlparser2', 'cssomnom', 'entities'];
+    for (const bundle of bundles) {
+      expect(
+        bundle.packages.filter((p) => domPackages.includes(p)),
+        bundle.name,
+      ).toEqual([]);
+      expect(
+        bundle.lazyFiles.map((f) => basename(f.file)),
+        bundle.name,
+      ).toEqual(bundle.name === 'ingest' ? ['html-dom.mjs'] : []);
+    }
+    const ingest = bundles.find((b) => b.name === 'ingest') as FunctionBundle;
+    expect(readFileSync(ingest.file, 'utf8')).toContain('"#html-dom"');
+    // Where Lambda would run it: the bundle's directory, the package.json written beside it resolving the name.
+    const script =
+      "const dom = await import('#html-dom'); const doc = dom.parseDocument('<html><body><article><p>" +
+      "The ferry runs again from Monday, the harbour office said.</p></article></body></html>');" +
+      'process.stdout.write(dom.readArticle(doc).content.textContent);';
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dirname(ingest.file),
+      encoding: 'utf8',
+    });
+    expect(output).toContain('The ferry runs again from Monday');
   });
 
   it('carry the MIME builder and the compiled templates only into functions that send mail', () => {
