@@ -13,7 +13,6 @@ export interface XmlElement {
 
 /** Far deeper than any feed (RSS items sit at depth 3, Atom's xhtml a few levels below); it bounds recursion later. */
 export const MAX_XML_DEPTH = 100;
-const ENCODING = /^\s*<\?xml\b[^?]*\bencoding\s*=\s*["']([^"']+)["']/i;
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const REFERENCE = /&(#x[0-9a-f]+|#[0-9]+|[a-z_][\w.-]*);/gi;
 const TEXT = '#text';
@@ -59,17 +58,11 @@ const parser = new XMLParser({
  * half an item. Document type declarations are refused before anything else: they are how entity expansion
  * (billion laughs) and external entities (`SYSTEM "file:///etc/passwd"`) get in, and feeds have no use for
  * them. Only the five predefined entities and character references mean anything; any other `&name;` stays
- * in the text as written.
+ * in the text as written. The text is already decoded (lib/http/decode-body.ts reads the bytes in the
+ * charset `<?xml encoding?>` declares), so the declaration means nothing more here.
  */
 export function parseXmlDocument(xml: string): XmlElement {
   assertNoDoctype(xml);
-  const encoding = ENCODING.exec(xml)?.[1];
-  if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
-    throw new ValidationError(
-      'unsupported_encoding',
-      `The feed declares encoding "${encoding}"; send it as UTF-8 (and declare encoding="UTF-8" or none).`,
-    );
-  }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     const { msg, line, col } = valid.err;

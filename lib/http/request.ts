@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { assertNothingLost, decodeBody } from './decode-body';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -25,11 +26,18 @@ export function mediaType(event: APIGatewayProxyEventV2): string | undefined {
   return header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase() || undefined;
 }
 
+/**
+ * The body as text, decoded in the charset it declares (`decodeBody`). API Gateway hands over a body it
+ * takes for text as a string, UTF-8 decoded, and anything else base64; the string's UTF-8 bytes are the
+ * bytes sent whenever that decoding lost nothing, and where it did lose something it left a U+FFFD, which is
+ * refused, so either way the declared charset reads the bytes the sender wrote.
+ */
 export function bodyText(event: APIGatewayProxyEventV2): string {
   const raw = event.body ?? '';
+  if (!event.isBase64Encoded) assertNothingLost(raw);
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-  return bytes.toString('utf8');
+  return decodeBody(bytes, header(event, 'content-type'));
 }
 
 export function requireMediaType(event: APIGatewayProxyEventV2, accepted: readonly string[]): string {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +13,15 @@ import { type RequestTarget, requestTarget, UNKNOWN_TARGET } from './request-tar
 
 export type HttpLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** The body the way API Gateway HTTP API v2 hands it over: text as is, anything else base64. */
+/**
+ * The body the way API Gateway HTTP API v2 hands it over: text as a string, anything else base64. Bytes
+ * that are not UTF-8 (a windows-1252 article) go base64 whatever their type, so the function decodes the
+ * very bytes sent in the charset they declare; a gateway that decodes them as UTF-8 regardless leaves
+ * U+FFFD in the string, which bodyText refuses rather than store.
+ */
 function asEventBody(req: IncomingMessage, bytes: Buffer): { body: string; base64: boolean } {
   const type = req.headers['content-type'] ?? '';
-  const textual = /^(text\/|application\/(json|x-www-form-urlencoded))/i.test(type);
+  const textual = /^(text\/|application\/(json|x-www-form-urlencoded))/i.test(type) && isUtf8(bytes);
   return textual
     ? { body: bytes.toString('utf8'), base64: false }
     : { body: bytes.toString('base64'), base64: true };
