@@ -2,7 +2,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseJsonArticles, parseWireCopy } from '../lib/articles';
 import { ingestArticles, ingestFeed, parseFeed, parseHtmlPage, verifyIngestKey } from '../lib/compose/ingest';
 import { withHttpBoundary } from '../lib/http/boundary';
-import { bearerToken, bodyText, parseJson, requireMediaType } from '../lib/http/request';
+import { decodeBody } from '../lib/http/decode-body';
+import { bearerToken, bodyBytes, header, parseJson, requireMediaType } from '../lib/http/request';
 import { json } from '../lib/http/response';
 
 // Generic XML types are taken too: feed software sends them as often as the specific ones. The document's
@@ -13,7 +14,7 @@ const ACCEPTED = ['text/plain', 'application/json', ...FEED_TYPES, ...PAGE_TYPES
 
 async function ingestBody(event: APIGatewayProxyEventV2) {
   const type = requireMediaType(event, ACCEPTED);
-  const text = bodyText(event);
+  const text = decodeBody(bodyBytes(event), header(event, 'content-type'));
   if (FEED_TYPES.includes(type)) return ingestFeed()(await parseFeed(text));
   if (PAGE_TYPES.includes(type)) return ingestArticles()([await parseHtmlPage(text)]);
   return ingestArticles()(type === 'text/plain' ? [parseWireCopy(text)] : parseJsonArticles(parseJson(text)));

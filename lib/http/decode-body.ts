@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { ValidationError } from '../errors';
+import { assertNothingLost } from './lost-characters';
 
 /** How far into an HTML page a `<meta charset>` counts, as in the HTML standard's prescan. */
 const PRESCAN_BYTES = 1024;
@@ -45,19 +46,6 @@ export function decodeBody(bytes: Uint8Array, contentType: string | undefined): 
   }
   assertNothingLost(text);
   return text;
-}
-
-/**
- * U+FFFD is what a decoder leaves where it lost a character: text holding one was damaged before it got
- * here (on API Gateway, a body it took for UTF-8 and was not), and storing it would keep the damage.
- */
-export function assertNothingLost(text: string): void {
-  const at = text.indexOf('\uFFFD');
-  if (at === -1) return;
-  throw new ValidationError(
-    'invalid_encoding',
-    `The body holds U+FFFD, the replacement character, at character ${at}: characters were lost in an earlier decoding. Send the original bytes with their charset declared.`,
-  );
 }
 
 /** The charset the body declares, lowercased, or undefined when it declares none. */

@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
-import { assertNothingLost, decodeBody } from './decode-body';
+import { assertNothingLost } from './lost-characters';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -27,17 +28,27 @@ export function mediaType(event: APIGatewayProxyEventV2): string | undefined {
 }
 
 /**
- * The body as text, decoded in the charset it declares (`decodeBody`). API Gateway hands over a body it
- * takes for text as a string, UTF-8 decoded, and anything else base64; the string's UTF-8 bytes are the
- * bytes sent whenever that decoding lost nothing, and where it did lose something it left a U+FFFD, which is
- * refused, so either way the declared charset reads the bytes the sender wrote.
+ * The body's bytes. API Gateway hands over a body it takes for text as a string, UTF-8 decoded, and
+ * anything else base64; the string's UTF-8 bytes are the bytes sent whenever that decoding lost nothing,
+ * and where it did lose something it left a U+FFFD, which is refused, so a charset the body declares still
+ * reads the bytes the sender wrote (`decodeBody` in ./decode-body, which ingest uses).
  */
-export function bodyText(event: APIGatewayProxyEventV2): string {
+export function bodyBytes(event: APIGatewayProxyEventV2): Buffer {
   const raw = event.body ?? '';
   if (!event.isBase64Encoded) assertNothingLost(raw);
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-  return decodeBody(bytes, header(event, 'content-type'));
+  return bytes;
+}
+
+/**
+ * The body as UTF-8 text, strictly: forms and JSON come from Tidings' own UTF-8 pages and from scripts.
+ * Only ingest, where publishers send text in other charsets, pays for the charset-aware decoder.
+ */
+export function bodyText(event: APIGatewayProxyEventV2): string {
+  const bytes = bodyBytes(event);
+  if (!isUtf8(bytes)) throw new ValidationError('invalid_encoding', 'The body is not valid UTF-8.');
+  return bytes.toString('utf8');
 }
 
 export function requireMediaType(event: APIGatewayProxyEventV2, accepted: readonly string[]): string {

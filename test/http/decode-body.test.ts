@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/errors';
 import { decodeBody } from '../../lib/http/decode-body';
-import { bodyText } from '../../lib/http/request';
+import { bodyBytes, bodyText } from '../../lib/http/request';
 
 // Invented text: "Le café “Au Port” rouvre" in windows-1252, where é is 0xE9 and the curly quotes 0x93/0x94.
 const CP1252 = Buffer.concat([
@@ -107,7 +107,8 @@ describe('decodeBody', () => {
   });
 });
 
-describe('bodyText', () => {
+describe('a body through bodyBytes and decodeBody, as ingest reads it', () => {
+  const read = (e: APIGatewayProxyEventV2) => decodeBody(bodyBytes(e), e.headers['Content-Type']);
   const event = (body: string, isBase64Encoded: boolean, contentType: string) =>
     ({
       headers: { 'Content-Type': contentType },
@@ -116,20 +117,31 @@ describe('bodyText', () => {
     }) as unknown as APIGatewayProxyEventV2;
 
   it('decodes a base64 body (API Gateway’s form for bytes that are not UTF-8) in its declared charset', () => {
-    expect(bodyText(event(CP1252.toString('base64'), true, 'text/plain; charset=windows-1252'))).toBe(
-      DECODED,
-    );
+    expect(read(event(CP1252.toString('base64'), true, 'text/plain; charset=windows-1252'))).toBe(DECODED);
   });
 
   it('reads a string body as the bytes it was sent as, so its charset still applies', () => {
     // UTF-8 bytes that windows-1252 reads as "Ã©": the sender declared windows-1252, so that is the text.
-    expect(bodyText(event('Ã©'.normalize(), false, 'text/plain'))).toBe('Ã©');
+    expect(read(event('Ã©', false, 'text/plain'))).toBe('Ã©');
     expect(
-      bodyText(event(Buffer.from([0xc3, 0xa9]).toString('utf8'), false, 'text/plain; charset=windows-1252')),
+      read(event(Buffer.from([0xc3, 0xa9]).toString('utf8'), false, 'text/plain; charset=windows-1252')),
     ).toBe('Ã©');
   });
 
   it('refuses a string body in which a gateway already replaced what it could not decode', () => {
-    expect(() => bodyText(event('caf\uFFFD', false, 'text/plain; charset=windows-1252'))).toThrow(/U\+FFFD/);
+    expect(() => read(event('caf\uFFFD', false, 'text/plain; charset=windows-1252'))).toThrow(/U\+FFFD/);
+  });
+});
+
+describe('bodyText, for forms and JSON from Tidings’ own pages', () => {
+  it('reads UTF-8 and refuses anything else rather than store U+FFFD', () => {
+    const event = (body: Buffer) =>
+      ({
+        headers: {},
+        body: body.toString('base64'),
+        isBase64Encoded: true,
+      }) as unknown as APIGatewayProxyEventV2;
+    expect(bodyText(event(Buffer.from('topics=café')))).toBe('topics=café');
+    expect(() => bodyText(event(CP1252))).toThrow(/not valid UTF-8/);
   });
 });

@@ -317,11 +317,13 @@ describe('function bundles', () => {
   // Ingest's budget was 250 KB too, until feeds: their XML parser (fast-xml-parser, about 65 KB of the bundle)
   // comes from the registry, as the project's rules ask, rather than being written by hand. What the budget
   // protects is cold-import time (`npm run bench -- bundles` measures it), and the feed reader is loaded
-  // only when a feed arrives, so the extra bytes are read at a cold start but not evaluated.
-  it('stay within 320 KB minified for ingest, 250 KB for send and 100 KB for the rest', () => {
+  // only when a feed arrives, so the extra bytes are read at a cold start but not evaluated. 330 KB since web
+  // pages: linkedom and Readability (483 KB) are a file of their own, but the page reader (3.9 KB) and the
+  // charset decoder (2.7 KB) are in the bundle, which went from 315.6 KB to 322.2 KB.
+  it('stay within 330 KB minified for ingest, 250 KB for send and 100 KB for the rest', () => {
     for (const bundle of bundles) {
       const declared = functions[bundle.name] as { detectsLanguage?: boolean; mail: string };
-      const limit = declared.detectsLanguage ? 320 * KB : declared.mail === 'send' ? 250 * KB : 100 * KB;
+      const limit = declared.detectsLanguage ? 330 * KB : declared.mail === 'send' ? 250 * KB : 100 * KB;
       expect(bundle.bytes, `${bundle.name}: ${bundle.bytes} bytes`).toBeLessThanOrEqual(limit);
     }
   });
