@@ -320,10 +320,13 @@ describe('function bundles', () => {
   // only when a feed arrives, so the extra bytes are read at a cold start but not evaluated. 330 KB since web
   // pages: linkedom and Readability (483 KB) are a file of their own, but the page reader (3.9 KB) and the
   // charset decoder (2.7 KB) are in the bundle, which went from 315.6 KB to 322.2 KB.
-  it('stay within 330 KB minified for ingest, 250 KB for send and 100 KB for the rest', () => {
+  // The rest: 100 KB until publication time zones and web pages together took preferences (which reads
+  // stored articles, so bundles the article module) to 101.2 KB; 104 KB leaves the headroom the shared
+  // manifest and article module need as functions are added.
+  it('stay within 330 KB minified for ingest, 250 KB for send and 104 KB for the rest', () => {
     for (const bundle of bundles) {
       const declared = functions[bundle.name] as { detectsLanguage?: boolean; mail: string };
-      const limit = declared.detectsLanguage ? 330 * KB : declared.mail === 'send' ? 250 * KB : 100 * KB;
+      const limit = declared.detectsLanguage ? 330 * KB : declared.mail === 'send' ? 250 * KB : 104 * KB;
       expect(bundle.bytes, `${bundle.name}: ${bundle.bytes} bytes`).toBeLessThanOrEqual(limit);
     }
   });
