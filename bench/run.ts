@@ -15,6 +15,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'cold-load', load: () => import('./cold-load') },
   { name: 'send', load: () => import('./send') },
   { name: 'headlines', load: () => import('./headlines') },
+  { name: 'near-duplicates', load: () => import('./near-duplicates') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

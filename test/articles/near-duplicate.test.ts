@@ -62,7 +62,7 @@ describe('story signatures', () => {
 
   it('are compact and URL-safe, with at most 16 short, key-safe bands', () => {
     expect(wire).toMatch(/^1[A-Za-z0-9_-]+$/);
-    expect(wire.length).toBeLessThanOrEqual(200);
+    expect(wire.length).toBeLessThanOrEqual(240);
     const bands = signatureBands(wire);
     expect(bands.length).toBeLessThanOrEqual(16);
     for (const band of bands) expect(band).toMatch(/^[0-9a-f]{2,12}$/);
