@@ -85,6 +85,7 @@ export async function run(print: Print): Promise<boolean> {
     const recipients = planRecipients(matches);
     const chunks: FanOutChunk[] = chunkRecipients(recipients).map((chunk, index, all) => ({
       articleId: 'chunked',
+      storyId: 'chunked',
       planId: planId(recipients),
       index,
       count: all.length,

@@ -10,6 +10,7 @@ import type {
   Delivery,
   DeliveryStore,
   Mailer,
+  StoryReader,
   SubscriberStore,
   SuppressionCheck,
 } from '../lib/ports';
@@ -28,6 +29,7 @@ type SendOutcome = 'sent' | 'skipped' | 'already-taken';
 export function makeBaselineSendDelivery(deps: {
   subscribers: Pick<SubscriberStore, 'get'>;
   articles: ArticleReader;
+  stories: StoryReader;
   deliveries: DeliveryStore;
   suppressions: SuppressionCheck;
   mailer: Mailer;
@@ -40,7 +42,7 @@ export function makeBaselineSendDelivery(deps: {
    */
   claimTimeoutMs: number;
 }) {
-  const emails = makeDeliveryEmail({ articles: deps.articles, links: deps.links });
+  const emails = makeDeliveryEmail({ articles: deps.articles, stories: deps.stories, links: deps.links });
 
   return async function sendDelivery(delivery: Delivery): Promise<SendOutcome> {
     const { subscriberId, key } = delivery;

@@ -12,11 +12,13 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { withArticleCache } from '../lib/adapters/cached-article-store';
 import { makeDynamoArticleBatchReader, makeDynamoArticleStore } from '../lib/adapters/dynamo/article-store';
+import { makeDynamoArticleWriter } from '../lib/adapters/dynamo/article-writer';
 import { withBatchedGets } from '../lib/adapters/dynamo/batched-gets';
 import { makeDynamoBulkSubscriberStore } from '../lib/adapters/dynamo/bulk-subscriber-store';
 import { makeDynamoDeliveryStore } from '../lib/adapters/dynamo/delivery-store';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../lib/adapters/dynamo/send-control';
 import { makeDynamoSendLedger } from '../lib/adapters/dynamo/send-ledger';
+import { makeDynamoStoryReader } from '../lib/adapters/dynamo/story-reader';
 import { makeDynamoSubscriberReader, makeDynamoTopicsByKey } from '../lib/adapters/dynamo/subscriber-reader';
 import { makeDynamoSuppressionList } from '../lib/adapters/dynamo/suppression-list';
 import { makeSesMailer } from '../lib/adapters/ses/ses-mailer';
@@ -174,6 +176,7 @@ export async function run(print: Print): Promise<boolean> {
     const deliveries = makeDynamoDeliveryStore(db, TABLE);
     const common = {
       subscribers: makeDynamoSubscriberReader(db, TABLE),
+      stories: makeDynamoStoryReader(db, TABLE),
       deliveries,
       suppressions: makeDynamoSuppressionList(db, TABLE, makeAddressHasher(SALT)),
       clock: { now: () => new Date() },
@@ -189,7 +192,7 @@ export async function run(print: Print): Promise<boolean> {
       send: (batch: DynamoDBStreamEvent, mailer: Mailer) => Promise<unknown>,
     ) => {
       const article = normaliseArticle({ title, text: `Iran and Iraq: ${title}.` }, new Date());
-      await articles.putIfAbsent(article);
+      await makeDynamoArticleWriter(db, TABLE).putIfAbsent(article);
       const queued: AlertDelivery[] = subscribers.slice(0, count).map((s) => ({
         kind: 'alert',
         subscriberId: s.id,

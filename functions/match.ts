@@ -4,7 +4,7 @@ import { matchArticle } from '../lib/compose/match';
 import { logger } from '../lib/log';
 import { forEachNewImage } from '../lib/stream/stream-batch';
 
-/** New article records → match against every active topic → queue alerts and hold digest matches. */
+/** New and updated article records → match against every active topic → queue alerts and hold digest matches. */
 export const handler = (event: DynamoDBStreamEvent) =>
   forEachNewImage(event, async (image) => {
     const outcome = await matchArticle()(articleFromItem(image));

@@ -1,7 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isArticleId } from '../lib/articles/article-id';
-import { articles, previewTopic, showArchive, showSubscription, verifyToken } from '../lib/compose/pages';
-import { NotFoundError } from '../lib/errors';
+import { previewTopic, showArchive, showArticle, showSubscription, verifyToken } from '../lib/compose/pages';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { queryParam, wantsHtml } from '../lib/http/request';
 import { favicon, json, page } from '../lib/http/response';
@@ -48,10 +46,7 @@ export const pages = async (event: APIGatewayProxyEventV2) => {
       return page(200, previewPage(preview));
     }
     case 'GET /articles/{id}': {
-      const id = event.pathParameters?.id ?? '';
-      const article = isArticleId(id) ? await articles().get(id) : undefined;
-      if (!article) throw new NotFoundError('There is no article with that id.');
-      return page(200, articlePage(article));
+      return page(200, articlePage(await showArticle()(event.pathParameters?.id ?? '')));
     }
     case 'GET /archive':
       return page(200, archivePage(await showArchive()(queryParam(event, 'day'))));

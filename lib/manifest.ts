@@ -126,11 +126,21 @@ export const functions = {
   ingest: {
     entry: 'functions/ingest.ts',
     triggers: [{ kind: 'http', method: 'POST', path: '/articles' }],
-    timeoutSeconds: 10,
+    // API Gateway's own limit is 30 s. A request of 100 new stories makes 100 lookups of 16 band queries and
+    // 100 transactions: well under a second on DynamoDB, several seconds on DynamoDB Local.
+    timeoutSeconds: 29,
     memoryMb: 512,
     secrets: ['ingestKey'],
     mail: 'none',
-    table: { create: ['article'] },
+    // Each article is written with its story's band entries and outlet line in one transaction; the band
+    // entries of stories published near it are what it reads to find its story, and a newer version of a
+    // stored article updates it (and its outlet line) in place.
+    table: {
+      read: ['article', 'story'],
+      create: ['article', 'story'],
+      update: ['article', 'story'],
+      transact: true,
+    },
     detectsLanguage: true,
     lazyModules: ['#html-dom'],
   },
@@ -154,7 +164,8 @@ export const functions = {
     secrets: ['tokenSecret'],
     mail: 'none',
     // Subscribers: the pages the confirm and unsubscribe posts redirect to show the reader's topics.
-    table: { read: ['article', 'subscriber'], index: ['articlesByDay'] },
+    // Stories: the outlets an article page names.
+    table: { read: ['article', 'subscriber', 'story'], index: ['articlesByDay'] },
   },
   subscriptions: {
     entry: 'functions/subscriptions.ts',
@@ -226,7 +237,9 @@ export const functions = {
   },
   match: {
     entry: 'functions/match.ts',
-    triggers: [{ kind: 'stream', eventNames: ['INSERT'], entities: ['article'], batchSize: 10 }],
+    // MODIFY: a newer version of a stored article, which may now match topics the first did not. The ledger
+    // is keyed by story, so whoever already has the story is not alerted again.
+    triggers: [{ kind: 'stream', eventNames: ['INSERT', 'MODIFY'], entities: ['article'], batchSize: 10 }],
     timeoutSeconds: 60,
     // One full vCPU (Lambda's CPU share grows with memory), and room for a million topics: a cold start
     // from the snapshot peaks at about 1,150 MB there (README, cold load), too close to 1,024.
@@ -274,7 +287,8 @@ export const functions = {
     mail: 'send',
     // sendControl: the shared send-rate tokens and the daily-quota pause.
     table: {
-      read: ['subscriber', 'article', 'suppression', 'sendControl'],
+      // story: the other outlets an email names.
+      read: ['subscriber', 'article', 'story', 'suppression', 'sendControl'],
       update: ['subscriber', 'sendControl'],
     },
   },

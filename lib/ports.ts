@@ -55,9 +55,36 @@ export interface SendPause {
   pauseUntil(until: Date, reason: string): Promise<void>;
 }
 
-export interface ArticleStore {
-  /** Stores the article unless one with the same id exists; with `expiresAt`, the table removes it then. */
+/** How ingest writes articles (see `adapters/dynamo/article-writer.ts`). */
+export interface ArticleWriter {
+  /** The stored version of each of `ids` that is stored: its `updatedAt`, else its `publishedAt`. */
+  storedVersions(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * Stores the article, its near-duplicate index entries and its story membership, unless its id exists;
+   * with `expiresAt`, the table removes them all then.
+   */
   putIfAbsent(article: Article, expiresAt?: Date): Promise<'stored' | 'duplicate'>;
+  /**
+   * Replaces the stored article's text by this version when it is newer (a later `updatedAt`), in place,
+   * keeping its id, story and first publication, and counting the revision; 'duplicate' when it is not newer.
+   */
+  reviseIfNewer(article: Article, at: Date): Promise<'updated' | 'duplicate'>;
+}
+
+/** Finds which story, of those published near an article, it is a near-duplicate version of. */
+export interface StoryFinder {
+  findStory(article: Pick<Article, 'id' | 'signature' | 'publishedAt'>): Promise<string | undefined>;
+}
+
+/** One outlet's version of a story, as its list of outlets shows it. */
+export type StoryOutlet = Pick<Article, 'id' | 'title' | 'publishedAt' | 'source' | 'url'>;
+
+/** The outlets that reported a story, first first, at most `limit`. */
+export interface StoryReader {
+  outletsOf(storyId: string, limit: number): Promise<StoryOutlet[]>;
+}
+
+export interface ArticleStore {
   get(id: string): Promise<Article | undefined>;
   /**
    * Articles published from `since` on (read from `until`'s day back), newest first, at most `limit`: every
@@ -79,7 +106,8 @@ export interface ArticleBatchReader {
 export type ArticleReader = Pick<ArticleStore, 'get'> & ArticleBatchReader;
 
 /** A story as the archive lists it: no body, so a day of long stories stays a small read. */
-export type ArchiveEntry = Pick<Article, 'id' | 'title' | 'source' | 'publishedAt'>;
+export type ArchiveEntry = Pick<Article, 'id' | 'title' | 'source' | 'publishedAt'> &
+  Partial<Pick<Article, 'storyId'>>;
 
 /** The stories published on one UTC day (`YYYY-MM-DD`), newest first, at most `limit`. */
 export interface ArchiveReader {
@@ -306,6 +334,11 @@ export type MatchedTopic = TopicHit;
 /** One chunk of an article's fan-out: up to 500 recipients, written as one item and handled on its own. */
 export interface FanOutChunk {
   readonly articleId: string;
+  /**
+   * The story the article tells (see `Article.storyId`): what the ledger keys alerts and held matches by, so
+   * another outlet's version of a story already delivered queues nothing.
+   */
+  readonly storyId: string;
   readonly planId: string;
   readonly index: number;
   /** How many chunks the plan has, for the log. */
@@ -316,13 +349,18 @@ export interface FanOutChunk {
 export interface AlertDelivery {
   readonly kind: 'alert';
   readonly subscriberId: string;
+  /** `ALERT#<story id>`: one alert per story and subscriber, whichever outlet's version came first. */
   readonly key: string;
   readonly articleId: string;
+  /** Absent on alerts queued before stories were clustered: their story is their article. */
+  readonly storyId?: string;
   readonly topics: readonly MatchedTopic[];
 }
 
 export interface DigestEntry {
   readonly articleId: string;
+  /** The story it is a version of; absent when that is the article itself (and before stories existed). */
+  readonly storyId?: string;
   readonly topics: readonly MatchedTopic[];
 }
 

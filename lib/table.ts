@@ -35,6 +35,8 @@ export type IndexName = (typeof tableSchema.indexes)[number]['name'];
  */
 export const itemFamilies = {
   article: ['ARTICLE#*'],
+  /** Story clusters: the near-duplicate band entries of each story's signature, and each story's outlets. */
+  story: ['NEARDUP#*', 'STORY#*'],
   email: ['EMAIL#*'],
   subscriber: ['SUB#*'],
   /** Fan-out chunks: an article's recipients, 500 to an item, queued by match for the fan-out function. */

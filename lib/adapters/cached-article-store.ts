@@ -1,40 +1,20 @@
 import type { Article } from '../articles';
-import type { ArticleReader } from '../ports';
+import type { ArticleReader, StoryReader } from '../ports';
+import { recentReads } from './recent-reads';
+
+interface CacheOptions {
+  readonly maxEntries: number;
+  readonly ttlMs: number;
+  readonly now?: () => number;
+}
 
 /**
  * An article reader that keeps the articles a warm function read recently: one alert goes to thousands of
- * subscribers, and without it every message would read the same article again. Bounded (least recently
- * used out first) and short-lived, so an article changed after ingest is seen again within `ttlMs`.
- * Concurrent reads of one id share one request.
+ * subscribers, and without it every message would read the same article again (see `recentReads`).
  */
-export function withArticleCache(
-  store: ArticleReader,
-  options: { readonly maxEntries: number; readonly ttlMs: number; readonly now?: () => number },
-): ArticleReader {
-  const now = options.now ?? Date.now;
+export function withArticleCache(store: ArticleReader, options: CacheOptions): ArticleReader {
   type Read = ReturnType<ArticleReader['get']>;
-  const entries = new Map<string, { at: number; article: Read }>();
-  /** A fresh read of `id`, moved to the most recently used end; or nothing when it is absent or stale. */
-  const fresh = (id: string): Read | undefined => {
-    const hit = entries.get(id);
-    entries.delete(id);
-    if (!hit || now() - hit.at >= options.ttlMs) return undefined;
-    entries.set(id, hit);
-    return hit.article;
-  };
-  const remember = (id: string, article: Read): Read => {
-    entries.set(id, { at: now(), article });
-    // A failed read is not kept: the next caller tries again.
-    article.catch(() => {
-      if (entries.get(id)?.article === article) entries.delete(id);
-    });
-    while (entries.size > options.maxEntries) {
-      const oldest = entries.keys().next().value;
-      if (oldest === undefined) break;
-      entries.delete(oldest);
-    }
-    return article;
-  };
+  const { fresh, remember } = recentReads<Awaited<Read>>(options);
   return {
     get: (id) => fresh(id) ?? remember(id, store.get(id)),
     /** The ids not held read in one request to the store; each is then held like a single read. */
@@ -63,6 +43,17 @@ export function withArticleCache(
         if (article) found.set(id, article);
       }
       return found;
+    },
+  };
+}
+
+/** A story reader that keeps the outlets of the stories a warm function read recently, like the articles. */
+export function withStoryCache(store: StoryReader, options: CacheOptions): StoryReader {
+  const { fresh, remember } = recentReads<Awaited<ReturnType<StoryReader['outletsOf']>>>(options);
+  return {
+    outletsOf: (storyId, limit) => {
+      const key = `${limit} ${storyId}`;
+      return fresh(key) ?? remember(key, store.outletsOf(storyId, limit));
     },
   };
 }

@@ -3,9 +3,10 @@ import { leadAfterHeadline } from './after-headline';
 import { canonicalUrl } from './canonical-url';
 import { cleanText, collapseSpaces, splitParagraphs } from './clean-text';
 import { instantOf, readIsoDateField } from './dates';
-import { articleIdFromFingerprint, canonicalBody, fingerprintBody } from './fingerprint';
+import { articleIdFor, canonicalBody, fingerprintBody } from './fingerprint';
 import { deriveHeadline } from './headline';
 import { assertBodyWithinLimits } from './limits';
+import { storySignature } from './near-duplicate';
 import { cutAtWordBoundary } from './text-cut';
 import {
   canonicalTimeZone,
@@ -58,10 +59,14 @@ export function normaliseArticle(
   const zone = articleZone(input, sourceZones, [optionalText(input.source), credit]);
   const published = input.publishedAt ? zonedTime(input.publishedAt, 'publishedAt', zone) : undefined;
   const updated = input.updatedAt ? zonedTime(input.updatedAt, 'updatedAt', zone) : undefined;
+  const id = articleIdFor({ url, title: givenTitle, fingerprint, body });
   const title = givenTitle ?? deriveHeadline(lead);
   const titleDerived = givenTitle === undefined;
   return {
-    id: articleIdFromFingerprint(fingerprint),
+    id,
+    // Its own story until the near-duplicate lookup at ingest finds an earlier one it belongs to.
+    storyId: id,
+    signature: storySignature(title, paragraphs),
     fingerprint,
     title,
     titleDerived,

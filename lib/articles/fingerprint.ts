@@ -26,3 +26,22 @@ export function fingerprintBody(text: string): string {
 export function articleIdFromFingerprint(fingerprint: string): string {
   return fingerprint.slice(0, ID_HEX_CHARS);
 }
+
+/**
+ * The stored article's id: from its canonical URL when it has one (a publisher's page is one article
+ * however its text is edited, so a correction re-ingested lands on the same item), else from its given
+ * headline and body compared as `canonicalBody` does. The prefixes keep a URL and a text that happened to
+ * read alike apart. An untitled story's id is its body fingerprint's, as before links were keyed by URL.
+ */
+export function articleIdFor(article: {
+  readonly url?: string;
+  readonly title?: string;
+  readonly fingerprint: string;
+  readonly body: string;
+}): string {
+  if (article.url !== undefined) return idOf(`url\n${article.url}`);
+  if (article.title === undefined) return articleIdFromFingerprint(article.fingerprint);
+  return idOf(`text\n${canonicalBody(article.title)}\n${canonicalBody(article.body)}`);
+}
+
+const idOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, ID_HEX_CHARS);

@@ -13,7 +13,7 @@ export const MAX_SOURCE_CHARS = 100;
 const LANGUAGE_TAG = /^([a-z]{2,3})(?:-[a-z0-9]{2,8})*$/i;
 
 /**
- * Validates a JSON article body `{ text, title?, url?, publishedAt?, timezone?, source?, lang? }`. Unknown fields are
+ * Validates a JSON article body `{ text, title?, url?, publishedAt?, updatedAt?, timezone?, source?, lang? }`. Unknown fields are
  * ignored, so senders can include their own metadata; known fields of the wrong type are rejected. An
  * optional field that is null or blank counts as absent (form posts and serialisers send those).
  * `lang` keeps only its primary language ("en-GB" → "en"): topics filter by language, not region.
@@ -33,6 +33,8 @@ export function parseJsonArticle(body: unknown): ArticleInput {
   const title = optionalString(record, 'title');
   const url = optionalString(record, 'url');
   const publishedAt = optionalString(record, 'publishedAt');
+  // A later updatedAt for the same article is a correction: ingest updates the stored one in place.
+  const updatedAt = optionalString(record, 'updatedAt');
   const timezone = optionalString(record, 'timezone');
   const source = optionalString(record, 'source');
   const lang = optionalString(record, 'lang');
@@ -41,6 +43,7 @@ export function parseJsonArticle(body: unknown): ArticleInput {
     ...(title !== undefined && { title: boundedText(title, 'title', MAX_TITLE_CHARS) }),
     ...(url !== undefined && { url: canonicalUrl(url) }),
     ...(publishedAt !== undefined && { publishedAt: canonicalIsoText(publishedAt, 'publishedAt') }),
+    ...(updatedAt !== undefined && { updatedAt: canonicalIsoText(updatedAt, 'updatedAt') }),
     ...(timezone !== undefined && { timezone: timeZone(timezone) }),
     ...(source !== undefined && { source: boundedText(source, 'source', MAX_SOURCE_CHARS) }),
     ...(lang !== undefined && { lang: languageCode(lang) }),

@@ -15,8 +15,16 @@ export interface ArticleInput {
 }
 
 export interface Article {
-  /** Derived from the fingerprint: the same story text ingested twice gets the same id. */
+  /** From the canonical URL, else the given headline and body (`articleIdFor`): re-ingesting finds the same item. */
   id: string;
+  /**
+   * The story this article tells: the id of the first article of its near-duplicate cluster (two outlets'
+   * versions of one wire story share it), its own id when it was the first. Alerts and digests are keyed by
+   * it, so a subscriber hears of a story once however many outlets report it.
+   */
+  storyId: string;
+  /** The similarity signature the near-duplicate lookup compares (`storySignature`). */
+  signature: string;
   /** sha256 hex of the canonical body, so re-pasting with different spacing or quotes is still a duplicate. */
   fingerprint: string;
   title: string;
@@ -39,6 +47,10 @@ export interface Article {
   publishedZone?: string;
   updatedAt?: string;
   ingestedAt: string;
+  /** How many times a newer version replaced the stored text in place (absent: never). */
+  revisions?: number;
+  /** When the latest such update was ingested. */
+  revisedAt?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
+import { makeDynamoArticleWriter, makeDynamoStoryFinder } from '../adapters/dynamo/article-writer';
 import { makeIngestArticles, makeIngestFeed } from '../use-cases/ingest-articles';
 import { makeVerifyIngestKey } from '../use-cases/verify-ingest-key';
 import { once } from './once';
@@ -6,7 +6,7 @@ import { config, systemClock } from './runtime';
 import { secretFor } from './secrets';
 import { tableFor } from './table';
 
-/** What the ingest function uses: the article store and the publisher's key. */
+/** What the ingest function uses: the article writer, the story finder and the publisher's key. */
 const table = tableFor('ingest');
 const ingestKey = secretFor('ingest', 'ingestKey');
 
@@ -38,7 +38,8 @@ function ingestDeps() {
   const { db, tableName } = table();
   const { sourceTimezones, articleRetentionDays } = config();
   return {
-    articles: makeDynamoArticleStore(db, tableName),
+    articles: makeDynamoArticleWriter(db, tableName),
+    stories: makeDynamoStoryFinder(db, tableName),
     clock: systemClock,
     languageDetector,
     sourceZones: sourceTimezones,

@@ -1,7 +1,9 @@
 import { makeDynamoArchiveReader, makeDynamoArticleStore } from '../adapters/dynamo/article-store';
+import { makeDynamoStoryReader } from '../adapters/dynamo/story-reader';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { makePreviewTopic } from '../use-cases/preview-topic';
 import { makeShowArchive } from '../use-cases/show-archive';
+import { makeShowArticle } from '../use-cases/show-article';
 import { makeShowSubscription } from '../use-cases/show-subscription';
 import { once } from './once';
 import { systemClock } from './runtime';
@@ -18,6 +20,11 @@ const tokens = tokensFor('pages');
 export const articles = once(() => {
   const { db, tableName } = table();
   return makeDynamoArticleStore(db, tableName);
+});
+
+export const showArticle = once(() => {
+  const { db, tableName } = table();
+  return makeShowArticle({ articles: articles(), stories: makeDynamoStoryReader(db, tableName) });
 });
 
 export const showArchive = once(() => {

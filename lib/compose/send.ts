@@ -1,8 +1,9 @@
-import { withArticleCache } from '../adapters/cached-article-store';
+import { withArticleCache, withStoryCache } from '../adapters/cached-article-store';
 import { makeDynamoArticleBatchReader, makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { withBatchedGets } from '../adapters/dynamo/batched-gets';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../adapters/dynamo/send-control';
 import { makeDynamoSendLedger } from '../adapters/dynamo/send-ledger';
+import { makeDynamoStoryReader } from '../adapters/dynamo/story-reader';
 import { makeDynamoSubscriberReader, makeDynamoTopicsByKey } from '../adapters/dynamo/subscriber-reader';
 import { functions } from '../manifest';
 import { makeSendDelivery } from '../use-cases/send-delivery';
@@ -43,6 +44,7 @@ export const sendDelivery = once(async () => {
       { ...makeDynamoArticleStore(db, tableName), ...makeDynamoArticleBatchReader(db, tableName) },
       ARTICLE_CACHE,
     ),
+    stories: withStoryCache(makeDynamoStoryReader(db, tableName), ARTICLE_CACHE),
     deliveries: makeDynamoSendLedger(db, tableName),
     suppressions: await suppressions(),
     mailer: mailer(),

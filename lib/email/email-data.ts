@@ -34,6 +34,8 @@ export interface MatchedArticle {
   /** ISO 8601. */
   readonly publishedAt: string;
   readonly source?: string;
+  /** The other outlets that reported the same story (their names), shown as "Also reported by …". */
+  readonly alsoReportedBy?: readonly string[];
   readonly snippet: string;
   /** Every topic of the reader's that matched, each with its own words; at least one. */
   readonly topics: readonly TopicMatch[];

@@ -247,6 +247,8 @@ interface ArticleView {
   readonly publishedLabel: string;
   // Always present, even empty, so that inside {{#items}} Mustache does not look it up in the outer view.
   readonly source: string;
+  /** The other outlets' names as one list ("Reuters and AP"); empty, and so not shown, when none. */
+  readonly alsoReportedBy: string;
   readonly snippet: string;
   readonly snippetParts: readonly TextSegment[];
   /** Each matched topic as the reader wrote it, with its own words: one "why" line each. */
@@ -271,6 +273,7 @@ function articleView(article: MatchedArticle, field: string, zone: string, dateL
     article.articleUrl,
     article.publishedAt,
     article.source,
+    article.alsoReportedBy,
     article.snippet,
     article.topics,
   ]);
@@ -305,6 +308,10 @@ function buildArticleView(
     articleUrl: httpUrl(`${field}.articleUrl`, article.articleUrl),
     publishedLabel: formatDateTime(isoDate(`${field}.publishedAt`, article.publishedAt), dateLocale, zone),
     source: optionalText(`${field}.source`, article.source),
+    alsoReportedBy: formatList(
+      (article.alsoReportedBy ?? []).map((name, i) => requiredText(`${field}.alsoReportedBy[${i}]`, name)),
+      dateLocale,
+    ),
     snippet,
     snippetParts: highlightTerms(
       snippet,

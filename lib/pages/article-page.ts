@@ -1,14 +1,17 @@
-import type { Article } from '../articles';
 import { formatDateTime } from '../email/format';
 import { html, type Markup } from '../http/html';
-import { archiveDayPath } from './archive-page';
+import type { ArticleView } from '../use-cases/show-article';
+import { alsoReportedBy, archiveDayPath } from './archive-page';
 import { layout } from './layout';
 
 /** "11 Sept 2024, 15:52 UTC": how a reader writes a time, not an HTTP date. */
 const readable = (iso: string) => formatDateTime(new Date(iso), 'en-GB', 'UTC');
 
-/** The archive copy of a stored article: the "view in browser" page, and where alerts link without a URL. */
-export function articlePage(article: Article): Markup {
+/**
+ * The archive copy of a stored article: the "view in browser" page, and where alerts link without a URL;
+ * it names the other outlets that reported the same story.
+ */
+export function articlePage({ article, alsoReportedBy: outlets }: ArticleView): Markup {
   const updated =
     article.updatedAt && article.updatedAt !== article.publishedAt ? article.updatedAt : undefined;
   return layout(
@@ -20,7 +23,8 @@ export function articlePage(article: Article): Markup {
     }${updated ? html` · Updated <time datetime="${updated}">${readable(updated)}</time>` : ''}</p>
 ${article.caption ? html`<p class="hint">Photo: ${article.caption}${article.credit ? ` (${article.credit})` : ''}</p>` : ''}
 ${article.paragraphs.map((p) => html`<p>${p}</p>`)}
-${article.url ? html`<p><a href="${article.url}" rel="noopener">Read it at its source</a></p>` : ''}</article>
+${article.url ? html`<p><a href="${article.url}" rel="noopener">Read it at its source</a></p>` : ''}
+${alsoReportedBy(outlets)}</article>
 <p><a href="${archiveDayPath(article.publishedAt.slice(0, 10))}">More stories of that day</a> · <a href="/">Subscribe to topics</a></p>`,
   );
 }

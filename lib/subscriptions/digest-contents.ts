@@ -23,6 +23,8 @@ export interface HeldMatch {
   readonly ref: string;
   readonly period: DigestPeriod;
   readonly articleId: string;
+  /** The story the article is a version of: what the digest lists once and what "already sent" means. */
+  readonly storyId: string;
   readonly heldAt: string;
   readonly topics: readonly MatchedTopic[];
   /** It carries an expiry: held before held matches stopped expiring, or of a topic since removed. */
@@ -64,6 +66,7 @@ export function parseHeldMatch(item: Record<string, unknown>): HeldMatch {
     ref,
     period,
     articleId: item.articleId,
+    storyId: isString(item.storyId) && item.storyId !== '' ? item.storyId : item.articleId,
     heldAt: isString(item.heldAt) ? item.heldAt : '',
     topics,
     ...(item.expiresAt !== undefined && { expires: true }),
@@ -118,10 +121,17 @@ export function planDigest(
     readonly maxDeletes: number;
   },
 ): DigestPlan {
-  type Story = { heldAt: string; refs: string[]; expiring: string[]; topics: Map<string, MatchedTopic> };
+  type Story = {
+    articleId: string;
+    heldAt: string;
+    refs: string[];
+    expiring: string[];
+    topics: Map<string, MatchedTopic>;
+  };
   const stories = new Map<string, Story>();
   for (const match of held) {
-    const story: Story = stories.get(match.articleId) ?? {
+    const story: Story = stories.get(match.storyId) ?? {
+      articleId: match.articleId,
       heldAt: match.heldAt,
       refs: [],
       expiring: [],
@@ -129,7 +139,11 @@ export function planDigest(
     };
     story.refs.push(match.ref);
     if (match.expires) story.expiring.push(match.ref);
-    if (match.heldAt < story.heldAt) story.heldAt = match.heldAt;
+    // The version held first is the one listed: the subscriber heard of the story through it.
+    if (match.heldAt < story.heldAt) {
+      story.heldAt = match.heldAt;
+      story.articleId = match.articleId;
+    }
     for (const topic of match.topics) {
       if (!options.activeTopicIds.has(topic.topicId)) continue;
       const seen = story.topics.get(topic.topicId);
@@ -138,21 +152,23 @@ export function planDigest(
         seen ? { ...seen, terms: [...new Set([...seen.terms, ...topic.terms])] } : topic,
       );
     }
-    stories.set(match.articleId, story);
+    stories.set(match.storyId, story);
   }
   const dropped: string[] = [];
   const candidates: {
     articleId: string;
+    storyId: string;
     heldAt: string;
     refs: string[];
     expiring: string[];
     topics: MatchedTopic[];
   }[] = [];
-  for (const [articleId, story] of stories) {
-    if (story.topics.size === 0 || options.alreadySent.has(articleId)) dropped.push(...story.refs);
+  for (const [storyId, story] of stories) {
+    if (story.topics.size === 0 || options.alreadySent.has(storyId)) dropped.push(...story.refs);
     else
       candidates.push({
-        articleId,
+        articleId: story.articleId,
+        storyId,
         heldAt: story.heldAt,
         refs: story.refs,
         expiring: story.expiring,
@@ -165,7 +181,11 @@ export function planDigest(
   const taken: string[] = [];
   for (const story of candidates) {
     if (entries.length >= options.limit || story.refs.length > room) break;
-    entries.push({ articleId: story.articleId, topics: slimTopics(story.topics) });
+    entries.push({
+      articleId: story.articleId,
+      ...(story.storyId !== story.articleId && { storyId: story.storyId }),
+      topics: slimTopics(story.topics),
+    });
     taken.push(...story.refs);
     room -= story.refs.length;
   }

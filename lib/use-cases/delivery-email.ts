@@ -9,7 +9,14 @@ import {
   renderConfirmation,
   renderDigest,
 } from '../email';
-import type { AlertDelivery, ArticleReader, ConfirmationDelivery, Delivery, DigestDelivery } from '../ports';
+import type {
+  AlertDelivery,
+  ArticleReader,
+  ConfirmationDelivery,
+  Delivery,
+  DigestDelivery,
+  StoryReader,
+} from '../ports';
 import { periodLabel } from '../subscriptions/digest-schedule';
 import { DEFAULT_DIGEST_WEEKDAY, type Frequency, type Subscriber } from '../subscriptions/model';
 import { DEFAULT_DIGEST_HOUR } from '../subscriptions/subscription-request';
@@ -84,7 +91,15 @@ function sendingDomain(mailFrom: string): string {
  * and readers look for (one-click unsubscribe, list identity, feedback loop). Sending (claims, checks, the
  * provider, the ledger) is `send-delivery.ts`'s business.
  */
-export function makeDeliveryEmail(deps: { articles: ArticleReader; links: Links; identity?: MailIdentity }) {
+/** Other outlets an email names at most: the line says the story is confirmed, not who carried it all. */
+const OUTLETS_NAMED = 5;
+
+export function makeDeliveryEmail(deps: {
+  articles: ArticleReader;
+  stories: StoryReader;
+  links: Links;
+  identity?: MailIdentity;
+}) {
   const identity = deps.identity;
   const domain = identity ? sendingDomain(identity.mailFrom) : undefined;
   const unsubscribeMailbox = identity?.unsubscribeMailbox ?? (domain && `unsubscribe@${domain}`);
@@ -114,13 +129,37 @@ export function makeDeliveryEmail(deps: { articles: ArticleReader; links: Links;
    * One alert's article rendered once per topic set, zone and freshness: an article fanned out to many
    * readers costs one render, and each reader's email is that with their links filled in.
    */
-  function preparedAlert(article: Article, topics: readonly NamedTopic[], timeZone: string, now: Date) {
+  /** The names of the other outlets that reported the article's story, none twice, not its own. */
+  async function otherOutlets(article: Article): Promise<string[]> {
+    const outlets = await deps.stories.outletsOf(article.storyId ?? article.id, 4 * OUTLETS_NAMED);
+    const names = new Set<string>();
+    for (const outlet of outlets) {
+      if (outlet.id !== article.id && outlet.source && outlet.source !== article.source)
+        names.add(outlet.source);
+    }
+    return [...names].slice(0, OUTLETS_NAMED);
+  }
+
+  function preparedAlert(
+    article: Article,
+    topics: readonly NamedTopic[],
+    alsoReportedBy: readonly string[],
+    timeZone: string,
+    now: Date,
+  ) {
     const isOld = now.getTime() - Date.parse(article.publishedAt) > 24 * 60 * 60 * 1000;
-    const key = JSON.stringify([article.id, timeZone, isOld, topics.map((t) => [t.query, t.terms])]);
+    const key = JSON.stringify([
+      article.id,
+      timeZone,
+      isOld,
+      alsoReportedBy,
+      topics.map((t) => [t.query, t.terms]),
+    ]);
     let email = prepared.get(key);
     if (!email) {
       email = prepareAlert({
         ...articleData(article, topics, deps.links),
+        alsoReportedBy,
         archiveUrl: deps.links.article({ id: article.id }),
         sentAt: now.toISOString(),
         timeZone,
@@ -171,7 +210,8 @@ export function makeDeliveryEmail(deps: { articles: ArticleReader; links: Links;
       if (topics.length === 0) return undefined;
       const article = await deps.articles.get(delivery.articleId);
       if (!article) return undefined;
-      email = personaliseAlert(preparedAlert(article, topics, timeZone, now), {
+      const outlets = await otherOutlets(article);
+      email = personaliseAlert(preparedAlert(article, topics, outlets, timeZone, now), {
         ...links,
         muteUrls: delivery.topics.map((topic) => deps.links.mute(subscriber, topic.topicId, now)),
       });
@@ -182,10 +222,16 @@ export function makeDeliveryEmail(deps: { articles: ArticleReader; links: Links;
       });
       // Every story of the digest in one read (up to 50), not one round trip each.
       const articles = await deps.articles.getMany(named.map((entry) => entry.articleId));
-      const items = named.flatMap(({ articleId, topics }) => {
-        const article = articles.get(articleId);
-        return article ? [articleData(article, topics, deps.links)] : [];
-      });
+      const items = (
+        await Promise.all(
+          named.map(async ({ articleId, topics }) => {
+            const article = articles.get(articleId);
+            if (!article) return [];
+            const alsoReportedBy = await otherOutlets(article);
+            return [{ ...articleData(article, topics, deps.links), alsoReportedBy }];
+          }),
+        )
+      ).flat();
       if (items.length === 0) return undefined;
       email = renderDigest({
         period: delivery.period,

@@ -17,7 +17,8 @@ export const RECIPIENT_WRITES = 16;
 
 /**
  * 1. for every recipient of the chunk, at most 16 at a time: queue their alert, or hold the story for their
- *    next digest; both are conditional writes keyed by subscriber and article, so a replay adds nothing
+ *    next digest; both are conditional writes keyed by subscriber and story, so a replay adds nothing, and
+ *    neither does another outlet's version of a story the subscriber already has
  * 2. one recipient's failure never stops the others: each is logged by `onFailure` with its subscriber id,
  *    and the chunk then fails as a whole so the stream retries it, which redoes only what failed
  */
@@ -28,17 +29,19 @@ export function makeFanOut(deps: {
 }) {
   return async function fanOut(chunk: FanOutChunk): Promise<FanOutOutcome> {
     const now = deps.clock.now();
-    const { articleId } = chunk;
+    const { articleId, storyId } = chunk;
+    // Keyed by story: a subscriber who already has (or waits for) another outlet's version gets nothing new.
+    const story = storyId === articleId ? {} : { storyId };
     const results = await settleEach(chunk.recipients, RECIPIENT_WRITES, async (recipient) => {
       const { subscriberId, topics } = recipient;
       if (recipient.kind === 'alert') {
         const queued = await deps.deliveries.queueAlert(
-          { kind: 'alert', subscriberId, key: `ALERT#${articleId}`, articleId, topics },
+          { kind: 'alert', subscriberId, key: `ALERT#${storyId}`, articleId, ...story, topics },
           now,
         );
         return queued ? 'queued' : 'done';
       }
-      await deps.deliveries.holdForDigest(subscriberId, recipient.kind, { articleId, topics }, now);
+      await deps.deliveries.holdForDigest(subscriberId, recipient.kind, { articleId, ...story, topics }, now);
       return 'held';
     });
     const failed: string[] = [];

@@ -37,7 +37,14 @@ export function makeMatchArticle(deps: {
     const now = deps.clock.now();
     const written = await settleEach(chunks, CHUNK_WRITES, (chunk, i) =>
       deps.deliveries.queueFanOut(
-        { articleId: article.id, planId: plan, index: i, count: chunks.length, recipients: chunk },
+        {
+          articleId: article.id,
+          storyId: article.storyId ?? article.id,
+          planId: plan,
+          index: i,
+          count: chunks.length,
+          recipients: chunk,
+        },
         now,
       ),
     );

@@ -16,6 +16,7 @@ import type {
   SendLedger,
   SendPause,
   SendThrottle,
+  StoryReader,
   SubscriberStore,
   SuppressionCheck,
   TopicsByKey,
@@ -89,6 +90,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export function makeSendDelivery(deps: {
   subscribers: Pick<SubscriberStore, 'get'> & TopicsByKey;
   articles: ArticleReader;
+  /** The outlets of each story, for "also reported by". */
+  stories: StoryReader;
   deliveries: SendLedger;
   suppressions: SuppressionCheck;
   mailer: Mailer;
@@ -110,6 +113,7 @@ export function makeSendDelivery(deps: {
 }) {
   const emails = makeDeliveryEmail({
     articles: deps.articles,
+    stories: deps.stories,
     links: deps.links,
     identity: { mailFrom: deps.mailFrom, ...deps.identity },
   });

@@ -1,12 +1,17 @@
 import { ValidationError } from '../errors';
 import type { ArchiveEntry, ArchiveReader, Clock } from '../ports';
 
+/** One story of the day: the version listed first, and the other outlets' versions of it that day. */
+export interface ArchiveStory extends ArchiveEntry {
+  readonly alsoReportedBy: readonly ArchiveEntry[];
+}
+
 /** Stories one archive page shows at most: a day of a busy newsroom's wire, not a scroll without end. */
 export const ARCHIVE_PAGE_STORIES = 200;
 
 export interface ArchiveDay {
   readonly day: string;
-  readonly stories: readonly ArchiveEntry[];
+  readonly stories: readonly ArchiveStory[];
   /** The day had more stories than one page shows. */
   readonly more: boolean;
   readonly olderDay: string;
@@ -32,6 +37,18 @@ function checkedDay(day: string): string {
   return day;
 }
 
+/** One line per story, where its newest version stands, naming the outlets of the others. */
+function byStory(entries: readonly ArchiveEntry[]): ArchiveStory[] {
+  const stories = new Map<string, { entry: ArchiveEntry; others: ArchiveEntry[] }>();
+  for (const entry of entries) {
+    const key = entry.storyId ?? entry.id;
+    const story = stories.get(key);
+    if (story) story.others.push(entry);
+    else stories.set(key, { entry, others: [] });
+  }
+  return [...stories.values()].map(({ entry, others }) => ({ ...entry, alsoReportedBy: others }));
+}
+
 /** One UTC day of the archive, newest story first; today's when no day is asked for. */
 export function makeShowArchive(deps: { archive: ArchiveReader; clock: Clock }) {
   return async function showArchive(requested: string | undefined): Promise<ArchiveDay> {
@@ -42,7 +59,7 @@ export function makeShowArchive(deps: { archive: ArchiveReader; clock: Clock }) 
     const found = await deps.archive.storiesOfDay(day, ARCHIVE_PAGE_STORIES + 1);
     return {
       day,
-      stories: found.slice(0, ARCHIVE_PAGE_STORIES),
+      stories: byStory(found.slice(0, ARCHIVE_PAGE_STORIES)),
       more: found.length > ARCHIVE_PAGE_STORIES,
       olderDay: shift(day, -1),
       ...(day < today && { newerDay: shift(day, 1) }),

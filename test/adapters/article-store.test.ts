@@ -4,10 +4,12 @@ import {
   makeDynamoArticleBatchReader,
   makeDynamoArticleStore,
 } from '../../lib/adapters/dynamo/article-store';
+import { makeDynamoArticleWriter, makeDynamoStoryFinder } from '../../lib/adapters/dynamo/article-writer';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { guardTable } from '../../lib/adapters/dynamo/table-guard';
 import type { Article } from '../../lib/articles';
 import { detectLanguage } from '../../lib/articles/language';
+import { storySignature } from '../../lib/articles/near-duplicate';
 import { functions } from '../../lib/manifest';
 import { makeIngestArticles } from '../../lib/use-cases/ingest-articles';
 import { makePreviewTopic } from '../../lib/use-cases/preview-topic';
@@ -31,6 +33,8 @@ function longArticle(day: string, n: number): Article {
   );
   return {
     id: `${day}-story-${n}`,
+    storyId: `${day}-story-${n}`,
+    signature: storySignature(`Story ${n} of ${day}`, [`A quokka was seen in story ${n}.`]),
     fingerprint: `fp-${day}-${n}`,
     title: `Story ${n} of ${day}`,
     titleDerived: false,
@@ -49,7 +53,7 @@ describe('the article listing behind /preview', () => {
   it('reads every article of a day holding more than one 1 MB page, and only the fields matching needs', async () => {
     // The pages function's own client, held to its manifest entry as on AWS.
     const db = guardTable(table.db, functions.pages.table, 'pages');
-    const writer = makeDynamoArticleStore(table.db, table.tableName);
+    const writer = makeDynamoArticleWriter(table.db, table.tableName);
     const today = Array.from({ length: 40 }, (_, n) => longArticle('2026-12-03', n));
     const yesterday = Array.from({ length: 5 }, (_, n) => longArticle('2026-12-02', n));
     const tooOld = longArticle('2026-11-20', 0);
@@ -85,7 +89,7 @@ describe('the article listing behind /preview', () => {
 
 describe('the articles a digest shows', () => {
   it('are read whole in one request through the send function’s own client, absent ones left out', async () => {
-    const writer = makeDynamoArticleStore(table.db, table.tableName);
+    const writer = makeDynamoArticleWriter(table.db, table.tableName);
     const stories = Array.from({ length: 3 }, (_, n) => longArticle('2026-12-04', n));
     for (const article of stories) await writer.putIfAbsent(article);
     const store = makeDynamoArticleBatchReader(
@@ -104,12 +108,10 @@ describe('the retention of a stored article', () => {
 
   it('is the table’s TTL attribute, in epoch seconds, the retention period after publication', async () => {
     // The ingest function's own client, held to its manifest entry as on AWS.
-    const articles = makeDynamoArticleStore(
-      guardTable(table.db, functions.ingest.table, 'ingest'),
-      table.tableName,
-    );
+    const db = guardTable(table.db, functions.ingest.table, 'ingest');
     const ingest = makeIngestArticles({
-      articles,
+      articles: makeDynamoArticleWriter(db, table.tableName),
+      stories: makeDynamoStoryFinder(db, table.tableName),
       clock: { now: () => new Date('2026-12-05T09:00:00Z') },
       languageDetector: async () => detectLanguage,
       sourceZones: new Map([['reuters', 'Europe/London']]),

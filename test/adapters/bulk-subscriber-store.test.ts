@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoBulkSubscriberStore } from '../../lib/adapters/dynamo/bulk-subscriber-store';
 import { makeDynamoDigestStore } from '../../lib/adapters/dynamo/digest-store';
@@ -25,16 +25,7 @@ const stores = () => ({
 });
 const at = new Date('2026-12-02T09:00:00Z');
 
-async function partition(pk: string): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await table.db.send(
-    new QueryCommand({
-      TableName: table.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-    }),
-  );
-  return Items;
-}
+const partition = (pk: string) => table.partition(pk);
 
 const claimOf = async (email: string) =>
   (await table.db.send(new GetCommand({ TableName: table.tableName, Key: keys.email(email) }))).Item;

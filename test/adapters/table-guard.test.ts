@@ -11,9 +11,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
+import { makeDynamoArticleWriter } from '../../lib/adapters/dynamo/article-writer';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { GSI1, keys, TOPICS_INDEX } from '../../lib/adapters/dynamo/keys';
 import { guardTable, type TableClient } from '../../lib/adapters/dynamo/table-guard';
+import { storySignature } from '../../lib/articles/near-duplicate';
 import { UndeclaredAccessError } from '../../lib/errors';
 import { functions, type TableAccess } from '../../lib/manifest';
 import { familiesOf, indexFamilies, itemFamilies } from '../../lib/table';
@@ -218,22 +220,26 @@ describe('guardTable', () => {
       publishedAt: '2026-12-01T00:00:00.000Z',
       ingestedAt: '2026-12-01T00:00:00.000Z',
       fingerprint: 'f',
+      storyId: 'a1',
+      signature: storySignature('t', ['b']),
     };
-    await expect(makeDynamoArticleStore(send, TableName).putIfAbsent(storedArticle as never)).rejects.toThrow(
-      'The send function tried to create an item in partition "ARTICLE#a1"',
-    );
+    await expect(
+      makeDynamoArticleWriter(send, TableName).putIfAbsent(storedArticle as never),
+    ).rejects.toThrow('The send function tried to write a transaction');
 
     const ingest = guardTable(recorder().db, functions.ingest.table, 'ingest');
-    await expect(makeDynamoArticleStore(ingest, TableName).get('a1')).rejects.toThrow(UndeclaredAccessError);
+    await expect(
+      makeDynamoArticleStore(ingest, TableName).listPublishedSince(new Date(), new Date(), 1),
+    ).rejects.toThrow(UndeclaredAccessError);
     await expect(
       makeDynamoDeliveryStore(ingest, TableName).queueAlert(
         { kind: 'alert', subscriberId: 's1', key: 'ALERT#a1', articleId: 'a1', topics: [] },
         new Date(),
       ),
     ).rejects.toThrow(UndeclaredAccessError);
-    await expect(makeDynamoArticleStore(ingest, TableName).putIfAbsent(storedArticle as never)).resolves.toBe(
-      'stored',
-    );
+    await expect(
+      makeDynamoArticleWriter(ingest, TableName).putIfAbsent(storedArticle as never),
+    ).resolves.toBe('stored');
   });
 });
 

@@ -11,6 +11,7 @@ import {
   snippet,
 } from '../../lib/articles';
 import { detectLanguage } from '../../lib/articles/language';
+import { storySignature } from '../../lib/articles/near-duplicate';
 import { ValidationError } from '../../lib/errors';
 
 const NOW = new Date('2024-09-12T08:00:00Z');
@@ -25,6 +26,9 @@ describe('normaliseArticle', () => {
     const article = normaliseArticle(input, NOW, detectLanguage);
     expect(article).toEqual({
       id: article.fingerprint.slice(0, 20),
+      // Its own story until ingest finds an earlier version of it.
+      storyId: article.id,
+      signature: storySignature(article.title, [LEAD, SECOND]),
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
       title: 'Heavy rain pushed the Lark river over its banks on Wednesday',
       titleDerived: true,
@@ -70,6 +74,8 @@ describe('normaliseArticle', () => {
         'ingestedAt',
         'paragraphs',
         'publishedAt',
+        'signature',
+        'storyId',
         'summary',
         'title',
         'titleDerived',

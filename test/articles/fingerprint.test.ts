@@ -55,13 +55,28 @@ describe('fingerprint', () => {
     expect(fingerprintOf(variant)).not.toBe(fingerprintOf(STORY));
   });
 
-  it('gives the same id to the same story sent as wire copy and as JSON', () => {
-    const wire = normaliseArticle(parseWireCopy(`Published: Wed 11 Sep 2024, 3:52 PM\n\n${STORY}`), NOW);
+  it('gives the same id to the same story sent as wire copy and as JSON, headline and all', () => {
+    const wire = normaliseArticle(
+      parseWireCopy(`Bridge to reopen\n\nPublished: Wed 11 Sep 2024, 3:52 PM\n\n${STORY}`),
+      NOW,
+    );
     const json = normaliseArticle(
-      parseJsonArticle({ text: STORY.replace(/"/g, '“'), title: 'Bridge to reopen' }),
+      parseJsonArticle({ text: STORY.replace(/"/g, '“'), title: 'Bridge to Reopen!' }),
       NOW,
     );
     expect(json.id).toBe(wire.id);
+    // Without a headline it is another article (its id is the body's), with the same body fingerprint.
+    const untitled = normaliseArticle(parseWireCopy(STORY), NOW);
+    expect(untitled.id).not.toBe(wire.id);
+    expect(untitled.fingerprint).toBe(wire.fingerprint);
+  });
+
+  it('takes the id from the canonical URL when there is one, whatever the text says', () => {
+    const at = (url: string, text: string) => normaliseArticle({ url, text, title: 'Bridge' }, NOW).id;
+    const id = at('https://news.example/bridge?utm_source=x#top', STORY);
+    expect(at('https://news.example/bridge', 'A corrected text.')).toBe(id);
+    expect(at('https://news.example/other', STORY)).not.toBe(id);
+    expect(id).toMatch(/^[0-9a-f]{20}$/);
   });
 
   it('ignores how words are separated, for any words', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
+import { makeDynamoArticleWriter } from '../../lib/adapters/dynamo/article-writer';
 import { normaliseArticle } from '../../lib/articles';
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { eventually, linkIn, mailFor, projectRoot } from '../support/local-stack';
@@ -62,7 +62,7 @@ describe('npm start after a crash', () => {
       },
       new Date(),
     );
-    expect(await makeDynamoArticleStore(client, 'tidings').putIfAbsent(article)).toBe('stored');
+    expect(await makeDynamoArticleWriter(client, 'tidings').putIfAbsent(article)).toBe('stored');
     client.destroy();
     await db.stop();
 

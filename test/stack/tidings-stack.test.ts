@@ -212,8 +212,17 @@ describe('the functions', () => {
 
   it('grants each function only the table actions its work needs', () => {
     const dynamo = (name: FunctionName) => actionsOf(name).filter((a) => a.startsWith('dynamodb:'));
-    // Ingest stores articles and nothing else: it may not read, change or delete anything.
-    expect(dynamo('ingest')).toEqual(['dynamodb:PutItem']);
+    // Ingest reads and writes articles and their stories only, and deletes nothing.
+    expect(dynamo('ingest').sort()).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
     expect(dynamo('health')).toEqual(['dynamodb:DescribeTable']);
     expect(dynamo('pages')).not.toContain('dynamodb:DescribeTable');
     // Send updates the ledger; it never creates or deletes items.
@@ -231,6 +240,7 @@ describe('the functions', () => {
   it('limits every item action to the partitions of the families each function declares', () => {
     const families = {
       article: 'ARTICLE#*',
+      story: ['NEARDUP#*', 'STORY#*'],
       email: 'EMAIL#*',
       subscriber: 'SUB#*',
       rate: 'RATE#*',
@@ -319,14 +329,16 @@ describe('function bundles', () => {
   // protects is cold-import time (`npm run bench -- bundles` measures it), and the feed reader is loaded
   // only when a feed arrives, so the extra bytes are read at a cold start but not evaluated. 330 KB since web
   // pages: linkedom and Readability (483 KB) are a file of their own, but the page reader (3.9 KB) and the
-  // charset decoder (2.7 KB) are in the bundle, which went from 315.6 KB to 322.2 KB.
+  // charset decoder (2.7 KB) are in the bundle, which went from 315.6 KB to 322.2 KB. 340 KB since story
+  // clusters: the transaction, update, query and batch-read commands of the SDK and the MinHash signatures
+  // took it to 333.1 KB.
   // The rest: 100 KB until publication time zones and web pages together took preferences (which reads
   // stored articles, so bundles the article module) to 101.2 KB; 104 KB leaves the headroom the shared
   // manifest and article module need as functions are added.
-  it('stay within 330 KB minified for ingest, 250 KB for send and 104 KB for the rest', () => {
+  it('stay within 340 KB minified for ingest, 250 KB for send and 104 KB for the rest', () => {
     for (const bundle of bundles) {
       const declared = functions[bundle.name] as { detectsLanguage?: boolean; mail: string };
-      const limit = declared.detectsLanguage ? 330 * KB : declared.mail === 'send' ? 250 * KB : 104 * KB;
+      const limit = declared.detectsLanguage ? 340 * KB : declared.mail === 'send' ? 250 * KB : 104 * KB;
       expect(bundle.bytes, `${bundle.name}: ${bundle.bytes} bytes`).toBeLessThanOrEqual(limit);
     }
   });

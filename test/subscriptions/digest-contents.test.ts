@@ -16,10 +16,12 @@ const held = (
   period: 'daily' | 'weekly',
   topics: MatchedTopic[],
   heldAt = '2026-11-27T10:00:00Z',
+  storyId = articleId,
 ): HeldMatch => ({
-  ref: `PENDING#${period}#${articleId}`,
+  ref: `PENDING#${period}#${storyId}`,
   period,
   articleId,
+  storyId,
   heldAt,
   topics,
 });
@@ -39,6 +41,29 @@ describe('what one digest lists', () => {
     );
     expect(plan.entries).toEqual([{ articleId: 'x', topics: [topic('a', ['iran']), topic('b', ['iraq'])] }]);
     expect(plan.taken).toEqual(['PENDING#daily#x', 'PENDING#weekly#x']);
+  });
+
+  it('lists one line per story: two outlets’ versions held by two periods are one entry, the first held', () => {
+    const plan = planDigest(
+      [
+        held('outlet-b', 'weekly', [topic('b', ['iraq'])], '2026-11-27T11:00:00Z', 'story-1'),
+        held('outlet-a', 'daily', [topic('a', ['iran'])], '2026-11-27T10:00:00Z', 'story-1'),
+      ],
+      everything,
+    );
+    expect(plan.entries).toEqual([
+      { articleId: 'outlet-a', storyId: 'story-1', topics: [topic('b', ['iraq']), topic('a', ['iran'])] },
+    ]);
+    expect(plan.taken).toEqual(['PENDING#weekly#story-1', 'PENDING#daily#story-1']);
+  });
+
+  it('drops a version of a story already sent, whichever outlet’s version that was', () => {
+    const plan = planDigest([held('outlet-b', 'daily', [topic('a', [])], undefined, 'story-2')], {
+      ...everything,
+      alreadySent: new Set(['story-2']),
+    });
+    expect(plan.entries).toEqual([]);
+    expect(plan.dropped).toEqual(['PENDING#daily#story-2']);
   });
 
   it('drops stories already sent and stories of topics no longer active', () => {
@@ -113,8 +138,13 @@ describe('what one digest lists', () => {
       ref: 'PENDING#weekly#x',
       period: 'weekly',
       articleId: 'x',
+      // Held before stories were clustered: the article is its own story.
+      storyId: 'x',
       heldAt: 't',
       topics: [{ topicId: 'a', terms: [] }],
     });
+    expect(parseHeldMatch({ sk: 'PENDING#daily#s', articleId: 'x', storyId: 's', topics: [] }).storyId).toBe(
+      's',
+    );
   });
 });

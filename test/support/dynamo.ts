@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
 import { makeDynamoTopicIndexReader } from '../../lib/adapters/dynamo/topic-index-reader';
@@ -24,6 +24,17 @@ export async function startTestTable(tableName = 'tidings-test') {
     tableName,
     /** For other clients of the same emulator (the streams API). */
     clientConfig,
+    /** Every item of one partition: what a test checks a write left behind. */
+    async partition(pk: string): Promise<Record<string, unknown>[]> {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+        }),
+      );
+      return Items;
+    },
     async stop() {
       db.destroy();
       await server.stop();

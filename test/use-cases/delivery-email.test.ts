@@ -37,6 +37,14 @@ function emailsWith(articles: Article[], withIdentity = true) {
       getMany: async (ids: readonly string[]) =>
         new Map(ids.flatMap((id) => (byId.has(id) ? [[id, byId.get(id) as Article] as const] : []))),
     },
+    // Every article given is an outlet of its story, first published first, as the story partition lists them.
+    stories: {
+      outletsOf: async (storyId: string, limit: number) =>
+        articles
+          .filter((a) => (a.storyId ?? a.id) === storyId)
+          .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt))
+          .slice(0, limit),
+    },
     links,
     ...(withIdentity && { identity }),
   });
@@ -86,6 +94,31 @@ describe('an alert', () => {
     const { email } = await alertEmail({ ...alert, articleId: old.id }, [old]);
     expect(email.text).toContain('Published 20 Nov 2026 · ');
     expect(email.text).not.toContain('New story');
+  });
+
+  it('names the other outlets that reported the story, once each, not its own, as text', async () => {
+    const version = (source: string, hour: string) => ({
+      ...normaliseArticle(
+        {
+          title: `Strike story (${source})`,
+          text: `${source} copy.`,
+          publishedAt: `2026-11-27T${hour}:00:00Z`,
+          source,
+        },
+        now,
+      ),
+      storyId: soleimani.id,
+    });
+    const others = [
+      version('Reuters', '10'),
+      version('<b>AP</b>', '11'),
+      version('Reuters', '12'),
+      version('Wire', '13'),
+    ];
+    const { email } = await alertEmail(alert, [soleimani, ...others]);
+    expect(email.text).toContain('Also reported by Reuters and <b>AP</b>\n');
+    expect(email.html).toContain('Also reported by Reuters and &lt;b&gt;AP&lt;/b&gt;');
+    expect((await alertEmail()).email.text).not.toContain('Also reported by');
   });
 
   it('links to the article page on Tidings and prints the postal address', async () => {
@@ -164,6 +197,24 @@ describe('a digest', () => {
     ],
     remaining: 12,
   };
+
+  it('names the other outlets of each story, and nothing for a story only one outlet reported', async () => {
+    const again = {
+      ...normaliseArticle(
+        {
+          title: 'Talks in Baghdad again',
+          text: 'Talks resumed.',
+          publishedAt: '2026-11-27T10:00:00Z',
+          source: 'AFP',
+        },
+        now,
+      ),
+      storyId: iraq.id,
+    };
+    const message = await emailsWith([iraq, gaza, iraq2, again]).listMail(digest, subscriber, now, queries);
+    expect(message?.email.text.match(/Also reported by AFP/g)).toHaveLength(1);
+    expect(message?.email.text).toMatch(/Baghdad talks resume[\s\S]*Also reported by AFP[\s\S]*Oil output/);
+  });
 
   it('is one email grouped by topic, with a count per topic and "and 12 more"', async () => {
     const message = await emailsWith([iraq, gaza, iraq2]).listMail(digest, subscriber, now, queries);

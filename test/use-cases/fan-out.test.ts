@@ -16,9 +16,10 @@ afterAll(async () => {
 
 const at = new Date('2026-12-02T09:00:00Z');
 
-function chunkFor(articleId: string, ids: readonly string[]): FanOutChunk {
+function chunkFor(articleId: string, ids: readonly string[], storyId = articleId): FanOutChunk {
   return {
     articleId,
+    storyId,
     planId: 'plan',
     index: 0,
     count: 1,
@@ -47,6 +48,35 @@ async function itemsAbout(ids: readonly string[], articleId: string) {
 }
 
 describe('fanning one chunk of recipients out', () => {
+  it('queues nothing for another outlet’s version of a story its recipients already have or wait for', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `story-${i}`);
+    const fanOut = makeFanOut({
+      deliveries: makeDynamoDeliveryStore(table.db, table.tableName),
+      clock: { now: () => at },
+      onFailure: () => {},
+    });
+    const first = await fanOut(chunkFor('story-first', ids));
+    expect(first).toEqual({ alertsQueued: 20, heldForDigest: 10, alreadyDone: 0 });
+    // The second outlet's article is a member of the first one's story: its ledger keys are the story's.
+    const second = await fanOut(chunkFor('story-second', ids, 'story-first'));
+    expect(second).toMatchObject({ alertsQueued: 0, alreadyDone: 20 });
+    expect(await itemsAbout(ids, 'story-second')).toEqual([]);
+    expect(await itemsAbout(ids, 'story-first')).toHaveLength(30);
+    // A new recipient of the second version alone is alerted once, about the story, with that version.
+    const newcomer = await fanOut(chunkFor('story-second', ['story-newcomer'], 'story-first'));
+    expect(newcomer.alertsQueued).toBe(1);
+    const { Items = [] } = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'SUB#story-newcomer' },
+      }),
+    );
+    expect(Items.map((item) => [item.sk, item.articleId, item.storyId])).toEqual([
+      ['DELIVERY#ALERT#story-first', 'story-second', 'story-first'],
+    ]);
+  });
+
   it('writes one alert or digest hold per recipient, and a replay of the chunk adds nothing', async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `replay-${i}`);
     const fanOut = makeFanOut({

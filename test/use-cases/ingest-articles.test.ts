@@ -1,30 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../lib/articles';
 import { detectLanguage } from '../../lib/articles/language';
+import { isSameStory } from '../../lib/articles/near-duplicate';
 import { ValidationError } from '../../lib/errors';
-import type { ArticleStore } from '../../lib/ports';
+import type { ArticleWriter, StoryFinder } from '../../lib/ports';
 import { makeIngestArticles, makeIngestFeed } from '../../lib/use-cases/ingest-articles';
 
-/** Keeps articles in a map: what is tested here is when the use case needs the language models. */
-function memoryStore(): ArticleStore & { stored: Map<string, Article>; expiries: Map<string, Date> } {
+/** Keeps articles in a map, and finds stories by comparing with every stored one (the logic under test is the use case's). */
+function memoryStore(): ArticleWriter &
+  StoryFinder & { stored: Map<string, Article>; expiries: Map<string, Date> } {
   const stored = new Map<string, Article>();
   const expiries = new Map<string, Date>();
   return {
     stored,
     expiries,
+    async storedVersions(ids) {
+      return new Map(
+        ids.flatMap((id) => {
+          const article = stored.get(id);
+          return article ? [[id, article.updatedAt ?? article.publishedAt] as const] : [];
+        }),
+      );
+    },
     async putIfAbsent(article, expiresAt) {
       if (stored.has(article.id)) return 'duplicate';
       stored.set(article.id, article);
       if (expiresAt) expiries.set(article.id, expiresAt);
       return 'stored';
     },
-    async get(id) {
-      return stored.get(id);
+    async reviseIfNewer(article, at) {
+      const old = stored.get(article.id);
+      if (!old || (old.updatedAt ?? old.publishedAt) >= (article.updatedAt ?? '')) return 'duplicate';
+      const { storyId, publishedAt, ingestedAt, signature } = old;
+      stored.set(article.id, {
+        ...article,
+        storyId,
+        publishedAt,
+        ingestedAt,
+        signature,
+        revisions: (old.revisions ?? 0) + 1,
+        revisedAt: at.toISOString(),
+      });
+      return 'updated';
     },
-    async listPublishedSince() {
-      return [];
+    async findStory(article) {
+      for (const other of stored.values()) {
+        if (other.id !== article.id && isSameStory(other.signature, article.signature)) return other.storyId;
+      }
+      return undefined;
     },
-    async checkReachable() {},
   };
 }
 
@@ -35,6 +59,7 @@ function ingestWithCountingLoader() {
   let loads = 0;
   const ingest = makeIngestArticles({
     articles,
+    stories: articles,
     clock: { now: () => new Date('2026-12-01T08:00:00Z') },
     languageDetector: async () => {
       loads++;
@@ -106,6 +131,7 @@ describe('ingesting a feed', () => {
     const articles = memoryStore();
     const ingest = makeIngestFeed({
       articles,
+      stories: articles,
       clock: { now: () => new Date('2026-12-01T08:00:00Z') },
       languageDetector: async () => detectLanguage,
       ...settings,
@@ -158,5 +184,51 @@ describe('ingesting a feed', () => {
       /^None of the feed's 2 items can be stored\. Item 1: Could not read .* Item 2: .*no letters/,
     );
     expect(articles.stored.size).toBe(0);
+  });
+});
+
+describe('a newer version of a stored article', () => {
+  const url = 'https://news.example/2026/12/01/flood';
+  const version = (updatedAt: string | undefined, text: string) => ({
+    title: 'Valley shelters open as the river floods',
+    url: `${url}?utm_source=wire`,
+    text,
+    lang: 'en',
+    publishedAt: '2026-12-01T06:00:00Z',
+    ...(updatedAt !== undefined && { updatedAt }),
+  });
+  const corrected = `${english} Three more shelters opened by morning.`;
+
+  it('replaces the stored text in place under the same id, keeping its story and first publication', async () => {
+    const { ingest, articles } = ingestWithCountingLoader();
+    const [first] = (await ingest([version(undefined, english)])) as { id: string }[];
+    const [second] = await ingest([version('2026-12-01T09:30:00Z', corrected)]);
+    expect(second).toEqual({ id: first?.id, status: 'updated' });
+    const stored = articles.stored.get(first?.id ?? '');
+    expect(stored).toMatchObject({
+      paragraphs: [corrected],
+      updatedAt: '2026-12-01T09:30:00.000Z',
+      publishedAt: '2026-12-01T06:00:00.000Z',
+      ingestedAt: '2026-12-01T08:00:00.000Z',
+      storyId: first?.id,
+      revisions: 1,
+    });
+    expect(articles.stored.size).toBe(1);
+  });
+
+  it('is a duplicate when it is not newer: the same copy re-sent, an older one, or one with no update time', async () => {
+    const { ingest, articles } = ingestWithCountingLoader();
+    const [first] = (await ingest([version('2026-12-01T09:30:00Z', corrected)])) as { id: string }[];
+    const again = await ingest([
+      version('2026-12-01T09:30:00Z', corrected),
+      version('2026-12-01T07:00:00Z', english),
+    ]);
+    // The second is another copy of the same URL in one request: written at most once.
+    expect(again).toEqual([
+      { id: first?.id, status: 'duplicate' },
+      { id: first?.id, status: 'duplicate' },
+    ]);
+    expect(await ingest([version(undefined, english)])).toEqual([{ id: first?.id, status: 'duplicate' }]);
+    expect(articles.stored.get(first?.id ?? '')?.paragraphs).toEqual([corrected]);
   });
 });

@@ -5,9 +5,11 @@ import {
   makeDynamoArticleBatchReader,
   makeDynamoArticleStore,
 } from '../../lib/adapters/dynamo/article-store';
+import { makeDynamoArticleWriter } from '../../lib/adapters/dynamo/article-writer';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
 import { keys, SWEEP_SHARDS } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSendPause } from '../../lib/adapters/dynamo/send-control';
+import { makeDynamoStoryReader } from '../../lib/adapters/dynamo/story-reader';
 import { makeDynamoTopicsByKey } from '../../lib/adapters/dynamo/subscriber-reader';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { makeDynamoSuppressionList } from '../../lib/adapters/dynamo/suppression-list';
@@ -63,6 +65,7 @@ async function setUp(
   const { db, tableName } = table;
   const stores = {
     articles: { ...makeDynamoArticleStore(db, tableName), ...makeDynamoArticleBatchReader(db, tableName) },
+    stories: makeDynamoStoryReader(db, tableName),
     subscribers: { ...makeDynamoSubscriberStore(db, tableName), ...makeDynamoTopicsByKey(db, tableName) },
     deliveries: wrapDeliveries(makeDynamoDeliveryStore(db, tableName)),
     suppressions: makeDynamoSuppressionList(db, tableName, makeAddressHasher('test-suppression-salt')),
@@ -75,7 +78,7 @@ async function setUp(
     { title: 'Iran and Iraq sign an accord', text: `Iran and Iraq signed (${subscriberId}).` },
     now,
   );
-  await stores.articles.putIfAbsent(article);
+  await makeDynamoArticleWriter(db, tableName).putIfAbsent(article);
   await stores.subscribers.create({
     id: subscriberId,
     email: `${subscriberId}@example.com`,

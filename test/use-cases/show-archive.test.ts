@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDynamoArchiveReader, makeDynamoArticleStore } from '../../lib/adapters/dynamo/article-store';
+import { makeDynamoArchiveReader } from '../../lib/adapters/dynamo/article-store';
+import { makeDynamoArticleWriter } from '../../lib/adapters/dynamo/article-writer';
 import { guardTable } from '../../lib/adapters/dynamo/table-guard';
 import { normaliseArticle } from '../../lib/articles';
 import { ValidationError } from '../../lib/errors';
@@ -36,14 +37,22 @@ describe('the archive, a day at a time', () => {
     });
 
   it('lists one day’s stories newest first, without their bodies, with the days either side', async () => {
-    const store = makeDynamoArticleStore(table.db, table.tableName);
+    const store = makeDynamoArticleWriter(table.db, table.tableName);
     await store.putIfAbsent(story(1, '2026-12-02T09:00:00Z'));
     await store.putIfAbsent(story(2, '2026-12-02T17:30:00Z', 'Quokka <script>alert(1)</script> seen'));
     await store.putIfAbsent(story(3, '2026-12-03T08:00:00Z'));
 
     const day = await showArchive()('2026-12-02');
     expect(day.stories.map((s) => s.title)).toEqual(['Quokka <script>alert(1)</script> seen', 'Story 1']);
-    expect(Object.keys(day.stories[0] ?? {}).sort()).toEqual(['id', 'publishedAt', 'source', 'title']);
+    // The listing fields only, never the body.
+    expect(Object.keys(day.stories[0] ?? {}).sort()).toEqual([
+      'alsoReportedBy',
+      'id',
+      'publishedAt',
+      'source',
+      'storyId',
+      'title',
+    ]);
     expect(day).toMatchObject({
       day: '2026-12-02',
       olderDay: '2026-12-01',
@@ -66,8 +75,24 @@ describe('the archive, a day at a time', () => {
     );
   });
 
+  it('lists a story reported by several outlets once, naming the others', async () => {
+    const store = makeDynamoArticleWriter(table.db, table.tableName);
+    const first = story(10, '2026-11-25T06:00:00Z', 'Ferry strike ends');
+    const second = { ...story(11, '2026-11-25T07:30:00Z', 'Ferries sail again'), source: 'Reuters' };
+    await store.putIfAbsent(first);
+    await store.putIfAbsent({ ...second, storyId: first.id });
+    await store.putIfAbsent(story(12, '2026-11-25T08:00:00Z', 'Another story'));
+
+    const day = await showArchive()('2026-11-25');
+    expect(day.stories.map((s) => [s.title, s.alsoReportedBy.map((o) => o.source)])).toEqual([
+      ['Another story', []],
+      ['Ferries sail again', ['AFP']],
+    ]);
+    expect(String(archivePage(day))).toContain(`Also reported by <a href="/articles/${first.id}">AFP</a>`);
+  });
+
   it('shows at most one page of a busy day and says there are more', async () => {
-    const store = makeDynamoArticleStore(table.db, table.tableName);
+    const store = makeDynamoArticleWriter(table.db, table.tableName);
     for (let n = 0; n <= ARCHIVE_PAGE_STORIES; n++) {
       const minute = String(n % 60).padStart(2, '0');
       const hour = String(Math.floor(n / 60)).padStart(2, '0');

@@ -1,25 +1,16 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../../articles';
 import { LISTED_FIELDS, type ListedArticle } from '../../matching/matchable-article';
 import type { ArchiveEntry, ArchiveReader, ArticleBatchReader, ArticleStore } from '../../ports';
-import { isConditionFailure } from './errors';
 import { GSI1, keys } from './keys';
-import { batchGetAll, queryAll } from './paginate';
+import { batchGetAll, projectionOf, queryAll, queryAtMost } from './paginate';
 import type { TableClient } from './table-guard';
 
 /** The stored article from its item, as read from the table or from a stream record's new image. */
 export function articleFromItem(item: Record<string, unknown>): Article {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, expiresAt: _x, ...article } = item;
   return article as unknown as Article;
-}
-
-/** A query's projection of `fields`, every name a placeholder: some (`source`, `url`…) are reserved words. */
-function projectionOf(fields: readonly string[]) {
-  return {
-    ProjectionExpression: fields.map((field) => `#${field}`).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(fields.map((field) => [`#${field}`, field])),
-  };
 }
 
 /** Only what matching and the preview read: a story's other fields can be most of its bytes. */
@@ -30,28 +21,6 @@ const previousDay = (d: Date) => new Date(startOfDay(d).getTime() - 1);
 
 export function makeDynamoArticleStore(db: TableClient, tableName: string): ArticleStore {
   return {
-    async putIfAbsent(article, expiresAt) {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...keys.article(article.id),
-              ...keys.articleByDay(article.publishedAt.slice(0, 10), article.publishedAt, article.id),
-              entity: 'article',
-              ...article,
-              // DynamoDB's TTL reads epoch seconds.
-              ...(expiresAt && { expiresAt: Math.floor(expiresAt.getTime() / 1000) }),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return 'stored';
-      } catch (error) {
-        if (isConditionFailure(error)) return 'duplicate';
-        throw error;
-      }
-    },
     async get(id) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.article(id) }));
       return Item ? articleFromItem(Item) : undefined;
@@ -105,27 +74,25 @@ export function makeDynamoArticleBatchReader(db: TableClient, tableName: string)
 }
 
 /** What the archive's day listing shows of a story. */
-const archiveProjection = projectionOf(['id', 'title', 'source', 'publishedAt']);
+const archiveProjection = projectionOf(['id', 'title', 'source', 'publishedAt', 'storyId']);
 
 /** The archive's day listing: one partition of the by-day index, only the fields a listing shows. */
 export function makeDynamoArchiveReader(db: TableClient, tableName: string): ArchiveReader {
   return {
     async storiesOfDay(day, limit) {
-      const found: ArchiveEntry[] = [];
-      const items = queryAll(db, {
-        TableName: tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :day',
-        ExpressionAttributeValues: { ':day': keys.articleDay(day) },
-        ...archiveProjection,
-        ScanIndexForward: false,
-        Limit: limit,
-      });
-      for await (const item of items) {
-        found.push(item as unknown as ArchiveEntry);
-        if (found.length >= limit) break;
-      }
-      return found;
+      const items = await queryAtMost(
+        db,
+        {
+          TableName: tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :day',
+          ExpressionAttributeValues: { ':day': keys.articleDay(day) },
+          ...archiveProjection,
+          ScanIndexForward: false,
+        },
+        limit,
+      );
+      return items as unknown as ArchiveEntry[];
     },
   };
 }

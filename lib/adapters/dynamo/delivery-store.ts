@@ -25,6 +25,8 @@ export function queuedDelivery(delivery: Delivery, at: Date) {
 export function chunkFromItem(item: Record<string, unknown>): FanOutChunk {
   return {
     articleId: String(item.articleId),
+    // Chunks written before stories were clustered: the article was its own story.
+    storyId: String(item.storyId ?? item.articleId),
     planId: String(item.planId),
     index: Number(item.index),
     count: Number(item.count),
@@ -56,6 +58,7 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
               createdAt: at.toISOString(),
               expiresAt: Math.floor(at.getTime() / 1000) + FAN_OUT_TTL_SECONDS,
               articleId: chunk.articleId,
+              storyId: chunk.storyId,
               planId: chunk.planId,
               index: chunk.index,
               count: chunk.count,
@@ -80,7 +83,7 @@ export function makeDynamoDeliveryStore(db: TableClient, tableName: string): Del
             // No expiry: a story carried past a full digest waits for the next one however long that takes;
             // unsubscribing or removing the topic is what deletes it.
             Item: {
-              ...keys.pendingDigestItem(subscriberId, period, entry.articleId),
+              ...keys.pendingDigestItem(subscriberId, period, entry.storyId ?? entry.articleId),
               entity: 'held-match',
               heldAt: at.toISOString(),
               ...entry,

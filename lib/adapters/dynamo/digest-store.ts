@@ -141,18 +141,18 @@ export function makeDynamoDigestStore(db: TableClient, tableName: string): Diges
       if (held.length === 0) return undefined;
       // What the subscriber already got: an alert's ledger entry per story, and the stories of this and last
       // month's digests. One batch read, however many digests came before.
-      const articleIds = [...new Set(held.map((match) => match.articleId))];
+      const storyIds = [...new Set(held.map((match) => match.storyId))];
       const digested = [monthOf(at), monthBefore(at)].map((month) =>
         keys.digestedArticles(subscriberId, month),
       );
       const found = await batchGetAll(db, tableName, [
         ...digested,
-        ...articleIds.map((id) => keys.delivery(subscriberId, `ALERT#${id}`)),
+        ...storyIds.map((id) => keys.delivery(subscriberId, `ALERT#${id}`)),
       ]);
       const alreadySent = new Set<string>();
       for (const item of found) {
         if (item.articleIds instanceof Set) for (const id of item.articleIds) alreadySent.add(String(id));
-        else if (typeof item.articleId === 'string') alreadySent.add(item.articleId);
+        else if (typeof item.articleId === 'string') alreadySent.add(String(item.storyId ?? item.articleId));
       }
       const plan = planDigest(held, {
         activeTopicIds: request.activeTopicIds,
@@ -201,7 +201,8 @@ export function makeDynamoDigestStore(db: TableClient, tableName: string): Diges
                   Key: keys.digestedArticles(subscriberId, monthOf(at)),
                   UpdateExpression: 'ADD articleIds :ids SET entity = :entity, expiresAt = :until',
                   ExpressionAttributeValues: {
-                    ':ids': new Set(plan.entries.map((entry) => entry.articleId)),
+                    // Stories, so no later digest lists another outlet's version of one.
+                    ':ids': new Set(plan.entries.map((entry) => entry.storyId ?? entry.articleId)),
                     ':entity': 'digested',
                     ':until': Math.floor(at.getTime() / 1000) + DIGESTED_TTL_SECONDS,
                   },

@@ -32,6 +32,23 @@ export const keys = {
     gsi1sk: `${publishedAt}#${id}`,
   }),
   articleDay,
+  /**
+   * One near-duplicate band of a story's signature (see `articles/near-duplicate.ts`): stories sharing a band
+   * value are candidates for being the same story. Sorted by publication time, so the lookup reads only the
+   * window around the new story's, and spread over as many partitions as band values.
+   */
+  storyBand: (band: string, publishedAt: string, articleId: string) => ({
+    pk: `NEARDUP#${band}`,
+    sk: `${publishedAt}#${articleId}`,
+  }),
+  storyBandPartition: (band: string) => `NEARDUP#${band}`,
+  /** An article's entry in its story's list of outlets, oldest first: what "also reported by" reads. */
+  storyMember: (storyId: string, publishedAt: string, articleId: string) => ({
+    pk: `STORY#${storyId}`,
+    sk: `MEMBER#${publishedAt}#${articleId}`,
+  }),
+  storyPartition: (storyId: string) => `STORY#${storyId}`,
+  storyMemberPrefix: 'MEMBER#',
   email: (normalisedEmail: string) => ({ pk: `EMAIL#${normalisedEmail}`, sk: 'EMAIL' }),
   profile: (subscriberId: string) => ({ pk: `${SUBSCRIBER_PREFIX}${subscriberId}`, sk: 'PROFILE' }),
   topic: (subscriberId: string, topicId: string) => ({
@@ -77,9 +94,10 @@ export const keys = {
     pk: `SUB#${subscriberId}`,
     sk: `DELIVERY#${deliveryKey}`,
   }),
-  pendingDigestItem: (subscriberId: string, period: string, articleId: string) => ({
+  /** A story held for one of the subscriber's digests: by story, so another outlet's version adds nothing. */
+  pendingDigestItem: (subscriberId: string, period: string, storyId: string) => ({
     pk: `SUB#${subscriberId}`,
-    sk: `PENDING#${period}#${articleId}`,
+    sk: `PENDING#${period}#${storyId}`,
   }),
   /**
    * One chunk of an article's fan-out. Each chunk is a partition of its own, so the stream spreads chunks

@@ -6,6 +6,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TableClient } from './table-guard';
 
+/** A read's projection of `fields`, every name a placeholder: some (`source`, `url`…) are reserved words. */
+export function projectionOf(fields: readonly string[]) {
+  return {
+    ProjectionExpression: fields.map((field) => `#${field}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(fields.map((field) => [`#${field}`, field])),
+  };
+}
+
 export async function* queryAll(
   db: TableClient,
   input: QueryCommandInput,
@@ -16,6 +24,21 @@ export async function* queryAll(
     yield* page.Items ?? [];
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+}
+
+/** The query's first `limit` items, reading only as many pages as that takes. */
+export async function queryAtMost(
+  db: TableClient,
+  input: QueryCommandInput,
+  limit: number,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  if (limit <= 0) return found;
+  for await (const item of queryAll(db, { ...input, Limit: limit })) {
+    found.push(item);
+    if (found.length >= limit) break;
+  }
+  return found;
 }
 
 /** Every item of partition `pk` whose sort key begins with `prefix`, read consistently. */
@@ -106,8 +129,11 @@ export async function batchGetAll(
   db: TableClient,
   tableName: string,
   keys: readonly Record<string, unknown>[],
+  /** Only these attributes of each item. */
+  attributes?: readonly string[],
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
+  const projection = attributes && projectionOf(attributes);
   for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
     let pending: Record<string, unknown>[] = keys.slice(i, i + BATCH_GET_KEYS);
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -116,7 +142,9 @@ export async function batchGetAll(
       }
       if (attempt > 0) await new Promise((wake) => setTimeout(wake, Math.min(1000, 25 * 2 ** attempt)));
       const { Responses, UnprocessedKeys } = await db.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...projection } },
+        }),
       );
       found.push(...(Responses?.[tableName] ?? []));
       pending = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
