@@ -7,6 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeDigestRun } from '../lib/cli/digest-command';
+import { runIngestCommand } from '../lib/cli/ingest-command';
+import { parseTypeOption, TYPE_OPTION_VALUES } from '../lib/cli/ingest-inputs';
 import { runMatchCommand } from '../lib/cli/match-command';
 import { runPreviewCommand } from '../lib/cli/preview-command';
 import { runExportCommand, runImportCommand } from '../lib/cli/subscribers-command';
@@ -25,6 +27,12 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `Usage:
   tidings digest run [--now] [--at ISO-INSTANT]    queue the digests due (--now: every daily and weekly
                                                    subscriber; --at: as if the clock read that instant)
+  tidings ingest <FILE|DIR|-> [--type TYPE] [--url BASE] [--key KEY] [--report FILE.jsonl]
+                                                   send stories to POST /articles: a file, every file of a
+                                                   directory, or stdin (-); the type from the extension or
+                                                   the text unless --type (wire, json, rss, atom, html);
+                                                   the local stack unless --url (key: --key or
+                                                   TIDINGS_INGEST_KEY)
   tidings match --queries Q.jsonl --articles A.jsonl  print one JSON line per (query, article) match
   tidings subscribers import FILE.csv [--consented] [--errors REPORT.csv]
                                                    import subscribers (pending, each sent a confirmation
@@ -71,6 +79,70 @@ async function digestRun(argv: string[]): Promise<number> {
   const summary = await handler({ force: values.now, ...(values.at !== undefined && { at: values.at }) });
   console.log(describeDigestRun(summary));
   return summary.failed > 0 ? 1 : 0;
+}
+
+async function readStdin(): Promise<Buffer> {
+  if (process.stdin.isTTY) console.error('Reading the story from the terminal; end it with Ctrl-D.');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const INGEST_OPTIONS = {
+  type: { type: 'string' },
+  url: { type: 'string' },
+  key: { type: 'string' },
+  report: { type: 'string' },
+} as const;
+
+async function ingest(argv: string[]): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof INGEST_OPTIONS }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: INGEST_OPTIONS });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    console.error(`ingest needs one file, directory or - (stdin).\n${USAGE}`);
+    return 2;
+  }
+  const type = values.type === undefined ? undefined : parseTypeOption(values.type);
+  if (values.type !== undefined && !type) {
+    console.error(`--type: "${values.type}" is not a type ingest sends; use ${TYPE_OPTION_VALUES}.`);
+    return 2;
+  }
+  let target: { baseUrl: string; key: string | undefined; unreachable: string };
+  if (values.url === undefined) {
+    const settings = readLocalSettings(process.env, projectRoot);
+    const baseUrl = `http://127.0.0.1:${settings.port}`;
+    target = { baseUrl, key: values.key ?? settings.ingestKey, unreachable: startTheStack(baseUrl) };
+  } else {
+    if (!URL.canParse(values.url) || !/^https?:$/.test(new URL(values.url).protocol)) {
+      console.error(`--url: "${values.url}" is not an http(s) address such as the stack's ApiUrl output.`);
+      return 2;
+    }
+    const key = values.key ?? (process.env.TIDINGS_INGEST_KEY || undefined);
+    target = { baseUrl: values.url, key, unreachable: `Nothing answers at ${values.url}.` };
+  }
+  if (!target.key) {
+    console.error("--url needs the API's ingest key: pass --key or set TIDINGS_INGEST_KEY.");
+    return 2;
+  }
+  return runIngestCommand({
+    input: positionals[0] as string,
+    ...(type && { type }),
+    baseUrl: target.baseUrl,
+    key: target.key,
+    unreachable: target.unreachable,
+    ...(values.report !== undefined && { reportPath: values.report }),
+    readStdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
 }
 
 async function match(argv: string[]): Promise<number> {
@@ -183,6 +255,7 @@ async function preview(argv: string[]): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'digest' && sub === 'run') return digestRun(rest);
+  if (command === 'ingest') return ingest(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'match') return match(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'subscribers') return subscribers(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'preview') return preview(sub === undefined ? [] : [sub, ...rest]);
