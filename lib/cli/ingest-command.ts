@@ -77,7 +77,6 @@ class UsageError extends Error {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 function fileInput(path: string, typeOf: (text: string) => IngestType): Input {
   return {
@@ -209,7 +208,7 @@ async function ingestOne(options: IngestCommandOptions, input: Input): Promise<F
     return { file, outcome: 'failed', error: { code: 'unreadable', message: (error as Error).message } };
   }
   if (!Buffer.isBuffer(bytes)) {
-    const message = `${mib(bytes.tooLarge)} is over the API's limit of ${mib(MAX_BODY_BYTES)}; not sent.`;
+    const message = `${bytes.tooLarge} bytes, over the API's limit of ${MAX_BODY_BYTES} bytes (1 MiB); not sent.`;
     return { file, outcome: 'failed', error: { code: 'payload_too_large', message } };
   }
   const type = input.typeOf(bytes.toString('utf8'));
