@@ -63,16 +63,16 @@ afterEach(() => {
   received = [];
 });
 
-function capture() {
-  const stream = new PassThrough();
+function capture(isTTY = false) {
+  const stream = Object.assign(new PassThrough(), { isTTY });
   const chunks: string[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
   return { stream, text: () => chunks.join('') };
 }
 
-async function run(input: string, options: Partial<IngestCommandOptions> = {}) {
+async function run(input: string, options: Partial<IngestCommandOptions> = {}, terminal = false) {
   const stdout = capture();
-  const stderr = capture();
+  const stderr = capture(terminal);
   const code = await runIngestCommand({
     input,
     baseUrl,
@@ -207,6 +207,20 @@ describe('tidings ingest, against a scripted API', () => {
         `${path}: item 3 rejected (invalid_article): Item 3: no text.\n`,
     );
     expect(result.code).toBe(1);
+  });
+
+  it('draws a progress bar on stderr for a directory only when stderr is a terminal', async () => {
+    const folder = join(dir, 'bar');
+    await mkdir(folder);
+    await writeFile(join(folder, 'one.txt'), 'The tide came in.');
+    await writeFile(join(folder, 'two.txt'), 'The tide went out.');
+    answer = (request) => stored(request.body.includes('in') ? 'in' : 'out');
+    const onTerminal = await run(folder, {}, true);
+    expect(onTerminal.stderr).toContain('Ingesting');
+    expect(onTerminal.stderr).toContain('2/2 files');
+    expect(onTerminal.stdout).toMatch(/^2 files read: 2 articles stored/);
+    const onPipe = await run(folder);
+    expect(onPipe.stderr).toBe('');
   });
 
   it('sends stdin as the type its text sniffs as, or as --type says', async () => {
