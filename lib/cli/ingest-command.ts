@@ -134,9 +134,12 @@ function answerError(status: number, text: string): ApiError {
 
 function retryAfterMs(response: Response): number | undefined {
   const seconds = Number(response.headers.get('retry-after'));
-  // A server asking for longer than this is better told to the operator than waited on silently.
+  // Capped, so a server asking for minutes cannot stall the run; if it still refuses, the file is failed.
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 30) * 1000 : undefined;
 }
+
+/** `path` under the API's base URL, which may carry a stage path (`…/prod`) with or without a slash. */
+const apiUrl = (base: string, path: string) => new URL(path, base.endsWith('/') ? base : `${base}/`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -151,7 +154,7 @@ type Sent =
 async function send(options: IngestCommandOptions, body: Buffer, type: IngestType): Promise<Sent> {
   const attempts = options.attempts ?? 4;
   const delay = options.retryDelayMs ?? 500;
-  const url = new URL('articles', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const url = apiUrl(options.baseUrl, 'articles');
   let last: { status?: number; error: ApiError } = { error: { code: 'not_sent', message: 'Not sent.' } };
   let pause = 0;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -290,7 +293,7 @@ export async function runIngestCommand(options: IngestCommandOptions): Promise<n
   const toSend = inputs.filter((input) => input.skipped === undefined);
   try {
     // Any answer will do, even a 503 from a stack whose mail emulator is down: something is there.
-    await fetch(new URL('health', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`), {
+    await fetch(apiUrl(options.baseUrl, 'health'), {
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
   } catch {
