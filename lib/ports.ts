@@ -3,6 +3,7 @@
  * them against DynamoDB and SES; nothing here knows about AWS.
  */
 import type { Article } from './articles';
+import type { Feed } from './feeds/feed';
 import type { Recipient, TopicHit } from './matching/fan-out-plan';
 import type { ListedArticle } from './matching/matchable-article';
 import type {
@@ -509,4 +510,58 @@ export interface DeliveryRecord {
   readonly failReason?: string;
   /** What it was about: the alert's article, or the digest's articles. */
   readonly articleIds: readonly string[];
+}
+
+/** The validators a conditional GET sends back: `If-None-Match` and `If-Modified-Since`. */
+export interface FeedValidators {
+  readonly etag?: string;
+  readonly lastModified?: string;
+}
+
+export type FeedResponse =
+  | { readonly status: 'not-modified' }
+  | { readonly status: 'ok'; readonly body: string; readonly etag?: string; readonly lastModified?: string };
+
+/** Fetches a feed, conditionally; throws `FeedFetchError` for a failure that is the feed's (see errors). */
+export interface FeedFetcher {
+  fetch(url: string, validators: FeedValidators): Promise<FeedResponse>;
+}
+
+/** Refuses (with `FeedUrlNotAllowedError`) a feed URL whose host is or resolves to a non-public address. */
+export interface FeedUrlCheck {
+  assertAllowed(url: string): Promise<void>;
+}
+
+/** How one poll of a feed went, as its record keeps it. */
+export type FeedPollOutcome =
+  | {
+      readonly kind: 'success';
+      readonly at: Date;
+      /** Stories stored from this poll (0 for a 304). */
+      readonly itemsStored: number;
+      /** The new answer's validators (replacing the old ones); undefined after a 304, which keeps them. */
+      readonly validators?: FeedValidators;
+    }
+  | {
+      readonly kind: 'failure';
+      readonly at: Date;
+      readonly error: string;
+      /** The count the poll read; the write applies only if it is unchanged (no other run counted since). */
+      readonly previousFailures: number;
+      /** Take the feed out of polling until it is resumed. */
+      readonly pause: boolean;
+    };
+
+export interface FeedStore {
+  /** Stores a new feed unless its id is taken; either way returns the stored record. */
+  register(feed: Feed): Promise<{ readonly feed: Feed; readonly created: boolean }>;
+  get(id: string): Promise<Feed | undefined>;
+  /** Every feed, active and paused, oldest registration first. */
+  list(): Promise<Feed[]>;
+  /** The active feeds, least recently polled (never polled) first; read from the poll index, not a scan. */
+  listActive(): Promise<Feed[]>;
+  /** Records a poll of an active feed; false when the feed changed meanwhile and nothing was written. */
+  recordPoll(id: string, outcome: FeedPollOutcome): Promise<boolean>;
+  /** Makes the feed active with no failures counted, first in the next poll; undefined for an unknown id. */
+  resume(id: string, at: Date): Promise<Feed | undefined>;
 }

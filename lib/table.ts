@@ -9,8 +9,8 @@ export const tableSchema = {
   ttlAttribute: 'expiresAt',
   indexes: [
     /**
-     * Overloaded: articles by day, digest subscribers by shard and next due instant, and in-flight
-     * deliveries by shard and when the sweeper should look at them. Projects every attribute: the digest walk
+     * Overloaded: articles by day, digest subscribers by shard and next due instant, in-flight deliveries
+     * by shard and when the sweeper should look at them, and active feeds by shard and when last polled. Projects every attribute: the digest walk
      * reads whole profiles (time zone, digest hour, pause) and the article listing several fields of a story.
      */
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' },
@@ -53,6 +53,11 @@ export const itemFamilies = {
   suppression: ['SUPPRESS#*'],
   /** The match function's snapshot of every active topic: its head and its compressed parts. */
   topicSnapshot: ['TOPICSNAP*'],
+  /**
+   * Registered feeds, all in one partition: a few thousand small records, listed together (`GET /feeds`,
+   * strongly consistent), each written once a poll (every 15 minutes), far below what one partition takes.
+   */
+  feed: ['FEEDS'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Partitions of the indexes by their partition key values (`gsi1pk`, `tpk`). */
@@ -70,6 +75,12 @@ export const indexFamilies = {
    * delivery is sent, skipped or failed, so the index holds only what is in flight.
    */
   sweep: ['SWEEP#*'],
+  /**
+   * Active feeds by shard, sorted by when they were last polled (never-polled ones first): what the poll run
+   * reads, oldest first, so feeds it had no time for come first in the next run. A paused feed's keys are
+   * removed, so it leaves the index until it is resumed.
+   */
+  activeFeeds: ['FEEDPOLL#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The index each family lives in: a function is granted, and may query, only the indexes of its families. */
@@ -78,6 +89,7 @@ export const indexOfFamily = {
   topics: 'topics',
   digestSubscribers: 'gsi1',
   sweep: 'gsi1',
+  activeFeeds: 'gsi1',
 } as const satisfies Record<keyof typeof indexFamilies, IndexName>;
 
 export type ItemFamily = keyof typeof itemFamilies;

@@ -12,6 +12,8 @@ export const SWEEP_SHARDS = 8;
  * another, so at a million topics (about 140 MB of index) 16 shards keep each sequence near 9 MB.
  */
 export const TOPIC_SHARDS = 16;
+/** Active feeds spread over this many partitions of the poll index (each poll rewrites a feed's index key). */
+export const FEED_POLL_SHARDS = 4;
 
 export function shardOf(id: string, shards: number): number {
   let h = 0;
@@ -156,6 +158,19 @@ export const keys = {
   sendWindow: (second: number) => ({ pk: `SENDRATE#${second}`, sk: 'WINDOW' }),
   /** Set when SES reports the daily quota used up: no one sends until its `until`. */
   sendPause: () => ({ pk: 'SENDPAUSE', sk: 'PAUSE' }),
+  /** A registered feed, in the one partition of them all (see `itemFamilies.feed`). */
+  feed: (feedId: string) => ({ pk: 'FEEDS', sk: `FEED#${feedId}` }),
+  feedPartition: 'FEEDS',
+  feedPrefix: 'FEED#',
+  /**
+   * An active feed on the poll index, sorted by when it was last polled (ISO); `0` (before any date) for one
+   * never polled or just resumed, so it is polled first.
+   */
+  feedPollShard: (shard: number) => `FEEDPOLL#${shard}`,
+  feedPoll: (feedId: string, lastPolledAt: string | undefined) => ({
+    gsi1pk: `FEEDPOLL#${shardOf(feedId, FEED_POLL_SHARDS)}`,
+    gsi1sk: `${lastPolledAt ?? '0'}#${feedId}`,
+  }),
 } as const;
 
 export const GSI1 = 'gsi1';
