@@ -1,6 +1,7 @@
 import type { FeedEntry } from '../articles';
 import { settleEach } from '../concurrency';
-import { FeedFetchError, UserFacingError } from '../errors';
+import { UserFacingError } from '../errors';
+import { FeedFetchError } from '../feeds/errors';
 import { type Feed, PAUSE_AFTER_FAILURES } from '../feeds/feed';
 import type { Clock, FeedFetcher, FeedStore } from '../ports';
 import type { IngestResult } from './ingest-articles';

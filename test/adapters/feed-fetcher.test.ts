@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lookup, makeHttpFeedFetcher } from '../../lib/adapters/http/feed-fetcher';
-import { FeedFetchError } from '../../lib/errors';
+import { FeedFetchError } from '../../lib/feeds/errors';
 import { conditionalFeed, type FeedServer, rssFeed, startFeedServer } from '../support/feed-server';
 
 let server: FeedServer;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeDnsFeedUrlCheck } from '../../lib/adapters/http/feed-url-check';
-import { FeedUrlNotAllowedError, ValidationError } from '../../lib/errors';
+import { ValidationError } from '../../lib/errors';
 import { isPublicAddress } from '../../lib/feeds/address-policy';
+import { FeedUrlNotAllowedError } from '../../lib/feeds/errors';
 
 const dns: Record<string, string[]> = {
   'news.example': ['93.184.215.14', '2606:2800:220:1:248:1893:25c8:1946'],

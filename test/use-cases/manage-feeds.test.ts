@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FeedUrlNotAllowedError, NotFoundError } from '../../lib/errors';
+import { NotFoundError } from '../../lib/errors';
+import { FeedUrlNotAllowedError } from '../../lib/feeds/errors';
 import type { Feed } from '../../lib/feeds/feed';
 import type { FeedStore, FeedUrlCheck } from '../../lib/ports';
 import { makeRegisterFeed, makeResumeFeed } from '../../lib/use-cases/manage-feeds';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../lib/articles';
 import { parseFeed } from '../../lib/articles/feed';
 import { detectLanguage } from '../../lib/articles/language';
-import { FeedFetchError } from '../../lib/errors';
+import { FeedFetchError } from '../../lib/feeds/errors';
 import { type Feed, newFeed, PAUSE_AFTER_FAILURES } from '../../lib/feeds/feed';
 import type { ArticleStore, FeedFetcher, FeedResponse, FeedStore, FeedValidators } from '../../lib/ports';
 import { makeIngestFeed } from '../../lib/use-cases/ingest-articles';

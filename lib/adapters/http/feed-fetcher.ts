@@ -4,8 +4,8 @@ import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { FeedFetchError } from '../../errors';
 import { literalAddressOf } from '../../feeds/address-policy';
+import { FeedFetchError } from '../../feeds/errors';
 import type { FeedFetcher, FeedResponse, FeedValidators } from '../../ports';
 
 /** `dns.lookup` as http.request calls it: one address, or every address when `options.all` is set. */

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
-import { FeedUrlNotAllowedError, ValidationError } from '../../errors';
+import { ValidationError } from '../../errors';
 import { literalAddressOf } from '../../feeds/address-policy';
+import { FeedUrlNotAllowedError } from '../../feeds/errors';
 import type { FeedUrlCheck } from '../../ports';
 
 const notAllowed = (host: string, address: string) =>
