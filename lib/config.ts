@@ -60,6 +60,12 @@ export interface Config {
   readonly sourceTimezones: SourceZones;
   /** Days a stored article is kept before the table's TTL removes it (`TIDINGS_ARTICLE_RETENTION_DAYS`). */
   readonly articleRetentionDays: number;
+  /**
+   * Whether feeds may be registered and fetched from loopback, private and other non-public addresses
+   * (`TIDINGS_ALLOW_PRIVATE_FEEDS`). Unset: yes against DynamoDB Local (`npm start`, tests, whose feeds are
+   * served on this machine), no on AWS, where such an address reaches into the network the function runs in.
+   */
+  readonly allowPrivateFeeds: boolean;
 }
 
 export const DEFAULT_ARTICLE_RETENTION_DAYS = 90;
@@ -173,6 +179,15 @@ function sourceTimezones(env: Env, name: string): SourceZones {
   return parseSourceTimezones(parsed, name);
 }
 
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+}
+
 function domainList(env: Env, name: string): string[] {
   const { domains, invalid } = parseDomainList(optional(env, name) ?? '');
   if (invalid.length > 0) {
@@ -215,6 +230,11 @@ export function loadConfig(env: Env = process.env): Config {
       DEFAULT_ARTICLE_RETENTION_DAYS,
       1,
       MAX_ARTICLE_RETENTION_DAYS,
+    ),
+    allowPrivateFeeds: flag(
+      env,
+      'TIDINGS_ALLOW_PRIVATE_FEEDS',
+      optional(env, 'DYNAMODB_ENDPOINT') !== undefined,
     ),
   };
 }

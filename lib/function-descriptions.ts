@@ -7,6 +7,8 @@ import type { FunctionName } from './manifest';
  */
 export const functionDescriptions: Readonly<Record<FunctionName, string>> = {
   ingest: 'Stores incoming articles once (POST /articles).',
+  feeds: 'Registers, lists and resumes feed subscriptions (POST /feeds, GET /feeds), behind the ingest key.',
+  poll: 'Polls the active feeds (conditional GET) and stores their new items; pauses a feed after 5 failures.',
   pages:
     'Serves the subscribe, confirm and unsubscribe pages and their results, the article archive, topic previews and 404/405 answers.',
   subscriptions:

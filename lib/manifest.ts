@@ -144,6 +144,34 @@ export const functions = {
     detectsLanguage: true,
     lazyModules: ['#html-dom'],
   },
+  feeds: {
+    entry: 'functions/feeds.ts',
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/feeds' },
+      { kind: 'http', method: 'GET', path: '/feeds' },
+      { kind: 'http', method: 'POST', path: '/feeds/{id}/resume' },
+    ],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    secrets: ['ingestKey'],
+    mail: 'none',
+    table: { read: ['feed'], create: ['feed'], update: ['feed'] },
+  },
+  poll: {
+    entry: 'functions/poll.ts',
+    triggers: [{ kind: 'schedule', everyMinutes: 15 }],
+    // Under the 15 minutes between runs, so two never overlap. 1,000 feeds that each take the whole 10 s
+    // fetch timeout need 400 s at 25 at a time; past that the run stops starting feeds and the next one
+    // begins with those it left (the least recently polled).
+    timeoutSeconds: 840,
+    // 25 feeds of up to 1 MiB read and parsed at once, and a full vCPU's share for the parsing.
+    memoryMb: 1024,
+    secrets: [],
+    mail: 'none',
+    // Stores articles as ingest does; reads the active feeds from the poll index and records each poll.
+    table: { create: ['article'], update: ['feed'], index: ['activeFeeds'] },
+    detectsLanguage: true,
+  },
   pages: {
     entry: 'functions/pages.ts',
     triggers: [

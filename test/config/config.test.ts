@@ -24,6 +24,17 @@ describe('configuration', () => {
     expect(config.ingestKey).toEqual({ kind: 'arn', arn: 'arn:aws:secretsmanager:x' });
   });
 
+  it('allows feeds on private addresses against DynamoDB Local only, unless TIDINGS_ALLOW_PRIVATE_FEEDS says', () => {
+    expect(loadConfig(base).allowPrivateFeeds).toBe(false);
+    const local = { ...base, DYNAMODB_ENDPOINT: 'http://localhost:8000' };
+    expect(loadConfig(local).allowPrivateFeeds).toBe(true);
+    expect(loadConfig({ ...local, TIDINGS_ALLOW_PRIVATE_FEEDS: 'false' }).allowPrivateFeeds).toBe(false);
+    expect(loadConfig({ ...base, TIDINGS_ALLOW_PRIVATE_FEEDS: 'TRUE' }).allowPrivateFeeds).toBe(true);
+    expect(() => loadConfig({ ...base, TIDINGS_ALLOW_PRIVATE_FEEDS: 'yes please' })).toThrow(
+      'TIDINGS_ALLOW_PRIVATE_FEEDS must be true or false, got "yes please".',
+    );
+  });
+
   it('refuses no domain unless TIDINGS_DISPOSABLE_DOMAINS lists some, and then reads them once', () => {
     expect(loadConfig(base).disposableDomains).toEqual([]);
     expect(
