@@ -169,7 +169,14 @@ export const functions = {
     secrets: [],
     mail: 'none',
     // Stores articles as ingest does; reads the active feeds from the poll index and records each poll.
-    table: { create: ['article'], update: ['feed'], index: ['activeFeeds'] },
+    // Its items are stored as ingest stores them: with their story, or as an update in place.
+    table: {
+      read: ['article', 'story'],
+      create: ['article', 'story'],
+      update: ['article', 'story', 'feed'],
+      transact: true,
+      index: ['activeFeeds'],
+    },
     detectsLanguage: true,
   },
   pages: {

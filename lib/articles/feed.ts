@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors';
-import { parseIsoDate, parseRfc822Date } from './dates';
+import { canonicalIsoText, parseIsoDate, parseRfc822Date } from './dates';
 import { childElements, localName, parseXmlDocument, type XmlElement } from './feed-xml';
 import { htmlToText } from './html-text';
 import { parseJsonArticle } from './json-article';
@@ -89,6 +89,9 @@ function rssLink(item: XmlElement): string | undefined {
   return guid?.attributes.isPermaLink !== 'false' && /^https?:\/\//i.test(id) ? id : undefined;
 }
 
+/** An RFC 822 date that ends at its time: no zone or offset after it. */
+const ZONELESS_RFC_822 = /\d{1,2}:\d{2}(?::\d{2})?\s*$/;
+
 function rssDate(item: XmlElement): string | undefined {
   const pubDate = rawText(child(item, 'pubDate')).trim();
   if (pubDate !== '') {
@@ -99,7 +102,8 @@ function rssDate(item: XmlElement): string | undefined {
         `Could not read <pubDate>${pubDate.slice(0, 60)}</pubDate>; expected RFC 822 such as "Wed, 02 Oct 2002 13:00:00 GMT".`,
       );
     }
-    return date.toISOString();
+    // A time without a zone stays wall-clock time, read later in the feed's or the source's zone.
+    return ZONELESS_RFC_822.test(pubDate) ? date.toISOString().slice(0, -1) : date.toISOString();
   }
   return isoDate(item, 'dc:date');
 }
@@ -156,14 +160,14 @@ function atomLink(element: XmlElement, base: string | undefined): string | undef
 function isoDate(element: XmlElement, name: string): string | undefined {
   const value = rawText(childElements(element).find((e) => e.name === name || localName(e) === name)).trim();
   if (value === '') return undefined;
-  const date = parseIsoDate(value);
-  if (!date) {
+  if (!parseIsoDate(value)) {
     throw new ValidationError(
       'invalid_article',
       `Could not read <${name}>${value.slice(0, 60)}</${name}>; expected ISO 8601 such as "2024-09-11T15:52:00Z".`,
     );
   }
-  return date.toISOString();
+  // As given: with its offset an instant, without one wall-clock time for the feed's or the source's zone.
+  return canonicalIsoText(value, name);
 }
 
 function languageOf(value: string | undefined): string | undefined {

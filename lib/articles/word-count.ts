@@ -5,6 +5,11 @@ const UNSPACED =
 const WORD = /[\p{L}\p{N}\p{M}]+(?:['’.\-‐][\p{L}\p{N}\p{M}]+)*/gu;
 
 let segmenter: Intl.Segmenter | undefined;
+/**
+ * ICU's dictionary segmentation grows faster than the run it reads (a 100,000-character run took 35 s), so
+ * long runs are read in pieces this long; a word cut at a piece's edge counts twice, one in hundreds.
+ */
+const SEGMENT_CHARS = 500;
 
 /**
  * Counts the words of `text` in any script. Spaced scripts are counted by a Unicode letters-and-digits regex;
@@ -16,7 +21,10 @@ export function countWords(text: string): number {
   let count = 0;
   const spaced = text.replace(UNSPACED, (run) => {
     segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
-    for (const segment of segmenter.segment(run)) if (segment.isWordLike) count++;
+    for (let at = 0; at < run.length; at += SEGMENT_CHARS) {
+      for (const segment of segmenter.segment(run.slice(at, at + SEGMENT_CHARS)))
+        if (segment.isWordLike) count++;
+    }
     return ' ';
   });
   for (const _ of spaced.matchAll(WORD)) count++;

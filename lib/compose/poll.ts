@@ -1,4 +1,4 @@
-import { makeDynamoArticleStore } from '../adapters/dynamo/article-store';
+import { makeDynamoArticleWriter, makeDynamoStoryFinder } from '../adapters/dynamo/article-writer';
 import { makeDynamoFeedStore } from '../adapters/dynamo/feed-store';
 import { makeHttpFeedFetcher } from '../adapters/http/feed-fetcher';
 import { parseFeed } from '../articles/feed';
@@ -17,7 +17,7 @@ const MAX_REDIRECTS = 5;
 /** Room after the fetch for reading the feed and storing its items, before the run's deadline. */
 const STORE_BUDGET_MS = 20_000;
 
-/** What the poll function uses: the active feeds, the article store, and HTTP out to the feeds. */
+/** What the poll function uses: the active feeds, the article writer and story finder, and HTTP out to the feeds. */
 const table = tableFor('poll');
 
 // franc's models load only when an item declares no language, as in the ingest function.
@@ -25,10 +25,14 @@ const languageDetector = once(async () => (await import('../articles/language'))
 
 export const pollFeeds = once(() => {
   const { db, tableName } = table();
+  const { sourceTimezones, articleRetentionDays } = config();
   const ingestFeed = makeIngestFeed({
-    articles: makeDynamoArticleStore(db, tableName),
+    articles: makeDynamoArticleWriter(db, tableName),
+    stories: makeDynamoStoryFinder(db, tableName),
     clock: systemClock,
     languageDetector,
+    sourceZones: sourceTimezones,
+    retentionDays: articleRetentionDays,
   });
   return makePollFeeds({
     feeds: makeDynamoFeedStore(db, tableName),

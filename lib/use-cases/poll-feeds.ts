@@ -60,7 +60,7 @@ export function makePollFeeds(deps: PollFeedsDeps) {
         await deps.feeds.recordPoll(feed.id, { kind: 'success', at: deps.clock.now(), itemsStored: 0 });
         return { result: 'notModified', stored: 0 };
       }
-      const entries = withSource(await deps.parseFeed(response.body), feed.sourceName);
+      const entries = withFeedDefaults(await deps.parseFeed(response.body), feed);
       const results = await deps.ingestFeed(entries);
       const stored = results.filter((r) => r.status === 'stored').length;
       // The validators are kept only now the items are stored: kept earlier, a failed write would leave
@@ -116,12 +116,24 @@ export function makePollFeeds(deps: PollFeedsDeps) {
   };
 }
 
-/** The feed's source name for the items that name no source of their own. */
-function withSource(entries: readonly FeedEntry[], sourceName: string | undefined): FeedEntry[] {
-  if (sourceName === undefined) return [...entries];
-  return entries.map((entry) =>
-    'article' in entry && entry.article.source === undefined
-      ? { article: { ...entry.article, source: sourceName } }
-      : entry,
-  );
+/**
+ * The feed's source name for the items that name no source of their own, and its time zone for the items'
+ * times that carry none (an RSS `pubDate` without a zone, a `dc:date` without an offset).
+ */
+function withFeedDefaults(
+  entries: readonly FeedEntry[],
+  feed: Pick<Feed, 'sourceName' | 'timezone'>,
+): FeedEntry[] {
+  const { sourceName, timezone } = feed;
+  return entries.map((entry) => {
+    if (!('article' in entry)) return entry;
+    const { article } = entry;
+    return {
+      article: {
+        ...article,
+        ...(article.source === undefined && sourceName !== undefined && { source: sourceName }),
+        ...(article.timezone === undefined && timezone !== undefined && { timezone }),
+      },
+    };
+  });
 }

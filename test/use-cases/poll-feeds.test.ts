@@ -4,7 +4,14 @@ import { parseFeed } from '../../lib/articles/feed';
 import { detectLanguage } from '../../lib/articles/language';
 import { FeedFetchError } from '../../lib/feeds/errors';
 import { type Feed, newFeed, PAUSE_AFTER_FAILURES } from '../../lib/feeds/feed';
-import type { ArticleStore, FeedFetcher, FeedResponse, FeedStore, FeedValidators } from '../../lib/ports';
+import type {
+  ArticleWriter,
+  FeedFetcher,
+  FeedResponse,
+  FeedStore,
+  FeedValidators,
+  StoryFinder,
+} from '../../lib/ports';
 import { makeIngestFeed } from '../../lib/use-cases/ingest-articles';
 import { makePollFeeds } from '../../lib/use-cases/poll-feeds';
 import { rssFeed } from '../support/feed-server';
@@ -65,23 +72,28 @@ function memoryFeeds(): FeedStore & { byId: Map<string, Feed> } {
   };
 }
 
-function memoryArticles(): ArticleStore & { stored: Article[]; failing: boolean } {
+/** Stores articles in a list; every story is its own (the story lookup is tested with the ingest path). */
+function memoryArticles(): ArticleWriter & StoryFinder & { stored: Article[]; failing: boolean } {
   const self = {
     stored: [] as Article[],
     failing: false,
+    async storedVersions(ids: readonly string[]) {
+      return new Map(
+        self.stored.filter((a) => ids.includes(a.id)).map((a) => [a.id, a.publishedAt] as const),
+      );
+    },
     async putIfAbsent(article: Article) {
       if (self.failing) throw new Error('ProvisionedThroughputExceededException');
       if (self.stored.some((a) => a.id === article.id)) return 'duplicate' as const;
       self.stored.push(article);
       return 'stored' as const;
     },
-    async get() {
+    async reviseIfNewer() {
+      return 'duplicate' as const;
+    },
+    async findStory() {
       return undefined;
     },
-    async listPublishedSince() {
-      return [];
-    },
-    async checkReachable() {},
   };
   return self;
 }
@@ -112,14 +124,25 @@ function setUp(options: { feedBudgetMs?: number; concurrency?: number } = {}) {
     feeds,
     fetcher,
     parseFeed,
-    ingestFeed: makeIngestFeed({ articles, clock, languageDetector: async () => detectLanguage }),
+    ingestFeed: makeIngestFeed({
+      articles,
+      stories: articles,
+      clock,
+      languageDetector: async () => detectLanguage,
+      sourceZones: new Map(),
+      retentionDays: 90,
+    }),
     clock,
     feedBudgetMs: options.feedBudgetMs ?? 30_000,
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     onInternalError: (feed, error) => internal.push(`${feed.url}: ${(error as Error).message}`),
   });
-  const register = async (url: string, sourceName?: string) =>
-    (await feeds.register(newFeed({ url, ...(sourceName && { sourceName }) }, now))).feed;
+  const register = async (url: string, sourceName?: string, timezone?: string) =>
+    (
+      await feeds.register(
+        newFeed({ url, ...(sourceName && { sourceName }), ...(timezone && { timezone }) }, now),
+      )
+    ).feed;
   const run = (inMs = 600_000) => poll(new Date(now.getTime() + inMs));
   const later = (minutes: number) => {
     now = new Date(now.getTime() + minutes * 60_000);
@@ -130,6 +153,27 @@ function setUp(options: { feedBudgetMs?: number; concurrency?: number } = {}) {
 const ok = (body: string, etag?: string): FeedResponse => ({ status: 'ok', body, ...(etag && { etag }) });
 
 describe('pollFeeds', () => {
+  it('reads the items’ times without a zone in the feed’s zone, and leaves the others as they say', async () => {
+    const t = setUp();
+    const feed = await t.register('https://paris.example/rss', 'Le Quotidien', 'Europe/Paris');
+    const item = (title: string, pubDate: string) =>
+      `<item><title>${title}</title><link>https://paris.example/${title}</link><pubDate>${pubDate}</pubDate><description>${title}: the tram line opens to riders this week.</description></item>`;
+    t.answers.set(feed.url, () =>
+      ok(
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>Paris</title>${item('zoneless', 'Mon, 14 Jul 2025 10:00')}${item('zoned', 'Mon, 14 Jul 2025 10:00 GMT')}</channel></rss>`,
+      ),
+    );
+    await t.run();
+    const byTitle = new Map(t.articles.stored.map((a) => [a.title, a]));
+    // Paris is two hours ahead of UTC in July.
+    expect(byTitle.get('zoneless')).toMatchObject({
+      publishedAt: '2025-07-14T08:00:00.000Z',
+      publishedZone: 'Europe/Paris',
+      publishedZoneSource: 'article',
+    });
+    expect(byTitle.get('zoned')?.publishedAt).toBe('2025-07-14T10:00:00.000Z');
+  });
+
   it('stores a new body, keeps its validators, and sends them back next time to get a 304 that stores nothing', async () => {
     const t = setUp();
     const feed = await t.register('https://mill.example/rss');
