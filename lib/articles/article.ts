@@ -3,7 +3,7 @@ import { leadAfterHeadline } from './after-headline';
 import { canonicalUrl } from './canonical-url';
 import { cleanText, collapseSpaces, splitParagraphs } from './clean-text';
 import { instantOf, readIsoDateField } from './dates';
-import { articleIdFor, canonicalBody, fingerprintBody } from './fingerprint';
+import { articleIdFor, canonicalOfClean, fingerprintOfCanonical } from './fingerprint';
 import { deriveHeadline } from './headline';
 import { assertBodyWithinLimits } from './limits';
 import { storySignature } from './near-duplicate';
@@ -43,11 +43,13 @@ export function normaliseArticle(
   if (lead === undefined) throw new ValidationError('empty_article', 'The article text is empty.');
   const body = paragraphs.join('\n\n');
   assertBodyWithinLimits(paragraphs, body);
-  if (canonicalBody(body) === '') {
+  // The paragraphs are clean text already: made canonical once, for the fingerprint and the id.
+  const canonical = canonicalOfClean(body);
+  if (canonical === '') {
     throw new ValidationError('invalid_article', 'The article text has no letters or digits.');
   }
 
-  const fingerprint = fingerprintBody(body);
+  const fingerprint = fingerprintOfCanonical(canonical);
   const givenTitle = optionalText(input.title);
   const given = optionalText(input.url);
   const url = given === undefined ? undefined : canonicalUrl(given);
@@ -59,7 +61,7 @@ export function normaliseArticle(
   const zone = articleZone(input, sourceZones, [optionalText(input.source), credit]);
   const published = input.publishedAt ? zonedTime(input.publishedAt, 'publishedAt', zone) : undefined;
   const updated = input.updatedAt ? zonedTime(input.updatedAt, 'updatedAt', zone) : undefined;
-  const id = articleIdFor({ url, title: givenTitle, fingerprint, body });
+  const id = articleIdFor({ url, title: givenTitle, fingerprint, canonicalBody: canonical });
   const title = givenTitle ?? deriveHeadline(lead);
   const titleDerived = givenTitle === undefined;
   return {

@@ -10,7 +10,12 @@ const ID_HEX_CHARS = 20;
  * curly instead of straight quotes, different dashes, spacing or paragraph breaks gives the same text.
  */
 export function canonicalBody(text: string): string {
-  return cleanText(text)
+  return canonicalOfClean(cleanText(text));
+}
+
+/** `canonicalBody` of text that has been through `cleanText` already (an article's paragraphs). */
+export function canonicalOfClean(text: string): string {
+  return text
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ')
@@ -19,7 +24,12 @@ export function canonicalBody(text: string): string {
 
 /** sha256 hex of the canonical body. */
 export function fingerprintBody(text: string): string {
-  return createHash('sha256').update(canonicalBody(text)).digest('hex');
+  return fingerprintOfCanonical(canonicalBody(text));
+}
+
+/** sha256 hex of a body already made canonical: the article reads its body's canonical form once. */
+export function fingerprintOfCanonical(canonical: string): string {
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 /** A short, URL-safe article id: the fingerprint's prefix, so the same story always gets the same id. */
@@ -37,11 +47,12 @@ export function articleIdFor(article: {
   readonly url?: string;
   readonly title?: string;
   readonly fingerprint: string;
-  readonly body: string;
+  /** The body as `canonicalBody` gives it. */
+  readonly canonicalBody: string;
 }): string {
   if (article.url !== undefined) return idOf(`url\n${article.url}`);
   if (article.title === undefined) return articleIdFromFingerprint(article.fingerprint);
-  return idOf(`text\n${canonicalBody(article.title)}\n${canonicalBody(article.body)}`);
+  return idOf(`text\n${canonicalBody(article.title)}\n${article.canonicalBody}`);
 }
 
 const idOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, ID_HEX_CHARS);
