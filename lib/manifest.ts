@@ -119,8 +119,11 @@ export interface FunctionDeclaration {
   readonly lazyModules?: readonly LazyModule[];
 }
 
-/** `#html-dom`: the HTML parser and Readability, for web pages posted to ingest. */
-export type LazyModule = '#html-dom';
+/**
+ * `#html-dom`: the HTML parser and Readability, for web pages posted to ingest and pages feed items link to;
+ * `#linked-page`: the poller's reading of those linked pages (decoding and the page reader, over `#html-dom`).
+ */
+export type LazyModule = '#html-dom' | '#linked-page';
 
 export const functions = {
   ingest: {
@@ -178,6 +181,8 @@ export const functions = {
       index: ['activeFeeds'],
     },
     detectsLanguage: true,
+    // The pages teaser items link to are read as posted pages are: the reader and the DOM load with the first.
+    lazyModules: ['#html-dom', '#linked-page'],
   },
   pages: {
     entry: 'functions/pages.ts',

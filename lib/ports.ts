@@ -527,6 +527,20 @@ export interface FeedFetcher {
   fetch(url: string, validators: FeedValidators): Promise<FeedResponse>;
 }
 
+/** The page a feed item links to, as fetched: its bytes and the Content-Type it was sent with. */
+export interface FetchedPage {
+  readonly bytes: Uint8Array;
+  readonly contentType?: string;
+}
+
+/** Fetches a linked page under the feed fetcher's rules; throws `PageFetchError` for a failure that is the page's. */
+export interface PageFetcher {
+  fetch(url: string): Promise<FetchedPage>;
+}
+
+/** Which articles are stored, and in which version: what the poller asks before fetching an item's page. */
+export type StoredVersions = Pick<ArticleWriter, 'storedVersions'>;
+
 /** Refuses (with `FeedUrlNotAllowedError`) a feed URL whose host is or resolves to a non-public address. */
 export interface FeedUrlCheck {
   assertAllowed(url: string): Promise<void>;

@@ -1,6 +1,6 @@
 /**
  * The HTML parser (linkedom) and article extractor (@mozilla/readability) in one module of their own: the
- * ingest bundle builds it as a separate file beside index.mjs and imports it as `#html-dom` (package.json
+ * ingest and poll bundles build it as a separate file beside index.mjs and imports it as `#html-dom` (package.json
  * `imports`) when the first web page arrives, so the ~480 KB they minify to is not read at every cold start
  * (see lib/stack/tidings-function.ts). Only library code lives here: a Tidings class bundled into both files
  * would be two classes, and `instanceof` at the HTTP boundary would miss one.

@@ -23,16 +23,8 @@ const feedReader = once(async () => (await import('../articles/feed')).parseFeed
 /** Reads a feed into its entries; see `parseFeed`. */
 export const parseFeed = async (xml: string) => (await feedReader())(xml);
 
-// A web page needs a whole HTML parser and Readability: about 480 KB minified, built into a file of its own
-// (`#html-dom`) that only the first page loads; a bundle carrying them would cost every cold start ~25 ms
-// to read and compile them (README, "Function bundles and cold imports").
-const pageReader = once(async () => {
-  const [{ parseHtmlPage }, dom] = await Promise.all([import('../articles/html-page'), import('#html-dom')]);
-  return (html: string) => parseHtmlPage(html, dom);
-});
-
-/** Reads a web page into its one article; see `parseHtmlPage`. */
-export const parseHtmlPage = async (html: string) => (await pageReader())(html);
+/** Reads a web page into its one article (the DOM loads with the first page). */
+export { parseHtmlPage } from './page-reader';
 
 function ingestDeps() {
   const { db, tableName } = table();

@@ -19,3 +19,11 @@ export class FeedUrlNotAllowedError extends ValidationError {
 export class FeedFetchError extends Error {
   override name = 'FeedFetchError';
 }
+
+/**
+ * Fetching the page a feed item links to failed (no answer, a timeout, an HTTP error, a body too large, a
+ * refused address): the item is stored as the feed gave it, and the feed is not counted as failing.
+ */
+export class PageFetchError extends Error {
+  override name = 'PageFetchError';
+}

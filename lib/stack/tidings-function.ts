@@ -41,6 +41,12 @@ function lazyModuleHooks(modules: readonly LazyModule[]): ICommandHooks {
   for (const name of modules) {
     if (!imports[name]) throw new Error(`package.json "imports" has no entry for ${name}.`);
   }
+  // A lazy module may import another (`#linked-page` imports `#html-dom`): that one stays its own file.
+  const externals = (name: LazyModule) =>
+    modules
+      .filter((other) => other !== name)
+      .map((other) => `--external:${other}`)
+      .join(' ');
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
@@ -49,7 +55,7 @@ function lazyModuleHooks(modules: readonly LazyModule[]): ICommandHooks {
       return [
         ...modules.map(
           (name) =>
-            `"${join(inputDir, 'node_modules', '.bin', 'esbuild')}" "${join(inputDir, imports[name] as string)}" ${BUILD_FLAGS} --outfile="${join(outputDir, files[name] ?? '')}"`,
+            `"${join(inputDir, 'node_modules', '.bin', 'esbuild')}" "${join(inputDir, imports[name] as string)}" ${BUILD_FLAGS} ${externals(name)} --outfile="${join(outputDir, files[name] ?? '')}"`,
         ),
         `echo '${JSON.stringify({ imports: files })}' > "${join(outputDir, 'package.json')}"`,
       ];

@@ -15,6 +15,14 @@ interface PollFeedsDeps {
   parseFeed: (xml: string) => Promise<FeedEntry[]> | FeedEntry[];
   ingestFeed: (entries: readonly FeedEntry[]) => Promise<IngestResult[]>;
   clock: Clock;
+  /**
+   * Reads the pages teaser items link to (see `read-linked-pages.ts`), within `budgetMs` of the feed's
+   * fetch; without it the items are stored as the feed gives them.
+   */
+  linkedPages?: {
+    read: (entries: readonly FeedEntry[], until: Date) => Promise<FeedEntry[]>;
+    budgetMs: number;
+  };
   /** Time one feed may take at most (its fetch timeout and its writes): none is started closer to the deadline. */
   feedBudgetMs: number;
   concurrency?: number;
@@ -39,7 +47,8 @@ type FeedResult = 'updated' | 'notModified' | 'failed' | 'paused' | 'deferred';
 /**
  * 1. read the active feeds, least recently polled first
  * 2. fetch each, a bounded number at once, none started once the deadline is near (the next run goes on from
- *    them): a 304 changes nothing but when it was polled; a body is read as a feed and its new items stored
+ *    them): a 304 changes nothing but when it was polled; a body is read as a feed, the teasers among its new
+ *    items replaced by the pages they link to (a page that fails leaves its item), and its new items stored
  * 3. record each outcome on its feed: a success clears the failure count and keeps the new validators, a
  *    failure (the feed's: no answer, an HTTP error, too large, unreadable) counts, and the fifth in a row
  *    pauses the feed. One feed's failure never touches another's poll.
@@ -60,7 +69,11 @@ export function makePollFeeds(deps: PollFeedsDeps) {
         await deps.feeds.recordPoll(feed.id, { kind: 'success', at: deps.clock.now(), itemsStored: 0 });
         return { result: 'notModified', stored: 0 };
       }
-      const entries = withFeedDefaults(await deps.parseFeed(response.body), feed);
+      const items = withFeedDefaults(await deps.parseFeed(response.body), feed);
+      const { linkedPages } = deps;
+      const entries = linkedPages
+        ? await linkedPages.read(items, new Date(deps.clock.now().getTime() + linkedPages.budgetMs))
+        : items;
       const results = await deps.ingestFeed(entries);
       const stored = results.filter((r) => r.status === 'stored').length;
       // The validators are kept only now the items are stored: kept earlier, a failed write would leave

@@ -385,30 +385,48 @@ describe('function bundles', () => {
     }
   });
 
-  it('leave the HTML parser out of every bundle, in a file of its own beside ingest that loads and reads a page', () => {
+  it('leave the HTML parser out of every bundle, in a file of its own beside ingest and poll that loads and reads a page', () => {
     const domPackages = ['linkedom', '@mozilla/readability', 'htmlparser2', 'cssomnom', 'entities'];
+    const lazy: Record<string, string[]> = {
+      ingest: ['html-dom.mjs'],
+      poll: ['html-dom.mjs', 'linked-page.mjs'],
+    };
     for (const bundle of bundles) {
       expect(
         bundle.packages.filter((p) => domPackages.includes(p)),
         bundle.name,
       ).toEqual([]);
-      expect(
-        bundle.lazyFiles.map((f) => basename(f.file)),
-        bundle.name,
-      ).toEqual(bundle.name === 'ingest' ? ['html-dom.mjs'] : []);
+      expect(bundle.lazyFiles.map((f) => basename(f.file)).sort(), bundle.name).toEqual(
+        lazy[bundle.name] ?? [],
+      );
     }
-    const ingest = bundles.find((b) => b.name === 'ingest') as FunctionBundle;
-    expect(readFileSync(ingest.file, 'utf8')).toContain('"#html-dom"');
-    // Where Lambda would run it: the bundle's directory, the package.json written beside it resolving the name.
-    const script =
-      "const dom = await import('#html-dom'); const doc = dom.parseDocument('<html><body><article><p>" +
-      "The ferry runs again from Monday, the harbour office said.</p></article></body></html>');" +
-      'process.stdout.write(dom.readArticle(doc).content.textContent);';
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: dirname(ingest.file),
+    for (const name of ['ingest', 'poll']) {
+      const bundle = bundles.find((b) => b.name === name) as FunctionBundle;
+      expect(readFileSync(bundle.file, 'utf8'), name).toContain('"#html-dom"');
+      // Where Lambda would run it: the bundle's directory, the package.json written beside it resolving the name.
+      const script =
+        "const dom = await import('#html-dom'); const doc = dom.parseDocument('<html><body><article><p>" +
+        "The ferry runs again from Monday, the harbour office said.</p></article></body></html>');" +
+        'process.stdout.write(dom.readArticle(doc).content.textContent);';
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: dirname(bundle.file),
+        encoding: 'utf8',
+      });
+      expect(output, name).toContain('The ferry runs again from Monday');
+    }
+    // The poller's page reader, a file of its own too, reads a page through the DOM file beside it.
+    const poll = bundles.find((b) => b.name === 'poll') as FunctionBundle;
+    expect(readFileSync(poll.file, 'utf8')).toContain('"#linked-page"');
+    const page =
+      "const { readLinkedPage } = await import('#linked-page'); const read = readLinkedPage(new TextEncoder()" +
+      ".encode('<html><head><title>Ferry</title></head><body><nav>Home | Sport</nav><article><p>The ferry " +
+      "runs again from Monday, the harbour office said.</p></article></body></html>'), 'text/html');" +
+      'process.stdout.write(read.article.text);';
+    const read = execFileSync(process.execPath, ['--input-type=module', '-e', page], {
+      cwd: dirname(poll.file),
       encoding: 'utf8',
     });
-    expect(output).toContain('The ferry runs again from Monday');
+    expect(read).toBe('The ferry runs again from Monday, the harbour office said.');
   });
 
   it('carry the MIME builder and the compiled templates only into functions that send mail', () => {
