@@ -180,4 +180,48 @@ describe('feed subscriptions through the local stack', () => {
       lastError: 'The feed is larger than 1,048,576 bytes; it was not read.',
     });
   });
+
+  it("stores the page a teaser item links to, its paragraphs without the page's navigation or scripts, and fetches it once", async () => {
+    const page = `<!doctype html><html lang="en"><head><meta charset="windows-1252"><title>Kiln Weekly</title>
+      <script>window.trackVisit("kiln-tracker-token")</script></head><body>
+      <nav><a href="/">Home</a> <a href="/pottery">Pottery sections menu</a></nav>
+      <article><h1>Glaze studio reopens</h1>
+      <p>The glaze studio on Mill Lane opens its doors again on Saturday after a winter of repairs to the old brick kiln, which had cracked in the autumn frost.</p>
+      <p>Volunteers relined the firing chamber by hand, and the caf\xe9 beside the studio will serve tea to visitors who bring their own mugs to be fired.</p>
+      <p>Evening classes start the week after, with places for twelve beginners at a time and a longer course for those who want to throw larger pieces.</p>
+      </article><footer>Kiln Weekly, printed on Thursdays</footer></body></html>`;
+    publisher.route('/glaze.html', (res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(Buffer.from(page, 'latin1'));
+    });
+    const link = publisher.url('/glaze.html');
+    const feedXml = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Kiln Weekly</title><language>en</language><item><title>Glaze studio reopens</title><link>${link}</link><description>The glaze studio reopens on Saturday.</description><pubDate>Mon, 08 Mar 2027 09:00:00 GMT</pubDate></item></channel></rss>`;
+    publisher.route('/glaze-feed.xml', (res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      res.end(feedXml);
+    });
+    expect((await register({ url: publisher.url('/glaze-feed.xml') })).status).toBe(201);
+
+    expect(await poll()).toMatchObject({ storedItems: 1 });
+    await stack.whenIdle();
+    const stored = (await stack.items()).find(
+      (item) => String(item.pk).startsWith('ARTICLE#') && item.title === 'Glaze studio reopens',
+    );
+    expect(stored?.url).toBe(link);
+    const paragraphs = stored?.paragraphs as string[];
+    expect(paragraphs.some((p) => p.startsWith('The glaze studio on Mill Lane opens its doors again'))).toBe(
+      true,
+    );
+    expect(paragraphs.some((p) => p.includes('the café beside the studio'))).toBe(true);
+    expect(paragraphs.some((p) => p.startsWith('Evening classes start the week after'))).toBe(true);
+    const all = paragraphs.join('\n');
+    expect(all).not.toContain('Pottery sections menu');
+    expect(all).not.toContain('kiln-tracker-token');
+    expect(all).not.toContain('The glaze studio reopens on Saturday.');
+    expect(publisher.requestsTo('/glaze.html')).toHaveLength(1);
+
+    // Polled again, the stored item's page is not fetched again.
+    await poll();
+    expect(publisher.requestsTo('/glaze.html')).toHaveLength(1);
+  });
 });
