@@ -1,14 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { listFeeds, registerFeed, resumeFeed, verifyIngestKey } from '../lib/compose/feeds';
+import { authorizeIngest, listFeeds, registerFeed, resumeFeed } from '../lib/compose/feeds';
 import { feedView, parseFeedRegistration } from '../lib/feeds/feed';
 import { withHttpBoundary } from '../lib/http/boundary';
-import { bearerToken, parseFields } from '../lib/http/request';
+import { parseFields } from '../lib/http/request';
 import { json } from '../lib/http/response';
 import { refuseUnmatched } from '../lib/http/routes';
 
 /** The publisher's feed subscriptions, behind the ingest key: register, list, resume a paused one. */
 export const feeds = async (event: APIGatewayProxyEventV2) => {
-  (await verifyIngestKey())(bearerToken(event));
+  (await authorizeIngest())(event);
   switch (event.routeKey) {
     case 'POST /feeds': {
       const { feed, created } = await registerFeed()(parseFeedRegistration(parseFields(event)));

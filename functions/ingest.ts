@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseJsonArticles, parseWireCopy } from '../lib/articles';
-import { ingestArticles, ingestFeed, parseFeed, parseHtmlPage, verifyIngestKey } from '../lib/compose/ingest';
+import { authorizeIngest, ingestArticles, ingestFeed, parseFeed, parseHtmlPage } from '../lib/compose/ingest';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { decodeBody } from '../lib/http/decode-body';
-import { bearerToken, bodyBytes, header, parseJson, requireMediaType } from '../lib/http/request';
+import { bodyBytes, header, parseJson, requireMediaType } from '../lib/http/request';
 import { json } from '../lib/http/response';
 
 // Generic XML types are taken too: feed software sends them as often as the specific ones. The document's
@@ -22,7 +22,7 @@ async function ingestBody(event: APIGatewayProxyEventV2) {
 
 /** POST /articles: authenticate, parse wire copy, JSON, a feed or a web page, store each story once. */
 export const ingest = async (event: APIGatewayProxyEventV2) => {
-  (await verifyIngestKey())(bearerToken(event));
+  (await authorizeIngest())(event);
   const results = await ingestBody(event);
   const anyStored = results.some((r) => r.status === 'stored');
   return json(anyStored ? 201 : 200, { articles: results });

@@ -66,6 +66,11 @@ export interface Config {
    * served on this machine), no on AWS, where such an address reaches into the network the function runs in.
    */
   readonly allowPrivateFeeds: boolean;
+  /**
+   * How the publisher is authenticated (TIDINGS_INGEST_AUTH): `key`, the Bearer ingest key (default), or
+   * `iam`, where API Gateway has checked a SigV4 signature before the request arrives (AWS only).
+   */
+  readonly ingestAuth: 'key' | 'iam';
 }
 
 export const DEFAULT_ARTICLE_RETENTION_DAYS = 90;
@@ -179,6 +184,12 @@ function sourceTimezones(env: Env, name: string): SourceZones {
   return parseSourceTimezones(parsed, name);
 }
 
+function ingestAuth(env: Env): 'key' | 'iam' {
+  const raw = optional(env, 'TIDINGS_INGEST_AUTH') ?? 'key';
+  if (raw === 'key' || raw === 'iam') return raw;
+  throw new ConfigError(`TIDINGS_INGEST_AUTH must be "key" or "iam", got "${raw}".`);
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
@@ -231,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
       1,
       MAX_ARTICLE_RETENTION_DAYS,
     ),
+    ingestAuth: ingestAuth(env),
     allowPrivateFeeds: flag(
       env,
       'TIDINGS_ALLOW_PRIVATE_FEEDS',

@@ -2,17 +2,15 @@ import { makeDynamoFeedStore } from '../adapters/dynamo/feed-store';
 import { anyFeedUrl, makeDnsFeedUrlCheck } from '../adapters/http/feed-url-check';
 import { isPublicAddress } from '../feeds/address-policy';
 import { makeListFeeds, makeRegisterFeed, makeResumeFeed } from '../use-cases/manage-feeds';
-import { makeVerifyIngestKey } from '../use-cases/verify-ingest-key';
+import { ingestAuthFor } from './ingest-auth';
 import { once } from './once';
 import { config, systemClock } from './runtime';
-import { secretFor } from './secrets';
 import { tableFor } from './table';
 
 /** What the feeds function uses: the feed records and the publisher's key. */
 const table = tableFor('feeds');
-const ingestKey = secretFor('feeds', 'ingestKey');
-
-export const verifyIngestKey = once(async () => makeVerifyIngestKey(await ingestKey()));
+/** The publisher's key, or its IAM signature. */
+export const authorizeIngest = ingestAuthFor('feeds');
 
 const feedStore = once(() => {
   const { db, tableName } = table();

@@ -1,16 +1,14 @@
 import { makeDynamoArticleWriter, makeDynamoStoryFinder } from '../adapters/dynamo/article-writer';
 import { makeIngestArticles, makeIngestFeed } from '../use-cases/ingest-articles';
-import { makeVerifyIngestKey } from '../use-cases/verify-ingest-key';
+import { ingestAuthFor } from './ingest-auth';
 import { once } from './once';
 import { config, systemClock } from './runtime';
-import { secretFor } from './secrets';
 import { tableFor } from './table';
 
 /** What the ingest function uses: the article writer, the story finder and the publisher's key. */
 const table = tableFor('ingest');
-const ingestKey = secretFor('ingest', 'ingestKey');
-
-export const verifyIngestKey = once(async () => makeVerifyIngestKey(await ingestKey()));
+/** The publisher's key, or its IAM signature. */
+export const authorizeIngest = ingestAuthFor('ingest');
 
 // franc builds trigram tables for 82 languages as it loads (about half of ingest's start-up on top of the
 // SDK); a dynamic import keeps that off the cold start of requests whose articles declare their language.

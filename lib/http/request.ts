@@ -22,6 +22,16 @@ export function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   return /^Bearer +([\w.~+/-]+=*)$/i.exec(header(event, 'authorization') ?? '')?.[1];
 }
 
+/**
+ * The IAM caller API Gateway verified (a route with the IAM authorizer): its ARN, or undefined when the
+ * request came through no such route.
+ */
+export function iamCaller(event: APIGatewayProxyEventV2): string | undefined {
+  const { authorizer } = event.requestContext as { authorizer?: { iam?: { userArn?: unknown } } };
+  const arn = authorizer?.iam?.userArn;
+  return typeof arn === 'string' && arn !== '' ? arn : undefined;
+}
+
 /** The media type without parameters, lowercased: `text/plain; charset=utf-8` → `text/plain`. */
 export function mediaType(event: APIGatewayProxyEventV2): string | undefined {
   return header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase() || undefined;

@@ -1,176 +1,141 @@
 import type { Node } from 'constructs';
-import { MAX_ARTICLE_RETENTION_DAYS, parseSourceTimezones } from '../config';
 import { ConfigError } from '../errors';
-import { parseDomainList } from '../subscriptions/disposable-domains';
-
-/** Deployment settings an operator chooses, read from CDK context (`cdk.json` or `cdk synth -c key=value`). */
-export interface StackSettings {
-  /** Domain verified in SES as the sending identity. */
-  readonly mailDomain: string;
-  /** From header of every message, e.g. `Tidings <alerts@example.com>`; its address must be on `mailDomain`. */
-  readonly mailFrom: string;
-  /** Base URL for links in emails; when absent the stack uses the HTTP API's own URL. */
-  readonly publicUrl: string | undefined;
-  /** Subscribe posts one client IP may make a minute (TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE); default 10. */
-  readonly subscribePerIpPerMinute: number | undefined;
-  /** Domains whose addresses may not subscribe (TIDINGS_DISPOSABLE_DOMAINS); none when unset. */
-  readonly disposableDomains: readonly string[] | undefined;
-  /** Topics one subscriber may have (TIDINGS_MAX_TOPICS); default 25. */
-  readonly maxTopics: number | undefined;
-  /** The sender's postal address for the footer of every list mail (TIDINGS_POSTAL_ADDRESS); required. */
-  readonly postalAddress: string;
-  /**
-   * Messages a second all send function instances together hand to SES (TIDINGS_MAX_SEND_RATE); when
-   * unset the send function reads the account's MaxSendRate from SES's GetSendQuota at cold start.
-   */
-  readonly maxSendRate: number | undefined;
-  /**
-   * The zone each source writes offsetless times in (TIDINGS_SOURCE_TIMEZONES, set on the ingest function),
-   * as JSON text; UTC for every source when unset.
-   */
-  readonly sourceTimezones: string | undefined;
-  /** Days a story is kept after publication (TIDINGS_ARTICLE_RETENTION_DAYS, ingest function); default 90. */
-  readonly articleRetentionDays: number | undefined;
-}
-
-export const contextKeys = {
-  mailDomain: 'tidings:mailDomain',
-  mailFrom: 'tidings:mailFrom',
-  publicUrl: 'tidings:publicUrl',
-  subscribePerIpPerMinute: 'tidings:subscribePerIpPerMinute',
-  disposableDomains: 'tidings:disposableDomains',
-  maxTopics: 'tidings:maxTopics',
-  postalAddress: 'tidings:postalAddress',
-  maxSendRate: 'tidings:maxSendRate',
-  sourceTimezones: 'tidings:sourceTimezones',
-  articleRetentionDays: 'tidings:articleRetentionDays',
-} as const;
+import type { Setting, SettingNamer, TidingsProps } from './tidings-props';
 
 /**
- * Lambda allows 4 KB of environment variables per function in all; the list travels in one of them, next to
- * the table name, URLs and secret ARNs.
+ * The stack's own settings besides the construct's: the ones that name AWS resources made elsewhere
+ * (a hosted zone, a certificate), which the stack imports by id.
  */
-export const MAX_DISPOSABLE_DOMAINS_CHARS = 2500;
-
-/** A whole number of at least 1 (given as a number or, on the command line, as text), or undefined. */
-function positive(node: Node, key: string): number | undefined {
-  const raw: unknown = node.tryGetContext(key);
-  if (raw === undefined || raw === null) return undefined;
-  const value = Number(raw);
-  if (!(Number.isInteger(value) && value >= 1)) {
-    throw new ConfigError(`Context ${key} must be a whole number of at least 1, got ${JSON.stringify(raw)}.`);
-  }
-  return value;
+export interface StackSettings {
+  readonly tidings: TidingsProps;
+  /** `tidings:hostedZoneId`: the public hosted zone of `tidings:domain`, for the DKIM records. */
+  readonly hostedZoneId: string | undefined;
+  /** `tidings:apiDomain` and `tidings:apiCertificateArn`: the custom domain of the HTTP API. */
+  readonly apiDomain: { readonly domainName: string; readonly certificateArn: string } | undefined;
 }
 
-/** `tidings:sourceTimezones`: an object in cdk.json, or its JSON text on the command line. */
-function sourceTimezones(node: Node): string | undefined {
-  const key = contextKeys.sourceTimezones;
-  const raw: unknown = node.tryGetContext(key);
-  if (raw === undefined || raw === null) return undefined;
-  let value = raw;
-  if (typeof raw === 'string') {
+const key = (setting: string) => `tidings:${setting}`;
+
+/** Errors name the context key and say where it is set. */
+export const contextNamer: SettingNamer = {
+  name: (setting) => `Context ${key(setting)}`,
+  hint: (setting) =>
+    ` Set it in cdk.json ("context": {"${key(setting)}": …}) or pass -c ${key(setting)}=… to cdk.`,
+};
+
+const fail = (setting: string, problem: string) =>
+  new ConfigError(
+    `${contextNamer.name(setting as Setting)} ${problem}${contextNamer.hint(setting as Setting)}`,
+  );
+
+function raw(node: Node, setting: string): unknown {
+  const value: unknown = node.tryGetContext(key(setting));
+  return value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
+}
+
+function text(node: Node, setting: string): string | undefined {
+  const value = raw(node, setting);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw fail(setting, `must be a string, got ${JSON.stringify(value)}.`);
+  return value.trim();
+}
+
+/** A number in cdk.json, or its digits on the command line; the range is the construct's to check. */
+function number(node: Node, setting: string): number | undefined {
+  const value = raw(node, setting);
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  throw fail(setting, `must be a number, got ${JSON.stringify(value)}.`);
+}
+
+function flag(node: Node, setting: string): boolean | undefined {
+  const value = raw(node, setting);
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw fail(setting, `must be true or false, got ${JSON.stringify(value)}.`);
+}
+
+/** A JSON list in cdk.json, or comma-separated text on the command line. */
+function list(node: Node, setting: string): string[] | undefined {
+  const value = raw(node, setting);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value.split(',').map((entry) => entry.trim());
+  if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value;
+  throw fail(setting, `must be comma-separated text or a list of strings, got ${JSON.stringify(value)}.`);
+}
+
+/** A JSON object in cdk.json, or its JSON text on the command line. */
+function object(node: Node, setting: string, example: string): Record<string, string> | undefined {
+  let value = raw(node, setting);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
     try {
-      value = JSON.parse(raw);
+      value = JSON.parse(value);
     } catch {
-      throw new ConfigError(
-        `Context ${key} must be a JSON object such as {"AFP":"Europe/Paris"}, got ${raw}.`,
-      );
+      throw fail(setting, `must be a JSON object such as ${example}, got ${value as string}.`);
     }
   }
-  const zones = parseSourceTimezones(value, `Context ${key}`);
-  return zones.size > 0 ? JSON.stringify(Object.fromEntries(zones)) : undefined;
-}
-
-function retentionDays(node: Node): number | undefined {
-  const key = contextKeys.articleRetentionDays;
-  const days = positive(node, key);
-  if (days !== undefined && days > MAX_ARTICLE_RETENTION_DAYS) {
-    throw new ConfigError(`Context ${key} must be at most ${MAX_ARTICLE_RETENTION_DAYS} days, got ${days}.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw fail(setting, `must be a JSON object such as ${example}, got ${JSON.stringify(value)}.`);
   }
-  return days;
+  return value as Record<string, string>;
 }
 
-function text(node: Node, key: string): string | undefined {
-  const value: unknown = node.tryGetContext(key);
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw new ConfigError(`Context ${key} must be a string, got ${JSON.stringify(value)}.`);
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
+function ingestAuth(node: Node): TidingsProps['ingestAuth'] {
+  return text(node, 'ingestAuth') as TidingsProps['ingestAuth'];
 }
 
-function required(node: Node, key: string): string {
-  const value = text(node, key);
-  if (!value) throw new ConfigError(`Context ${key} is required: set it in cdk.json or pass -c ${key}=...`);
-  return value;
-}
-
-/** The address inside `Name <address>` or a bare address. */
-function addressOf(mailFrom: string): string {
-  const angled = /<([^<>]+)>\s*$/.exec(mailFrom);
-  return (angled?.[1] ?? mailFrom).trim();
-}
-
-/** `tidings:disposableDomains`: comma-separated text or a JSON list of domains. */
-function disposableDomains(node: Node): string[] | undefined {
-  const key = contextKeys.disposableDomains;
-  const value: unknown = node.tryGetContext(key);
-  if (value === undefined || value === null) return undefined;
-  const isList = Array.isArray(value) && value.every((entry) => typeof entry === 'string');
-  if (typeof value !== 'string' && !isList) {
-    throw new ConfigError(
-      `Context ${key} must be comma-separated domains or a list of them, got ${JSON.stringify(value)}.`,
-    );
-  }
-  const { domains, invalid } = parseDomainList(value as string | string[]);
-  if (invalid.length > 0) {
-    throw new ConfigError(
-      `Context ${key} must list domains such as mailinator.com; these are not: ${invalid.map((d) => JSON.stringify(d)).join(', ')}.`,
-    );
-  }
-  const chars = domains.join(',').length;
-  if (chars > MAX_DISPOSABLE_DOMAINS_CHARS) {
-    throw new ConfigError(
-      `Context ${key} holds ${chars} characters of domains; Lambda allows 4 KB of environment variables per function, so keep the list under ${MAX_DISPOSABLE_DOMAINS_CHARS}.`,
-    );
-  }
-  return domains.length > 0 ? domains : undefined;
-}
-
+/**
+ * Deployment settings an operator chooses, read from CDK context (`cdk.json` or `cdk synth -c key=value`):
+ * `tidings:<prop>` for each of the construct's props (README, "Configuration"). Only the shapes are read
+ * here; the construct checks the values, and its errors name these keys.
+ */
 export function readStackSettings(node: Node): StackSettings {
-  const mailDomain = required(node, contextKeys.mailDomain).toLowerCase();
-  const mailFrom = required(node, contextKeys.mailFrom);
-  const address = addressOf(mailFrom);
-  const at = address.lastIndexOf('@');
-  if (at < 1) throw new ConfigError(`Context ${contextKeys.mailFrom} has no email address: "${mailFrom}".`);
-  // SES only sends from addresses its identity covers; a mismatch would surface as a runtime send failure.
-  if (address.slice(at + 1).toLowerCase() !== mailDomain) {
-    throw new ConfigError(
-      `Context ${contextKeys.mailFrom} sends from "${address}", which is not on the mail domain "${mailDomain}".`,
+  const tidings: TidingsProps = {
+    senderAddress: text(node, 'senderAddress') ?? '',
+    domain: text(node, 'domain'),
+    postalAddress: text(node, 'postalAddress') ?? '',
+    publicUrl: text(node, 'publicUrl'),
+    allowedOrigins: list(node, 'allowedOrigins'),
+    maxSendRate: number(node, 'maxSendRate'),
+    articleRetentionDays: number(node, 'articleRetentionDays'),
+    digestEveryMinutes: number(node, 'digestEveryMinutes'),
+    feedPollEveryMinutes: number(node, 'feedPollEveryMinutes'),
+    ingestAuth: ingestAuth(node),
+    ingestKeyGeneration: number(node, 'ingestKeyGeneration'),
+    apiRateLimit: number(node, 'apiRateLimit'),
+    apiBurstLimit: number(node, 'apiBurstLimit'),
+    subscribePerIpPerMinute: number(node, 'subscribePerIpPerMinute'),
+    maxTopics: number(node, 'maxTopics'),
+    disposableDomains: list(node, 'disposableDomains'),
+    sourceTimezones: object(node, 'sourceTimezones', '{"AFP":"Europe/Paris"}'),
+    alarmEmail: text(node, 'alarmEmail'),
+    development: flag(node, 'development'),
+  };
+  const hostedZoneId = text(node, 'hostedZoneId');
+  if (hostedZoneId !== undefined && tidings.domain === undefined) {
+    throw fail('hostedZoneId', `needs ${contextNamer.name('domain')}: the zone is the mail domain's.`);
+  }
+  const domainName = text(node, 'apiDomain');
+  const certificateArn = text(node, 'apiCertificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw fail(
+      domainName === undefined ? 'apiDomain' : 'apiCertificateArn',
+      'is required with tidings:apiDomain / tidings:apiCertificateArn: a custom API domain needs both.',
     );
   }
-  const publicUrl = text(node, contextKeys.publicUrl);
-  if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
-    throw new ConfigError(`Context ${contextKeys.publicUrl} must be an absolute URL, got "${publicUrl}".`);
-  }
-  // Bulk mail without the sender's physical address breaks CAN-SPAM and reads as spam; refuse to deploy it.
-  const postalAddress = text(node, contextKeys.postalAddress);
-  if (!postalAddress) {
-    throw new ConfigError(
-      `Context ${contextKeys.postalAddress} is required: every alert and digest prints the sender's postal address in its footer. Set it in cdk.json or pass -c ${contextKeys.postalAddress}="1 Example Street, City, Country".`,
-    );
+  if (
+    certificateArn !== undefined &&
+    !/^arn:aws[\w-]*:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/.test(certificateArn)
+  ) {
+    throw fail('apiCertificateArn', `must be an ACM certificate ARN, got "${certificateArn}".`);
   }
   return {
-    mailDomain,
-    mailFrom,
-    postalAddress,
-    publicUrl: publicUrl?.replace(/\/+$/, ''),
-    subscribePerIpPerMinute: positive(node, contextKeys.subscribePerIpPerMinute),
-    maxTopics: positive(node, contextKeys.maxTopics),
-    maxSendRate: positive(node, contextKeys.maxSendRate),
-    sourceTimezones: sourceTimezones(node),
-    articleRetentionDays: retentionDays(node),
-    disposableDomains: disposableDomains(node),
+    tidings,
+    hostedZoneId,
+    apiDomain:
+      domainName !== undefined && certificateArn !== undefined ? { domainName, certificateArn } : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -21,6 +21,8 @@ export interface TidingsFunctionProps {
   readonly description: string;
   /** Defaults to one month: long enough to investigate an incident, short enough to bound stored addresses. */
   readonly logRetention?: RetentionDays;
+  /** RETAIN by default: the logs of a deleted deployment can still be read; DESTROY for development ones. */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 const BUILD_FLAGS =
@@ -75,6 +77,7 @@ export class TidingsFunction extends NodejsFunction {
     const { declaration } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     // An own role instead of the default AWSLambdaBasicExecutionRole, which may write to every log group.
     const executionRole = new Role(scope, `${id}Role`, {
@@ -121,12 +124,13 @@ export class TidingsFunction extends NodejsFunction {
     });
     this.executionRole = executionRole;
 
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is pinned deliberately: it is an LTS runtime Lambda supports and the bundle targets node22; ' +
-        'moving to nodejs24.x is a separate, tested change, not something a CDK upgrade should do silently.',
-    });
+    const pinnedRuntime =
+      'Node.js 22 is pinned deliberately: it is an LTS runtime Lambda supports and the bundle targets node22; ' +
+      'moving to nodejs24.x is a separate, tested change, not something a CDK upgrade should do silently.';
+    Validations.of(this).acknowledge(
+      { id: 'AwsSolutions-L1', reason: pinnedRuntime },
+      { id: 'Serverless-LambdaLatestVersion', reason: pinnedRuntime },
+    );
     Validations.of(executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

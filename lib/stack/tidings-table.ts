@@ -14,11 +14,17 @@ import { type IndexName, tableSchema } from '../table';
  * The stateful heart of Tidings: one table shaped by `tableSchema`. Kept in its own construct so the
  * stateless parts of the stack can be refactored without ever touching the table's logical id.
  */
+export interface TidingsTableProps {
+  /** RETAIN (the default) keeps the table, with deletion protection, when the stack goes. */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 export class TidingsTable extends Construct {
   readonly table: TableV2;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: TidingsTableProps = {}) {
     super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: tableSchema.partitionKey, type: AttributeType.STRING },
       sortKey: { name: tableSchema.sortKey, type: AttributeType.STRING },
@@ -38,8 +44,8 @@ export class TidingsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.awsManagedKey(),
-      removalPolicy: RemovalPolicy.RETAIN,
-      deletionProtection: true,
+      removalPolicy,
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
     });
   }
 

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionDescriptions } from '../../lib/function-descriptions';
-import { type FunctionName, functions, httpRoutes, type Trigger } from '../../lib/manifest';
+import { type FunctionName, functions, httpRoutes, type SecretName, type Trigger } from '../../lib/manifest';
 import { devOnlyPackages, type FunctionBundle, readFunctionBundles } from '../../lib/stack/function-bundles';
 import { createTidingsApp } from '../../lib/stack/tidings-app';
 import type { TidingsStack } from '../../lib/stack/tidings-stack';
@@ -62,6 +63,12 @@ afterAll(() => {
 
 function logicalId(construct: IConstruct): string {
   return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+function secretOf(name: SecretName): Secret {
+  const secret = stack.secrets[name];
+  if (!secret) throw new Error(`The stack has no ${name} secret.`);
+  return secret;
 }
 
 function functionId(name: FunctionName): string {
@@ -492,7 +499,7 @@ describe('the secrets', () => {
       keyof typeof secretVariables,
       string,
     ][]) {
-      const secretRef = stack.resolve(stack.secrets[secret].secretArn);
+      const secretRef = stack.resolve(secretOf(secret).secretArn);
       for (const name of names) {
         const needs = (functions[name].secrets as readonly string[]).includes(secret);
         const readable = resourcesFor(name, 'secretsmanager:GetSecretValue');
@@ -508,8 +515,8 @@ describe('the secrets', () => {
 
   it('keep the suppression salt apart from the link secret, and both outlive the stack', () => {
     const secrets = template.findResources('AWS::SecretsManager::Secret');
-    const salt = logicalId(stack.secrets.suppressionSalt);
-    const token = logicalId(stack.secrets.tokenSecret);
+    const salt = logicalId(secretOf('suppressionSalt'));
+    const token = logicalId(secretOf('tokenSecret'));
     expect(salt).not.toBe(token);
     expect(secrets[salt]?.DeletionPolicy).toBe('Retain');
     expect(secrets[token]?.DeletionPolicy).toBe('Retain');
@@ -730,7 +737,7 @@ describe('SNS triggers', () => {
     expect(leadingKeys('dynamodb:UpdateItem')).toEqual(['SUB#*']);
     expect(actionsOf('feedback').filter((a) => a.startsWith('ses:'))).toEqual([]);
     expect(resourcesFor('feedback', 'secretsmanager:GetSecretValue')).toEqual([
-      stack.resolve(stack.secrets.suppressionSalt.secretArn),
+      stack.resolve(secretOf('suppressionSalt').secretArn),
     ]);
   });
 });
@@ -758,13 +765,26 @@ describe('schedule triggers', () => {
       const statements = Object.values(policies)
         .filter((p) => p.Properties.Roles.some((r) => r.Ref === roleId))
         .flatMap((p) => p.Properties.PolicyDocument.Statement);
+      // A run Scheduler cannot hand over, and one that throws, go to the same queue.
+      const queueArn = schedule?.Properties.Target.DeadLetterConfig.Arn;
+      expect(queueArn, name).toEqual({ 'Fn::GetAtt': [expect.stringContaining('ScheduleFailures'), 'Arn'] });
       expect(statements, name).toEqual([
         {
           Effect: 'Allow',
           Action: 'lambda:InvokeFunction',
           Resource: { 'Fn::GetAtt': [functionId(name), 'Arn'] },
         },
+        {
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: queueArn,
+        },
       ]);
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionId(name) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: queueArn } },
+      });
     }
   });
 });
@@ -773,7 +793,7 @@ describe('outputs', () => {
   it('publish the API URL, the table name and the ingest key secret ARN', () => {
     template.hasOutput('ApiUrl', { Value: stack.resolve(stack.stage.url) });
     template.hasOutput('TableName', { Value: stack.resolve(stack.table.tableName) });
-    template.hasOutput('IngestKeySecretArn', { Value: stack.resolve(stack.secrets.ingestKey.secretArn) });
+    template.hasOutput('IngestKeySecretArn', { Value: stack.resolve(secretOf('ingestKey').secretArn) });
   });
 });
 
@@ -785,8 +805,9 @@ describe('cdk-nag', () => {
   it('finds no unacknowledged errors or warnings in the app', () => {
     // Plugins that pass are left out of the report, so an empty report means every check passed.
     expect(readReport(assembly.directory).pluginReports).toEqual([]);
-    const direct = new AwsSolutionsChecks().validateScope(stack.node.root);
-    expect(direct.violations).toEqual([]);
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      expect(pack.validateScope(stack.node.root).violations, pack.name).toEqual([]);
+    }
   });
 
   it('is registered on the app, so an unacknowledged finding fails the synth', () => {
