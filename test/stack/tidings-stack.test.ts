@@ -721,7 +721,43 @@ describe('SNS triggers', () => {
         .filter((st) => [st.Action].flat().some((a) => a.startsWith('sqs:')))
         .flatMap((st) => [st.Resource].flat());
       expect(sqsResources, name).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+      // A message SNS could not hand to the function at all goes to the same queue.
+      expect(subscriptions, name).toContainEqual(
+        expect.objectContaining({
+          Properties: expect.objectContaining({
+            Endpoint: functionArn,
+            RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          }),
+        }),
+      );
     }
+  });
+
+  it('keep every failure queue encrypted, TLS-only and for 14 days, one for each asynchronous path', () => {
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    const paths = names.reduce((count, name) => {
+      const kinds = new Set(triggersOf(name).map((t) => t.kind));
+      return count + (['stream', 'sns', 'schedule'] as const).filter((kind) => kinds.has(kind)).length;
+    }, 0);
+    expect(queues).toHaveLength(paths);
+    expect(stack.tidings.failureQueues).toHaveLength(paths);
+    for (const queue of queues) {
+      expect(queue.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 86_400,
+      });
+    }
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
+      paths,
+    );
   });
 
   it('give the feedback function only what handling feedback needs', () => {
