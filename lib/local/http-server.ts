@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { PayloadTooLargeError, type UserFacingError, ValidationError } from '../errors';
 import { withHttpBoundary } from '../http/boundary';
+import { corsHeaders, isPreflight } from '../http/cors';
 import { MAX_BODY_BYTES } from '../http/request';
 import { type ApiRoute, apiRoutes, fallbackFunction, matchRoute, routeKeyOf } from '../http/routes';
 import { LambdaTimeoutError } from './lambda-timeout';
@@ -73,9 +74,13 @@ function toEvent(
   };
 }
 
-function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+function send(
+  res: ServerResponse,
+  result: APIGatewayProxyStructuredResultV2,
+  extraHeaders: Record<string, string> = {},
+): void {
   const body = result.body ?? '';
-  res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...extraHeaders });
   res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
@@ -101,7 +106,13 @@ async function serve(
   res: ServerResponse,
   routes: readonly ApiRoute[],
   handlerOf: (name: string) => HttpLambda,
+  allowedOrigins: readonly string[],
 ): Promise<void> {
+  // API Gateway answers a preflight itself when CORS is configured; no function sees it.
+  if (allowedOrigins.length > 0 && isPreflight(req.method ?? '', req.headers)) {
+    drainBody(req);
+    return send(res, { statusCode: 204 }, corsHeaders(req.headers, allowedOrigins, true));
+  }
   let target: RequestTarget;
   try {
     target = requestTarget(req);
@@ -122,7 +133,7 @@ async function serve(
       ? [found.route.name, routeKeyOf(found.route), found.pathParameters]
       : [fallbackFunction(), '$default', undefined];
   const event = toEvent(req, target, routeKey, pathParameters, asEventBody(req, bytes));
-  send(res, await handlerOf(name)(event));
+  send(res, await handlerOf(name)(event), corsHeaders(req.headers, allowedOrigins, false));
 }
 
 /**
@@ -133,6 +144,7 @@ async function serve(
 export async function startHttpServer(
   handlers: ReadonlyMap<string, HttpLambda>,
   port: number,
+  options: { readonly allowedOrigins?: readonly string[] } = {},
 ): Promise<{ server: Server; port: number; stop(): Promise<void> }> {
   const routes = apiRoutes();
   const handlerOf = (name: string): HttpLambda => {
@@ -144,7 +156,7 @@ export async function startHttpServer(
   for (const name of new Set([...routes.map((r) => r.name), fallbackFunction()])) handlerOf(name);
   const server = createServer(async (req, res) => {
     try {
-      await serve(req, res, routes, handlerOf);
+      await serve(req, res, routes, handlerOf, options.allowedOrigins ?? []);
     } catch (error) {
       // The client hung up mid-body: nobody is left to answer, and nothing failed on this side.
       if (error instanceof ClientGoneError) return;

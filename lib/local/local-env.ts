@@ -22,6 +22,8 @@ export interface LocalSettings {
    * restart the stack shorten it so the every-minute sweeper runs within seconds.
    */
   readonly scheduleMinuteMs: number;
+  /** Origins whose pages may call the API (`TIDINGS_ALLOWED_ORIGINS`, comma-separated), as `tidings:allowedOrigins`. */
+  readonly allowedOrigins: readonly string[];
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -61,6 +63,10 @@ export function readLocalSettings(env: NodeJS.ProcessEnv, projectRoot: string): 
     mailFrom: env.MAIL_FROM || 'Tidings <alerts@tidings.local>',
     postalAddress: env.TIDINGS_POSTAL_ADDRESS || 'Tidings (local), 1 Example Street, Springfield',
     scheduleMinuteMs: scheduleMinute(env),
+    allowedOrigins: (env.TIDINGS_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
   };
 }
 

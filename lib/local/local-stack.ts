@@ -94,7 +94,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     const streamArn = await ensureTable(new DynamoDBClient(clientConfig), settings.tableName);
     const handlers = await loadHandlers(projectRoot);
 
-    const http = await startHttpServer(handlers as Map<string, HttpLambda>, settings.port);
+    const http = await startHttpServer(handlers as Map<string, HttpLambda>, settings.port, {
+      allowedOrigins: settings.allowedOrigins,
+    });
     stops.push(() => http.stop());
 
     const streams = new DynamoDBStreamsClient(clientConfig);

@@ -16,6 +16,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
+import { CORS_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS } from '../http/cors';
 import { apiRoutes, fallbackFunction } from '../http/routes';
 import { type FunctionName, functions } from '../manifest';
 import { openRouteReason } from './route-authorization';
@@ -60,9 +61,9 @@ export class TidingsApi extends Construct {
       ...(origins.length > 0 && {
         corsPreflight: {
           allowOrigins: [...origins],
-          allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.HEAD, CorsHttpMethod.POST],
-          allowHeaders: ['content-type', 'authorization'],
-          maxAge: Duration.hours(1),
+          allowMethods: CORS_METHODS.map((method) => CorsHttpMethod[method]),
+          allowHeaders: [...CORS_HEADERS],
+          maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
         },
       }),
     });
