@@ -45,6 +45,8 @@ export class TidingsApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly domainName?: DomainName;
+  /** The stage's JSON access log (the monitoring counts its 429s). */
+  readonly accessLogs: LogGroup;
   private readonly settings: ResolvedTidingsProps;
   private readonly ingestRoutes: { method: string; path: string }[] = [];
 
@@ -71,6 +73,7 @@ export class TidingsApi extends Construct {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy,
     });
+    this.accessLogs = accessLogs;
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,

@@ -57,6 +57,14 @@ export class TidingsStack extends Stack {
         description: 'Holds the Bearer key the publisher sends to POST /articles.',
       });
     }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: tidings.monitoring.alarmTopic.topicArn,
+      description: 'Every Tidings alarm notifies this topic; subscribe to it, or set tidings:alarmEmail.',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: tidings.monitoring.dashboard.dashboardName,
+      description: 'The CloudWatch dashboard of functions, queues, mail, SES reputation and the API.',
+    });
     new CfnOutput(this, 'FailureQueueUrls', {
       value: tidings.failureQueues.map(({ queue }) => queue.queueUrl).join(','),
       description: 'The dead-letter queues, for TIDINGS_DLQ_URLS (npx tidings dlq list).',
@@ -84,5 +92,14 @@ export class TidingsStack extends Stack {
   }
   get functions() {
     return this.tidings.functions;
+  }
+  get monitoring() {
+    return this.tidings.monitoring;
+  }
+  get accessLogs() {
+    return this.tidings.http.accessLogs;
+  }
+  get failureQueues() {
+    return this.tidings.failureQueues;
   }
 }

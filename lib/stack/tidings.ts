@@ -27,6 +27,7 @@ import { checkTableAccess } from './table-access';
 import { TidingsApi } from './tidings-api';
 import { TidingsFunction } from './tidings-function';
 import { TidingsMail } from './tidings-mail';
+import { TidingsMonitoring } from './tidings-monitoring';
 import {
   type ResolvedTidingsProps,
   resolveTidingsProps,
@@ -74,6 +75,14 @@ function failureRouteOf(name: FunctionName, declaration: FunctionDeclaration): s
   return `The ${name} function is invoked synchronously by API Gateway only: a failure is answered to the caller, and there is no asynchronous event a dead-letter queue could keep.`;
 }
 
+/** A dead-letter queue and what fails into it: `label` says so in words, for alarms. */
+export interface FailureQueue {
+  readonly queue: Queue;
+  readonly function: FunctionName;
+  readonly source: string;
+  readonly label: string;
+}
+
 function constructId(name: FunctionName): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
@@ -103,12 +112,10 @@ export class Tidings extends Construct {
   /** The topics the manifest's SNS triggers name. */
   readonly topics: Record<TopicName, ITopic>;
   readonly functions: Record<FunctionName, TidingsFunction>;
+  /** Alarms on every queue, function, the SES reputation and the API, to one topic, and a dashboard. */
+  readonly monitoring: TidingsMonitoring;
   /** Every dead-letter queue, with what fails into it (for alarms and `npx tidings dlq`). */
-  readonly failureQueues: {
-    readonly queue: Queue;
-    readonly function: FunctionName;
-    readonly source: string;
-  }[] = [];
+  readonly failureQueues: FailureQueue[] = [];
 
   constructor(scope: Construct, id: string, props: TidingsConstructProps) {
     super(scope, id);
@@ -141,6 +148,15 @@ export class Tidings extends Construct {
     }
     this.functions = created as Record<FunctionName, TidingsFunction>;
     this.http.addRoutes(this.functions);
+
+    this.monitoring = new TidingsMonitoring(this, 'Monitoring', {
+      functions: this.functions,
+      deadLetterQueues: this.failureQueues,
+      configurationSetName: this.mail.configurationSet.configurationSetName,
+      stage: this.stage,
+      accessLogs: this.http.accessLogs,
+      ...(settings.alarmEmail !== undefined && { alarmEmail: settings.alarmEmail }),
+    });
   }
 
   /**
@@ -326,7 +342,7 @@ export class Tidings extends Construct {
       { id: 'AwsSolutions-SQS3', reason: isTheDeadLetterQueue },
       { id: 'Serverless-SQSRedrivePolicy', reason: isTheDeadLetterQueue },
     );
-    this.failureQueues.push({ queue, function: name, source });
+    this.failureQueues.push({ queue, function: name, source, label: `the ${name} function's ${source}` });
     return queue;
   }
 }

@@ -155,6 +155,18 @@ describe('the settings read from CDK context', () => {
     );
   });
 
+  it('reads the alarm email as one address, absent unless set', () => {
+    expect(settingsFrom(valid).alarmEmail).toBeUndefined();
+    expect(settingsFrom({ ...valid, 'tidings:alarmEmail': ' ops@news.example.org ' }).alarmEmail).toBe(
+      'ops@news.example.org',
+    );
+    for (const bad of ['ops', 'ops@example', 'Ops <ops@example.com>', 'a@example.com,b@example.com']) {
+      expect(() => settingsFrom({ ...valid, 'tidings:alarmEmail': bad }), bad).toThrow(
+        `Context tidings:alarmEmail must be an email address, got "${bad}".${hint('tidings:alarmEmail')}`,
+      );
+    }
+  });
+
   it('reads the development flag only as true or false', () => {
     expect(settingsFrom({ ...valid, 'tidings:development': 'true' }).development).toBe(true);
     expect(settingsFrom({ ...valid, 'tidings:development': false }).development).toBe(false);
