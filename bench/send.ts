@@ -21,6 +21,7 @@ import { makeDynamoSendLedger } from '../lib/adapters/dynamo/send-ledger';
 import { makeDynamoStoryReader } from '../lib/adapters/dynamo/story-reader';
 import { makeDynamoSubscriberReader, makeDynamoTopicsByKey } from '../lib/adapters/dynamo/subscriber-reader';
 import { makeDynamoSuppressionList } from '../lib/adapters/dynamo/suppression-list';
+import { noMetrics } from '../lib/adapters/metrics/recording-metrics';
 import { makeSesMailer } from '../lib/adapters/ses/ses-mailer';
 import { normaliseArticle } from '../lib/articles';
 import { runImportCommand } from '../lib/cli/subscribers-command';
@@ -183,6 +184,8 @@ export async function run(print: Print): Promise<boolean> {
       links: makeLinks('http://localhost:3000', makeTokens('the-bench-token-secret')),
       mailFrom: FROM,
       claimTimeoutMs: 120_000,
+      digestPause: { current: async () => undefined },
+      metrics: noMetrics,
     };
 
     /** Queues one article's alert for `count` subscribers, sends them, and checks SES got one each. */

@@ -7,12 +7,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeDigestRun } from '../lib/cli/digest-command';
+import { runDigestsCommand } from '../lib/cli/digests-command';
 import { runIngestCommand } from '../lib/cli/ingest-command';
 import { parseTypeOption, TYPE_OPTION_VALUES } from '../lib/cli/ingest-inputs';
 import { runMatchCommand } from '../lib/cli/match-command';
 import { runPreviewCommand } from '../lib/cli/preview-command';
 import { runExportCommand, runImportCommand } from '../lib/cli/subscribers-command';
-import { cliTable, subscribersCommand } from '../lib/compose/cli';
+import { cliTable, digestsCommand, subscribersCommand } from '../lib/compose/cli';
 import { loadMaxTopics } from '../lib/config';
 import {
   functionEnvironment,
@@ -27,6 +28,9 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `Usage:
   tidings digest run [--now] [--at ISO-INSTANT]    queue the digests due (--now: every daily and weekly
                                                    subscriber; --at: as if the clock read that instant)
+  tidings digests status|resume|pause --reason TEXT
+                                                   whether the reputation guard paused digests, and
+                                                   resume (or pause) them by hand
   tidings ingest <FILE|DIR|-> [--type TYPE] [--url BASE] [--key KEY] [--report FILE.jsonl]
                                                    send stories to POST /articles: a file, every file of a
                                                    directory, or stdin (-); the type from the extension or
@@ -232,6 +236,30 @@ async function subscribers(argv: string[]): Promise<number> {
   return 2;
 }
 
+async function digests(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  let reason: string | undefined;
+  try {
+    ({
+      values: { reason },
+    } = parseArgs({ args: rest, options: { reason: { type: 'string' } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const table = await subscribersTable();
+  if (!table) return 1;
+  return runDigestsCommand({
+    action,
+    reason,
+    operator: process.env.USER || 'unknown',
+    guard: digestsCommand(table.db, table.tableName),
+    now: new Date(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+}
+
 async function preview(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -255,6 +283,7 @@ async function preview(argv: string[]): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'digest' && sub === 'run') return digestRun(rest);
+  if (command === 'digests') return digests(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'ingest') return ingest(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'match') return match(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'subscribers') return subscribers(sub === undefined ? [] : [sub, ...rest]);

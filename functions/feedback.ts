@@ -1,11 +1,12 @@
 import type { SNSEvent } from 'aws-lambda';
 import { applyMailFeedback as composeApplyMailFeedback } from '../lib/compose/feedback';
+import { withMetrics } from '../lib/compose/metrics';
 import { logger } from '../lib/log';
 import { forEachSnsMessage } from '../lib/sns/sns-batch';
 import { parseSesFeedback } from '../lib/subscriptions/ses-feedback';
 
 /** SES bounce and complaint notifications (via SNS) → suppress, unsubscribe or count the addresses. */
-export const handler = async (event: SNSEvent) => {
+export const handler = withMetrics(async (event: SNSEvent) => {
   const applyMailFeedback = await composeApplyMailFeedback();
   await forEachSnsMessage(event, async (message, snsMessageId) => {
     const feedback = parseSesFeedback(message, new Date());
@@ -18,4 +19,4 @@ export const handler = async (event: SNSEvent) => {
       ...outcome,
     });
   });
-};
+});

@@ -1,4 +1,5 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { withMetrics } from '../lib/compose/metrics';
 import { sendDelivery as composeSendDelivery } from '../lib/compose/send';
 import { logger } from '../lib/log';
 import { parseDelivery } from '../lib/sending/parse-delivery';
@@ -6,7 +7,7 @@ import { SEND_CONCURRENCY } from '../lib/sending/send-concurrency';
 import { forEachNewImageConcurrently } from '../lib/stream/stream-batch';
 
 /** Queued delivery records → render and send through SES, once each. */
-export const handler = async (event: DynamoDBStreamEvent) => {
+export const handler = withMetrics(async (event: DynamoDBStreamEvent) => {
   const sendDelivery = await composeSendDelivery();
   return forEachNewImageConcurrently(
     event,
@@ -16,4 +17,4 @@ export const handler = async (event: DynamoDBStreamEvent) => {
     },
     SEND_CONCURRENCY,
   );
-};
+});

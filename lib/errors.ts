@@ -156,6 +156,14 @@ export class MailRetryableError extends Error {
 }
 
 /**
+ * SES's rate limit in particular (`Throttling`, "Maximum sending rate exceeded"), as opposed to its 5xx: retried
+ * like any retryable answer, and counted apart (`SendThrottles`), since it says the send cap is set too high.
+ */
+export class MailThrottledError extends MailRetryableError {
+  override name = 'MailThrottledError';
+}
+
+/**
  * The account's 24-hour sending quota is used up: no send succeeds until the rolling window frees some,
  * so every sender pauses instead of burning retries.
  */

@@ -25,4 +25,5 @@ export const functionDescriptions: Readonly<Record<FunctionName, string>> = {
   snapshot: 'Writes a fresh snapshot of the active topics, which cold matchers read instead of the index.',
   digest: 'Queues a digest for every subscriber whose local digest time has come.',
   feedback: 'Suppresses or unsubscribes the addresses SES reports bouncing or complaining.',
+  reputation: 'Pauses digests when a bounce or complaint rate alarm fires; an operator resumes them.',
 };

@@ -48,9 +48,10 @@ export interface FallbackTrigger {
 
 /**
  * The SNS topics functions can subscribe to. `mailFeedback` receives SES's bounce and complaint events (the
- * configuration set's event destination on AWS, the local SES simulator addresses under `npm start`).
+ * configuration set's event destination on AWS, the local SES simulator addresses under `npm start`);
+ * `reputationAlarms` the state changes of the CloudWatch alarms on SES's bounce and complaint rates.
  */
-export type TopicName = 'mailFeedback';
+export type TopicName = 'mailFeedback' | 'reputationAlarms';
 
 /**
  * An SNS trigger: the function receives each message published to `topic`. SNS invokes Lambda
@@ -325,10 +326,11 @@ export const functions = {
     memoryMb: 512,
     secrets: ['tokenSecret', 'suppressionSalt'],
     mail: 'send',
-    // sendControl: the shared send-rate tokens and the daily-quota pause.
+    // sendControl: the shared send-rate tokens and the daily-quota pause; digestPause: the reputation
+    // guard's, which holds digests back (read only: the guard and the operator set it).
     table: {
       // story: the other outlets an email names.
-      read: ['subscriber', 'article', 'story', 'suppression', 'sendControl'],
+      read: ['subscriber', 'article', 'story', 'suppression', 'sendControl', 'digestPause'],
       update: ['subscriber', 'sendControl'],
     },
   },
@@ -366,8 +368,9 @@ export const functions = {
     table: {
       // The due subscribers' profiles, topics, held matches, alert ledger entries and digested articles;
       // the digest delivery (a create), the digested-articles record and the next slot on the profile (its
-      // updates), and the held matches it takes (its deletes). All under `SUB#<id>`.
-      read: ['subscriber'],
+      // updates), and the held matches it takes (its deletes). All under `SUB#<id>`. And the reputation
+      // guard's pause, which stops the whole run.
+      read: ['subscriber', 'digestPause'],
       create: ['subscriber'],
       update: ['subscriber'],
       delete: ['subscriber'],
@@ -390,6 +393,17 @@ export const functions = {
       update: ['subscriber'],
       transact: true,
     },
+  },
+  reputation: {
+    entry: 'functions/reputation.ts',
+    // Alarms change state rarely; a failed write is retried twice by SNS, then kept in the failure queue.
+    triggers: [{ kind: 'sns', topic: 'reputationAlarms', retryAttempts: 2 }],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    secrets: [],
+    mail: 'none',
+    // One conditional update of the digest pause; nothing else.
+    table: { update: ['digestPause'] },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

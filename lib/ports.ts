@@ -49,11 +49,62 @@ export interface SendThrottle {
   take(priority: SendPriority): Promise<void>;
 }
 
+/**
+ * What the use cases count and time, as CloudWatch metrics (namespace `Tidings`). The names are the metrics'
+ * own, so a dashboard and this list cannot drift; units follow from the method (Count, Milliseconds).
+ */
+export type CountMetric =
+  | 'AlertsSent'
+  | 'DigestsSent'
+  | 'ConfirmationsSent'
+  | 'SendThrottles'
+  | 'Bounces'
+  | 'Complaints'
+  | 'ArticlesIngested';
+export type TimingMetric = 'MatchLatency';
+
+/** Buffered until the invocation ends (`withMetrics`), so counting costs no I/O on the hot path. */
+export interface Metrics {
+  count(name: CountMetric, n?: number): void;
+  timing(name: TimingMetric, ms: number): void;
+}
+
 /** The pause every sender honours once the provider's daily quota is used up. */
 export interface SendPause {
   /** When sending may resume; undefined when not paused. */
   pausedUntil(now: Date): Promise<Date | undefined>;
   pauseUntil(until: Date, reason: string): Promise<void>;
+}
+
+/** Why digests are paused: who paused them (`alarm:<name>`, `operator:<user>`), why, and since when. */
+export interface DigestPause {
+  readonly pausedAt: string;
+  readonly pausedBy: string;
+  readonly reason: string;
+}
+
+/** The reputation guard's switch as digest runs and senders read it: paused, or not (undefined). */
+export interface DigestPauseReader {
+  current(now: Date): Promise<DigestPause | undefined>;
+}
+
+/** The guard's state as an operator sees it: the pause in force, and how the last one ended. */
+export interface DigestGuardStatus {
+  readonly pause?: DigestPause;
+  readonly lastResumed?: { readonly at: string; readonly by: string; readonly pause: DigestPause };
+}
+
+/** What pauses and resumes digests: the reputation function and the operator's commands. */
+export interface DigestPauseSwitch {
+  /**
+   * Pauses digests unless they already are (the first pause's who, why and when are kept). `notificationId`,
+   * when given, is remembered, and a pause carrying one already seen changes nothing: a redelivered alarm
+   * pauses once, also after an operator resumed meanwhile.
+   */
+  pause(pause: DigestPause, notificationId?: string): Promise<'paused' | 'already-paused' | 'duplicate'>;
+  /** Ends the pause in force and returns it; undefined when digests were not paused. */
+  resume(by: string, at: Date): Promise<DigestPause | undefined>;
+  status(): Promise<DigestGuardStatus>;
 }
 
 /** How ingest writes articles (see `adapters/dynamo/article-writer.ts`). */
@@ -435,8 +486,16 @@ export interface SendLedger {
   /**
    * Puts a claimed delivery aside after a failure worth retrying: status 'retry', on the sweep index due at
    * `retryAt`, when the sweeper queues it again (a quiet wait, not a hot loop on the stream).
+   * `countAttempt: false` takes back the claim's count: the claim only found sending held (digests paused,
+   * perhaps for days), and must not use up the tries a real failure gets later.
    */
-  release(subscriberId: string, key: string, error: string, retryAt: Date): Promise<void>;
+  release(
+    subscriberId: string,
+    key: string,
+    error: string,
+    retryAt: Date,
+    options?: { readonly countAttempt?: boolean },
+  ): Promise<void>;
   /** Up to `limit` deliveries of one sweep shard due before `before`, oldest first. */
   dueForSweep(shard: number, before: Date, limit: number): Promise<SweepEntry[]>;
   /**

@@ -49,6 +49,12 @@ export const itemFamilies = {
    * function is granted these and not the subscribe limiter's counters.
    */
   sendControl: ['SENDRATE#*', 'SENDPAUSE'],
+  /**
+   * The reputation guard's digest pause: one item, written by the reputation function and the operator's
+   * commands, read by digest runs and senders. Apart from `sendControl` so that only the guard and the
+   * operator can pause or resume digests, and the senders only read it.
+   */
+  digestPause: ['DIGESTPAUSE'],
   /** The suppression list and the transient bounces counted towards it, by salted address hash. */
   suppression: ['SUPPRESS#*'],
   /** The match function's snapshot of every active topic: its head and its compressed parts. */

@@ -21,6 +21,7 @@ describe('error classes', () => {
       FanOutIncomplete: new errors.FanOutIncomplete('article', 0, ['sub']),
       MailRejectedError: new errors.MailRejectedError('message'),
       MailRetryableError: new errors.MailRetryableError('message'),
+      MailThrottledError: new errors.MailThrottledError('message'),
       DailyQuotaExceededError: new errors.DailyQuotaExceededError('message'),
       UnrecordedSendError: new errors.UnrecordedSendError('message-id', new Error('cause')),
       QueryError: new QueryError('message', 3),

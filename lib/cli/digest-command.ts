@@ -8,6 +8,10 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  */
 export function describeDigestRun(summary: DigestRunSummary): string {
   const when = summary.forced ? `forced at ${summary.at}` : `due at ${summary.at}`;
+  if (summary.guardPause) {
+    const { pausedAt, pausedBy, reason } = summary.guardPause;
+    return `Queued 0 digests: digests are paused since ${pausedAt} by ${pausedBy} (${reason}). Held stories stay for the next digest; "tidings digests resume" sends them again.`;
+  }
   if (summary.due === 0) {
     return summary.forced
       ? `Queued 0 digests: nobody has a daily or weekly topic (${when}).`

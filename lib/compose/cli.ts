@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoBulkSubscriberStore } from '../adapters/dynamo/bulk-subscriber-store';
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
+import { makeDynamoDigestPauseSwitch } from '../adapters/dynamo/digest-pause-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { makeDynamoSuppressionList } from '../adapters/dynamo/suppression-list';
 import { guardTable, type TableClient } from '../adapters/dynamo/table-guard';
@@ -101,4 +102,19 @@ export function cliTable(env: NodeJS.ProcessEnv, projectRoot: string): CliTable 
     tableName: settings.tableName,
     localEndpoint,
   };
+}
+
+/** What `tidings digests status|pause|resume` may do: read and write the reputation guard's one item. */
+export const digestsCommandAccess = {
+  read: ['digestPause'],
+  update: ['digestPause'],
+} as const satisfies TableAccess;
+
+/** The digest pause switch for the operator, on `db` held to `digestsCommandAccess`. */
+export function digestsCommand(db: TableClient, tableName: string) {
+  const guarded = guardTable(db, digestsCommandAccess, 'digests', {
+    kind: 'command',
+    declaredIn: 'its access declaration (lib/compose/cli.ts)',
+  });
+  return makeDynamoDigestPauseSwitch(guarded, tableName);
 }

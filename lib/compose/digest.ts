@@ -1,3 +1,4 @@
+import { makeDynamoDigestPauseReader } from '../adapters/dynamo/digest-pause-store';
 import { makeDynamoDigestStore } from '../adapters/dynamo/digest-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { logger } from '../log';
@@ -6,7 +7,7 @@ import { once } from './once';
 import { systemClock } from './runtime';
 import { tableFor } from './table';
 
-/** What the digest function uses: the digest subscribers and their held matches. */
+/** What the digest function uses: the digest subscribers, their held matches and the reputation guard's pause. */
 const table = tableFor('digest');
 
 export const queueDigests = once(() => {
@@ -14,6 +15,7 @@ export const queueDigests = once(() => {
   return makeQueueDigests({
     subscribers: makeDynamoSubscriberStore(db, tableName),
     digests: makeDynamoDigestStore(db, tableName),
+    digestPause: makeDynamoDigestPauseReader(db, tableName),
     clock: systemClock,
     log: {
       failed: (subscriberId, error) =>

@@ -1,5 +1,6 @@
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { makeApplyMailFeedback } from '../use-cases/apply-mail-feedback';
+import { metrics } from './metrics';
 import { once } from './once';
 import { systemClock } from './runtime';
 import { suppressionsFor } from './suppressions';
@@ -15,5 +16,6 @@ export const applyMailFeedback = once(async () => {
     subscribers: makeDynamoSubscriberStore(db, tableName),
     suppressions: await suppressions(),
     clock: systemClock,
+    metrics: metrics(),
   });
 });

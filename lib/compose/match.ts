@@ -4,6 +4,7 @@ import { makeDynamoTopicSnapshotStore } from '../adapters/dynamo/topic-snapshot-
 import { logger } from '../log';
 import { makeTopicIndexCache } from '../matching/topic-index-cache';
 import { makeMatchArticle } from '../use-cases/match-article';
+import { metrics } from './metrics';
 import { once } from './once';
 import { systemClock } from './runtime';
 import { tableFor } from './table';
@@ -27,5 +28,6 @@ export const matchArticle = once(() => {
         }),
     }),
     clock: systemClock,
+    metrics: metrics(),
   });
 });

@@ -1,6 +1,7 @@
 import { withArticleCache, withStoryCache } from '../adapters/cached-article-store';
 import { makeDynamoArticleBatchReader, makeDynamoArticleStore } from '../adapters/dynamo/article-store';
 import { withBatchedGets } from '../adapters/dynamo/batched-gets';
+import { makeDynamoDigestPauseReader } from '../adapters/dynamo/digest-pause-store';
 import { makeDynamoSendPause, makeDynamoSendThrottle } from '../adapters/dynamo/send-control';
 import { makeDynamoSendLedger } from '../adapters/dynamo/send-ledger';
 import { makeDynamoStoryReader } from '../adapters/dynamo/story-reader';
@@ -8,6 +9,7 @@ import { makeDynamoSubscriberReader, makeDynamoTopicsByKey } from '../adapters/d
 import { functions } from '../manifest';
 import { makeSendDelivery } from '../use-cases/send-delivery';
 import { mailerFor, maxSendRateFor } from './mail';
+import { metrics } from './metrics';
 import { once } from './once';
 import { config, systemClock, uuidIds } from './runtime';
 import { linksFor } from './secrets';
@@ -16,7 +18,8 @@ import { tableFor } from './table';
 
 /**
  * What the send function uses: the ledger, subscribers and articles it renders, the suppression list it
- * checks before every message, signed links, the shared send-rate tokens and pause, and SES.
+ * checks before every message, signed links, the shared send-rate tokens and pause, the reputation guard's
+ * digest pause, SES, and the metrics of what it sent.
  */
 const table = tableFor('send');
 /** The batch's concurrent records read profiles and suppression entries in shared BatchGetItems. */
@@ -50,6 +53,8 @@ export const sendDelivery = once(async () => {
     mailer: mailer(),
     throttle: makeDynamoSendThrottle(db, tableName, { perSecond: await maxSendRate() }),
     pause: makeDynamoSendPause(db, tableName),
+    digestPause: makeDynamoDigestPauseReader(db, tableName),
+    metrics: metrics(),
     clock: systemClock,
     ids: uuidIds,
     links: await links(),

@@ -195,6 +195,8 @@ export async function startLocalStack(options: LocalStackOptions) {
           quietPasses = pollers.every((p) => p.idle) && mailFeedback.idle ? quietPasses + 1 : 0;
         }
       },
+      /** Publishes to a topic as SNS would: every subscribed function gets it, with retries and dead letters. */
+      publish,
       invoke: (name: FunctionName, event: unknown) => {
         const handler = handlers.get(name);
         if (!handler) throw new Error(`No function named ${name}.`);

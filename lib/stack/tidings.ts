@@ -1,12 +1,14 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../errors';
@@ -135,7 +137,7 @@ export class Tidings extends Construct {
       suppressionSalt: this.state.suppressionSalt,
       ...(settings.ingestAuth === 'key' && { ingestKey: this.createIngestKey(settings.ingestKeyGeneration) }),
     };
-    this.topics = { mailFeedback: this.mail.feedbackTopic };
+    this.topics = { mailFeedback: this.mail.feedbackTopic, reputationAlarms: this.createReputationTopic() };
 
     this.http = new TidingsApi(this, 'Http', { settings, removalPolicy });
     this.api = this.http.api;
@@ -155,6 +157,8 @@ export class Tidings extends Construct {
       configurationSetName: this.mail.configurationSet.configurationSetName,
       stage: this.stage,
       accessLogs: this.http.accessLogs,
+      // The reputation function pauses digests when either reputation alarm fires.
+      reputationTopic: this.topics.reputationAlarms,
       ...(settings.alarmEmail !== undefined && { alarmEmail: settings.alarmEmail }),
     });
   }
@@ -210,6 +214,34 @@ export class Tidings extends Construct {
     this.addTriggers(name, declaration, fn);
     Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: failureRouteOf(name, declaration) });
     return fn;
+  }
+
+  /**
+   * Where the alarms on SES's bounce and complaint rates publish their state changes, for the reputation
+   * function. CloudWatch cannot publish to a topic under the AWS-managed SNS key, whose policy it is not in,
+   * so the topic has a key of its own that CloudWatch of this account may encrypt with.
+   */
+  private createReputationTopic(): Topic {
+    const key = new Key(this, 'ReputationAlarmsKey', {
+      description: 'Encrypts the reputation alarm notifications for Tidings.',
+      enableKeyRotation: true,
+      // The key only protects messages in flight; once the stack is gone nothing encrypted under it remains.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    return new Topic(this, 'ReputationAlarms', {
+      displayName: 'Tidings reputation alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
   }
 
   /**

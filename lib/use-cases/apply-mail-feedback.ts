@@ -1,4 +1,4 @@
-import type { Clock, SubscriberStore, SuppressionList } from '../ports';
+import type { Clock, Metrics, SubscriberStore, SuppressionList } from '../ports';
 import type { SubscriptionEnding } from '../subscriptions/model';
 import type { BounceFeedback, ComplaintFeedback, MailFeedback } from '../subscriptions/ses-feedback';
 import {
@@ -38,6 +38,8 @@ export function makeApplyMailFeedback(deps: {
   subscribers: SubscriberStore;
   suppressions: SuppressionList;
   clock: Clock;
+  /** Bounces and Complaints, one per recipient SES reported, once the report is handled. */
+  metrics: Metrics;
 }) {
   async function decide(
     feedback: BounceFeedback | ComplaintFeedback,
@@ -119,6 +121,10 @@ export function makeApplyMailFeedback(deps: {
         failures,
         `${failures.length} of ${outcomes.length + failures.length} recipients of the report failed: ${first}`,
       );
+    }
+    // After the failure check: a report that is retried is counted by the attempt that handles it.
+    if (feedback.kind !== 'other') {
+      deps.metrics.count(feedback.kind === 'bounce' ? 'Bounces' : 'Complaints', feedback.recipients.length);
     }
     const count = (outcome: RecipientOutcome) => outcomes.filter((o) => o === outcome).length;
     return {

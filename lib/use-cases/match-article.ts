@@ -3,7 +3,7 @@ import { settleEach } from '../concurrency';
 import { chunkRecipients, planId, planRecipients } from '../matching/fan-out-plan';
 import { matchableArticle } from '../matching/matchable-article';
 import type { IndexedTopics } from '../matching/topic-index-cache';
-import type { Clock, DeliveryStore } from '../ports';
+import type { Clock, DeliveryStore, Metrics } from '../ports';
 
 export interface MatchOutcome {
   readonly recipients: number;
@@ -18,11 +18,14 @@ const CHUNK_WRITES = 8;
  * 2. match once; plan one recipient per subscriber (an alert, or a hold for one digest)
  * 3. write the plan as chunks of at most 500 recipients; each chunk's stream record is handled by the
  *    fan-out function on its own (`fan-out.ts`), so the cost here is one pass and O(recipients / 500) writes
+ * 4. count a first version as ingested, and time how long it waited from being stored to being matched
  */
 export function makeMatchArticle(deps: {
   deliveries: Pick<DeliveryStore, 'queueFanOut'>;
   currentIndex: () => Promise<IndexedTopics>;
   clock: Clock;
+  /** ArticlesIngested (counted here, not in ingest, whose bundle has no room) and MatchLatency. */
+  metrics: Metrics;
 }) {
   return async function matchArticle(article: Article): Promise<MatchOutcome> {
     const { index, topics } = await deps.currentIndex();
@@ -51,6 +54,10 @@ export function makeMatchArticle(deps: {
     // Chunks are conditional puts: a retry rewrites nothing that was written, and writes what was not.
     const failure = written.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
+    // Every stored article passes through here once (a stream retry aside), so this is where it is counted.
+    if (article.revisions === undefined) deps.metrics.count('ArticlesIngested');
+    const storedAt = Date.parse(article.revisedAt ?? article.ingestedAt);
+    if (Number.isFinite(storedAt)) deps.metrics.timing('MatchLatency', deps.clock.now().getTime() - storedAt);
     return { recipients: recipients.length, chunks: chunks.length };
   };
 }

@@ -1,4 +1,12 @@
-import type { Clock, DigestRequest, DigestStore, ScheduledDigest, SubscriberStore } from '../ports';
+import type {
+  Clock,
+  DigestPause,
+  DigestPauseReader,
+  DigestRequest,
+  DigestStore,
+  ScheduledDigest,
+  SubscriberStore,
+} from '../ports';
 import { MAX_DIGEST_ITEMS } from '../subscriptions/digest-contents';
 import {
   digestPeriodsOf,
@@ -27,6 +35,11 @@ export interface DigestRunSummary {
   readonly paused: number;
   /** Failed, each logged with the subscriber's id; they stay due and are tried again next run. */
   readonly failed: number;
+  /**
+   * The reputation guard's pause, when it held the whole run back: nobody was looked at, every held match
+   * stays, and the subscribers stay due, so the first run after an operator resumes sends them.
+   */
+  readonly guardPause?: DigestPause;
 }
 
 /** Where the run reports a subscriber it could not serve; the run itself carries on. */
@@ -37,6 +50,7 @@ export interface DigestRunLog {
 type Outcome = 'queued' | 'nothingNew' | 'late' | 'paused';
 
 /**
+ * 0. while the reputation guard pauses digests, do nothing at all (alerts and confirmations go on elsewhere)
  * 0. file subscribers still in the index's old form under their next slot
  * 1. read the subscribers whose next digest is due by now from the digest index (every digest subscriber
  *    when forced), never the ones waiting for a later hour
@@ -49,6 +63,7 @@ type Outcome = 'queued' | 'nothingNew' | 'late' | 'paused';
 export function makeQueueDigests(deps: {
   subscribers: Pick<SubscriberStore, 'listTopics'>;
   digests: DigestStore;
+  digestPause: DigestPauseReader;
   clock: Clock;
   log: DigestRunLog;
 }) {
@@ -96,6 +111,10 @@ export function makeQueueDigests(deps: {
     const now = options.at ?? deps.clock.now();
     const force = options.force === true;
     const counts = { due: 0, queued: 0, nothingNew: 0, late: 0, paused: 0, failed: 0 };
+    // Forced runs too: the guard pauses digests because the account's reputation is at risk, and an
+    // operator who wants them sent resumes it first.
+    const guardPause = await deps.digestPause.current(now);
+    if (guardPause) return { at: now.toISOString(), forced: force, ...counts, guardPause };
     // Subscribers filed before the index was sorted by due instant get their slot first; a failure there
     // is reported and tried again next run, and keeps nobody already filed from their digest.
     await deps.digests

@@ -3,15 +3,19 @@ import {
   DailyQuotaExceededError,
   MailRejectedError,
   MailRetryableError,
+  MailThrottledError,
   UnrecordedSendError,
 } from '../errors';
 import type {
   AlertDelivery,
   ArticleReader,
   Clock,
+  CountMetric,
   Delivery,
   DigestDelivery,
+  DigestPauseReader,
   Mailer,
+  Metrics,
   OutgoingMail,
   SendLedger,
   SendPause,
@@ -50,6 +54,11 @@ export interface SendPolicy {
    * so capacity returns bit by bit: after the pause one send tries again and, if refused, pauses again.
    */
   readonly quotaPauseMs: number;
+  /**
+   * How often a digest held by the reputation guard's pause is looked at again. The pause has no end time
+   * (an operator resumes it), so the sweeper brings each one back this often until it goes out.
+   */
+  readonly digestPauseRecheckMs: number;
 }
 
 export const defaultSendPolicy: SendPolicy = {
@@ -61,6 +70,14 @@ export const defaultSendPolicy: SendPolicy = {
   requeueMaxMs: 15 * 60_000,
   maxClaims: 8,
   quotaPauseMs: 15 * 60_000,
+  digestPauseRecheckMs: 15 * 60_000,
+};
+
+/** What each kind of delivery counts once SES has accepted it. */
+const SENT_METRIC: Record<Delivery['kind'], CountMetric> = {
+  alert: 'AlertsSent',
+  digest: 'DigestsSent',
+  confirm: 'ConfirmationsSent',
 };
 
 /** The topics an alert or digest was matched by: all the sender needs to read of the subscriber's topics. */
@@ -80,7 +97,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /**
  * 1. claim the queued delivery under a new attempt id (only one worker may send it; a dead worker's claim
  *    goes stale and the sweeper queues it again)
- * 2. while SES's daily quota is used up, put it aside until the pause ends
+ * 2. while SES's daily quota is used up, put it aside until the pause ends; while the reputation guard
+ *    pauses digests, put a digest aside (alerts and confirmations go on)
  * 3. skip an alert or digest if the subscriber is no longer active, a confirmation if its link expired,
  *    and any of them if the address is on the suppression list (SES reported it bouncing or complaining)
  * 4. render, take a token of the global send rate at the delivery's priority, and send; SES throttling or
@@ -97,6 +115,10 @@ export function makeSendDelivery(deps: {
   mailer: Mailer;
   throttle: SendThrottle;
   pause: SendPause;
+  /** The reputation guard's digest pause (`reputation` function, `tidings digests resume`). */
+  digestPause: DigestPauseReader;
+  /** AlertsSent, DigestsSent, ConfirmationsSent per message SES accepted; SendThrottles per throttled try. */
+  metrics: Metrics;
   clock: Clock;
   ids: { newId(): string };
   links: Links;
@@ -173,6 +195,10 @@ export function makeSendDelivery(deps: {
       try {
         return await deps.mailer.send(mail);
       } catch (error) {
+        // SES reports the daily quota as Throttling too: both are SES telling the senders to slow down.
+        if (error instanceof MailThrottledError || error instanceof DailyQuotaExceededError) {
+          deps.metrics.count('SendThrottles');
+        }
         if (!(error instanceof MailRetryableError) || attempt + 1 >= policy.sendTries) throw error;
         await sleep(backoffMs(attempt, policy.retryBaseMs, policy.retryMaxMs));
       }
@@ -221,12 +247,22 @@ export function makeSendDelivery(deps: {
         await deps.deliveries.release(subscriberId, key, 'sending is paused: daily quota used up', resumeAt);
         return 'deferred';
       }
+      if (delivery.kind === 'digest') {
+        const digestPause = await deps.digestPause.current(now);
+        if (digestPause) {
+          const recheckAt = later(policy.digestPauseRecheckMs * (0.5 + Math.random() / 2));
+          const reason = `digests are paused since ${digestPause.pausedAt} by ${digestPause.pausedBy}`;
+          await deps.deliveries.release(subscriberId, key, reason, recheckAt, { countAttempt: false });
+          return 'deferred';
+        }
+      }
       const mail = await preparing;
       if ('skip' in mail) {
         await deps.deliveries.markSkipped(subscriberId, key, mail.skip, deps.clock.now());
         return 'skipped';
       }
       messageId = await sendWithRetries(mail, delivery, firstToken);
+      deps.metrics.count(SENT_METRIC[delivery.kind]);
     } catch (error) {
       if (error instanceof MailRejectedError) {
         await deps.deliveries.markFailed(subscriberId, key, error.message, deps.clock.now());

@@ -7,7 +7,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSesMailer, readMaxSendRate } from '../../lib/adapters/ses/ses-mailer';
-import { DailyQuotaExceededError, MailRejectedError, MailRetryableError } from '../../lib/errors';
+import {
+  DailyQuotaExceededError,
+  MailRejectedError,
+  MailRetryableError,
+  MailThrottledError,
+} from '../../lib/errors';
 
 // The SES emulator never throttles, rejects or runs out of quota: these answers can only be mocked.
 const ses = mockClient(SESClient);
@@ -24,7 +29,7 @@ const mail = {
 
 describe('the SES mailer', () => {
   it.each([
-    ['rate', fault('Throttling', 'Maximum sending rate exceeded.', 400), MailRetryableError],
+    ['rate', fault('Throttling', 'Maximum sending rate exceeded.', 400), MailThrottledError],
     ['5xx', fault('InternalFailure', 'We encountered an internal error.', 500, 'server'), MailRetryableError],
     ['quota', fault('Throttling', 'Daily message quota exceeded.', 400), DailyQuotaExceededError],
     ['rejected', fault('MessageRejected', 'Email address is not verified.', 400), MailRejectedError],

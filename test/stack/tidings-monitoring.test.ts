@@ -200,8 +200,12 @@ describe('the alarms of the Tidings stack', () => {
     const all = alarms(template);
     expect(all).toHaveLength(stack.monitoring.alarms.length);
     expect(all.length).toBe(2 * names.length + expectedFailureQueues + 5);
+    // The reputation alarms also tell the reputation function's topic, on ALARM only: it pauses digests.
+    const reputationRef = { Ref: logicalId(stack, stack.topics.reputationAlarms) };
+    const reputationMetrics = ['Reputation.BounceRate', 'Reputation.ComplaintRate'];
     for (const alarm of all) {
-      expect(alarm.AlarmActions).toEqual([topicRef]);
+      const guarded = reputationMetrics.includes(alarm.MetricName ?? '');
+      expect(alarm.AlarmActions).toEqual(guarded ? [topicRef, reputationRef] : [topicRef]);
       expect(alarm.OKActions).toEqual([topicRef]);
       expect(alarm.AlarmDescription?.length ?? 0).toBeGreaterThan(60);
       expect(alarm.TreatMissingData).toMatch(/^(notBreaching|ignore)$/);

@@ -261,6 +261,7 @@ describe('the functions', () => {
       fanout: 'FANOUT#*',
       topicSnapshot: 'TOPICSNAP*',
       sendControl: ['SENDRATE#*', 'SENDPAUSE'],
+      digestPause: 'DIGESTPAUSE',
       feed: 'FEEDS',
     };
     const tableArn = stack.resolve(stack.table.table.tableArn);

@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoSuppressionList } from '../../lib/adapters/dynamo/suppression-list';
+import { makeRecordingMetrics } from '../../lib/adapters/metrics/recording-metrics';
 import type { ActiveTopic, SubscriberStore, SuppressionList } from '../../lib/ports';
 import { parseSesFeedback } from '../../lib/subscriptions/ses-feedback';
 import { makeAddressHasher } from '../../lib/subscriptions/suppression';
@@ -17,6 +18,7 @@ afterAll(async () => {
 });
 
 const now = new Date('2026-12-01T10:10:00Z');
+const recorded = makeRecordingMetrics();
 const stores = () => ({
   subscribers: subscriberStoreAndIndex(table.db, table.tableName),
   suppressions: makeDynamoSuppressionList(
@@ -26,7 +28,7 @@ const stores = () => ({
   ),
 });
 const applyWith = (deps: { subscribers: SubscriberStore; suppressions: SuppressionList }) =>
-  makeApplyMailFeedback({ ...deps, clock: { now: () => now } });
+  makeApplyMailFeedback({ ...deps, clock: { now: () => now }, metrics: recorded.metrics });
 const apply = (event: unknown, deps = stores()) =>
   applyWith(deps)(parseSesFeedback(JSON.stringify(event), now));
 

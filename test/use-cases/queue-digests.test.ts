@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
+import { makeDynamoDigestPauseReader } from '../../lib/adapters/dynamo/digest-pause-store';
 import { makeDynamoDigestStore } from '../../lib/adapters/dynamo/digest-store';
 import { keys } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
@@ -49,6 +50,7 @@ function digestJob(db: TableClient = table.db) {
   const guarded = guardTable(db, functions.digest.table, 'digest');
   const run = makeQueueDigests({
     ...stores(guarded),
+    digestPause: makeDynamoDigestPauseReader(guarded, tableName),
     clock: { now: () => new Date('2000-01-01T00:00:00Z') },
     log: { failed: (subscriberId, error) => failures.push({ subscriberId, error }) },
   });

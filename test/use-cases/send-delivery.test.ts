@@ -7,14 +7,25 @@ import {
 } from '../../lib/adapters/dynamo/article-store';
 import { makeDynamoArticleWriter } from '../../lib/adapters/dynamo/article-writer';
 import { makeDynamoDeliveryStore } from '../../lib/adapters/dynamo/delivery-store';
+import {
+  makeDynamoDigestPauseReader,
+  makeDynamoDigestPauseSwitch,
+} from '../../lib/adapters/dynamo/digest-pause-store';
+import { makeDynamoDigestStore } from '../../lib/adapters/dynamo/digest-store';
 import { keys, SWEEP_SHARDS } from '../../lib/adapters/dynamo/keys';
 import { makeDynamoSendPause } from '../../lib/adapters/dynamo/send-control';
 import { makeDynamoStoryReader } from '../../lib/adapters/dynamo/story-reader';
 import { makeDynamoTopicsByKey } from '../../lib/adapters/dynamo/subscriber-reader';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import { makeDynamoSuppressionList } from '../../lib/adapters/dynamo/suppression-list';
+import { makeRecordingMetrics } from '../../lib/adapters/metrics/recording-metrics';
 import { normaliseArticle } from '../../lib/articles';
-import { DailyQuotaExceededError, MailRejectedError, MailRetryableError } from '../../lib/errors';
+import {
+  DailyQuotaExceededError,
+  MailRejectedError,
+  MailRetryableError,
+  MailThrottledError,
+} from '../../lib/errors';
 import type {
   AlertDelivery,
   ConfirmationDelivery,
@@ -72,6 +83,7 @@ async function setUp(
   };
   // One pause item for the whole table: the pause test removes it when done.
   const pause = makeDynamoSendPause(db, tableName);
+  const recorded = makeRecordingMetrics();
   let now = new Date('2026-11-27T10:00:00Z');
   let attempt = 0;
   const article = normaliseArticle(
@@ -113,6 +125,8 @@ async function setUp(
     mailer,
     throttle: { take: async () => {} },
     pause,
+    digestPause: makeDynamoDigestPauseReader(table.db, table.tableName),
+    metrics: recorded.metrics,
     clock: { now: () => now },
     ids: { newId: () => `attempt-${++attempt}` },
     links: makeLinks('https://news.example.com', makeTokens('secret')),
@@ -134,7 +148,7 @@ async function setUp(
   const later = (ms: number) => {
     now = new Date(now.getTime() + ms);
   };
-  return { send, sweep, delivery, ledger, stores, later, pause };
+  return { send, sweep, delivery, ledger, stores, later, pause, recorded };
 }
 
 describe('sending a delivery, with the per-recipient ledger', () => {
@@ -148,6 +162,90 @@ describe('sending a delivery, with the per-recipient ledger', () => {
       /^List-Unsubscribe: <https:\/\/news\.example\.com\/unsubscribe\?token=/m,
     );
     expect(await ledger()).toMatchObject({ status: 'sent', messageId: 'msg-1', attempts: 1 });
+  });
+
+  it('holds a queued digest while the reputation guard pauses digests, uncounted, and sends it once resumed', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, sweep, delivery: alert, stores, later, recorded } = await setUp(mailer, 'sub-guarded');
+    const { db, tableName } = table;
+    // Another story than the alert's: one the subscriber already had would be left out of the digest.
+    const story = normaliseArticle(
+      {
+        title: 'Iran and Iraq reopen a crossing',
+        text: 'The Mehran crossing between Iran and Iraq reopened.',
+      },
+      new Date('2026-11-27T09:00:00Z'),
+    );
+    await makeDynamoArticleWriter(db, tableName).putIfAbsent(story);
+    await stores.deliveries.holdForDigest(
+      'sub-guarded',
+      'daily',
+      { articleId: story.id, topics: alert.topics },
+      new Date('2026-11-27T10:00:00Z'),
+    );
+    const digest = await makeDynamoDigestStore(db, tableName).queueDigest(
+      {
+        subscriberId: 'sub-guarded',
+        key: 'DIGEST#daily#2026-11-27',
+        period: 'daily',
+        periodKey: '2026-11-27',
+        periods: ['daily'],
+        activeTopicIds: new Set(['t1']),
+        limit: 20,
+      },
+      new Date('2026-11-27T10:00:00Z'),
+    );
+    if (!digest) throw new Error('No digest was queued.');
+    const guard = makeDynamoDigestPauseSwitch(db, tableName);
+    await guard.pause({ pausedAt: '2026-11-27T09:59:00Z', pausedBy: 'alarm:test', reason: 'bounce rate' });
+    try {
+      const digestItem = async () =>
+        (
+          await db.send(
+            new GetCommand({ TableName: tableName, Key: keys.delivery('sub-guarded', digest.key) }),
+          )
+        ).Item;
+      expect(await send(digest)).toBe('deferred');
+      expect(await digestItem()).toMatchObject({ status: 'retry', attempts: 0 });
+      // Alerts go on while digests are held.
+      expect(await send(alert)).toBe('sent');
+      expect(sent).toHaveLength(1);
+      // Still paused when the sweeper brings it back: held again, never counted as a try.
+      later(16 * 60_000);
+      expect(await sweep()).toMatchObject({ retries: 1 });
+      expect(await send(digest)).toBe('deferred');
+      expect(await digestItem()).toMatchObject({ status: 'retry', attempts: 0 });
+
+      await guard.resume('operator:test', new Date('2026-11-27T10:30:00Z'));
+      later(16 * 60_000);
+      expect(await sweep()).toMatchObject({ retries: 1 });
+      expect(await send(digest)).toBe('sent');
+      expect(await send(digest)).toBe('already-taken');
+      expect(sent).toHaveLength(2);
+      expect(recorded.counts()).toEqual({ AlertsSent: 1, DigestsSent: 1 });
+    } finally {
+      await guard.resume('operator:test', new Date());
+    }
+  });
+
+  it('counts each message SES accepted by its kind, and each throttled try, and nothing else', async () => {
+    const { mailer } = flakyMailer(0);
+    const once = await setUp(mailer, 'sub-counted');
+    expect(await once.send(once.delivery)).toBe('sent');
+    expect(await once.send(once.delivery)).toBe('already-taken');
+    expect(once.recorded.counts()).toEqual({ AlertsSent: 1 });
+
+    let tries = 0;
+    const throttled: Mailer = {
+      ...mailer,
+      async send(mail) {
+        if (++tries <= 2) throw new MailThrottledError('Maximum sending rate exceeded.');
+        return mailer.send(mail);
+      },
+    };
+    const twice = await setUp(throttled, 'sub-counted-throttled');
+    expect(await twice.send(twice.delivery)).toBe('sent');
+    expect(twice.recorded.counts()).toEqual({ AlertsSent: 1, SendThrottles: 2 });
   });
 
   it('retries a throttled send with backoff inside the claim, and sends it exactly once', async () => {

@@ -158,6 +158,11 @@ export const keys = {
   sendWindow: (second: number) => ({ pk: `SENDRATE#${second}`, sk: 'WINDOW' }),
   /** Set when SES reports the daily quota used up: no one sends until its `until`. */
   sendPause: () => ({ pk: 'SENDPAUSE', sk: 'PAUSE' }),
+  /**
+   * The reputation guard's digest pause: whether digests are paused, by whom, why and since when, the alarm
+   * notifications it has acted on, and how the last pause ended.
+   */
+  digestGuard: () => ({ pk: 'DIGESTPAUSE', sk: 'GUARD' }),
   /** A registered feed, in the one partition of them all (see `itemFamilies.feed`). */
   feed: (feedId: string) => ({ pk: 'FEEDS', sk: `FEED#${feedId}` }),
   feedPartition: 'FEEDS',

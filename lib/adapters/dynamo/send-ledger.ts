@@ -125,17 +125,19 @@ export function makeDynamoSendLedger(db: TableClient, tableName: string): SendLe
       );
     },
 
-    async release(subscriberId, key, error, retryAt) {
+    async release(subscriberId, key, error, retryAt, options) {
       const sweep = keys.sweepIndex(subscriberId, key, retryAt.toISOString());
+      const uncounted = options?.countAttempt === false;
       await setStatus(
         subscriberId,
         key,
-        'SET #status = :retry, lastError = :error, gsi1pk = :gpk, gsi1sk = :gsk',
+        `SET #status = :retry, lastError = :error, gsi1pk = :gpk, gsi1sk = :gsk${uncounted ? ' ADD attempts :minus' : ''}`,
         {
           ':retry': 'retry',
           ':error': error.slice(0, 1000),
           ':gpk': sweep.gsi1pk,
           ':gsk': sweep.gsi1sk,
+          ...(uncounted && { ':minus': -1 }),
         },
       );
     },

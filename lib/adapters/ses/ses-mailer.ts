@@ -4,7 +4,12 @@ import {
   SendRawEmailCommand,
   type SendRawEmailCommandOutput,
 } from '@aws-sdk/client-ses';
-import { DailyQuotaExceededError, MailRejectedError, MailRetryableError } from '../../errors';
+import {
+  DailyQuotaExceededError,
+  MailRejectedError,
+  MailRetryableError,
+  MailThrottledError,
+} from '../../errors';
 import type { Mailer } from '../../ports';
 
 interface ServiceFault {
@@ -29,7 +34,7 @@ export function classifySesError(error: unknown): unknown {
     fault.name === 'ThrottlingException' ||
     /maximum sending rate/i.test(message)
   ) {
-    return new MailRetryableError(message, { cause: error });
+    return new MailThrottledError(message, { cause: error });
   }
   // Only what is about this message or address; an unverified identity or a missing configuration set
   // is a deployment fault, left to retries and alarms rather than failing every delivery.
