@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -13,14 +13,13 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
-import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { cloudWatchTopic } from './cloudwatch-topic';
 
 /** The namespace Tidings' own metrics (Powertools Metrics, written as EMF) are published in. */
 export const metricsNamespace = 'Tidings';
@@ -278,49 +277,7 @@ export class TidingsMonitoring extends Construct {
   }
 
   private createAlarmTopic(): Topic {
-    const stack = Stack.of(this);
-    // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, whose policy it is not in.
-    const key = new Key(this, 'AlarmKey', {
-      description: 'Encrypts Tidings alarm notifications.',
-      enableKeyRotation: true,
-      // It protects messages in flight only; once the stack is gone nothing encrypted under it remains.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    // As AWS documents it for alarms, without conditions: CloudWatch can only use the key by publishing to
-    // the topic, and the topic policy below admits only this account's alarms.
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-      }),
-    );
-    const topic = new Topic(this, 'AlarmTopic', {
-      displayName: 'Tidings alarms',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    // The topic policy enforceSSL creates replaces SNS's default one, so CloudWatch needs its own statement.
-    topic.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: {
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-          StringEquals: { 'aws:SourceAccount': stack.account },
-        },
-      }),
-    );
-    return topic;
+    return cloudWatchTopic(this, { key: 'AlarmKey', topic: 'AlarmTopic' }, 'Tidings alarms');
   }
 
   private addAlarm(

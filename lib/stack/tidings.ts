@@ -1,14 +1,12 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../errors';
@@ -24,6 +22,7 @@ import {
   type Trigger,
 } from '../manifest';
 import { streamFilterPattern } from '../stream/filter-pattern';
+import { cloudWatchTopic } from './cloudwatch-topic';
 import { InvokeFunctionTarget } from './invoke-function-target';
 import { checkTableAccess } from './table-access';
 import { TidingsApi } from './tidings-api';
@@ -222,26 +221,11 @@ export class Tidings extends Construct {
    * so the topic has a key of its own that CloudWatch of this account may encrypt with.
    */
   private createReputationTopic(): Topic {
-    const key = new Key(this, 'ReputationAlarmsKey', {
-      description: 'Encrypts the reputation alarm notifications for Tidings.',
-      enableKeyRotation: true,
-      // The key only protects messages in flight; once the stack is gone nothing encrypted under it remains.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
+    return cloudWatchTopic(
+      this,
+      { key: 'ReputationAlarmsKey', topic: 'ReputationAlarms' },
+      'Tidings reputation alarms',
     );
-    return new Topic(this, 'ReputationAlarms', {
-      displayName: 'Tidings reputation alarms',
-      masterKey: key,
-      enforceSSL: true,
-    });
   }
 
   /**

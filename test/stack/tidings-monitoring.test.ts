@@ -214,6 +214,27 @@ describe('the alarms of the Tidings stack', () => {
 });
 
 describe('the alarm topic', () => {
+  it("and the reputation topic both take this account's alarms, under a key CloudWatch may use", () => {
+    for (const topic of [stack.monitoring.alarmTopic, stack.topics.reputationAlarms]) {
+      const ref = { Ref: logicalId(stack, topic) };
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [ref],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Condition: Match.objectLike({
+                StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              }),
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
   it('is encrypted with its own key, which CloudWatch may use, and takes only TLS and this account’s alarms', () => {
     const { alarmTopic } = stack.monitoring;
     const keyId = logicalId(stack, alarmTopic.masterKey as unknown as IConstruct);
