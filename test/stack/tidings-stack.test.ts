@@ -385,6 +385,16 @@ describe('function bundles', () => {
     }
   });
 
+  // Powertools Metrics is about 11 KB minified: only the functions that count something pay for it.
+  it('carry Powertools Metrics only into the functions that emit metrics', () => {
+    const emitting = ['send', 'feedback', 'match'];
+    for (const bundle of bundles) {
+      expect(bundle.packages.includes('@aws-lambda-powertools/metrics'), bundle.name).toBe(
+        emitting.includes(bundle.name),
+      );
+    }
+  });
+
   it('carry the address classifier only into the functions that register or fetch feeds', () => {
     for (const bundle of bundles) {
       expect(bundle.packages.includes('ipaddr.js'), bundle.name).toBe(
