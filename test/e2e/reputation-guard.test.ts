@@ -81,6 +81,12 @@ describe('the reputation guard, on the local stack', () => {
     const alarm = alarmChange('ALARM', '2026-12-02T09:00:00.000+0000');
     await stack.publish('reputationAlarms', alarm);
     await stack.publish('reputationAlarms', alarm);
+    // One pause record, which remembers the one notification it acted on.
+    const guard = (await stack.items()).filter((item) => item.pk === 'DIGESTPAUSE');
+    expect(guard).toHaveLength(1);
+    expect([...((guard[0]?.notifications as Set<string> | undefined) ?? [])]).toEqual([
+      'Tidings-BounceRate#2026-12-02T09:00:00.000+0000',
+    ]);
     const paused = await tidings('digests', 'status');
     expect(paused.stdout).toMatch(/Digests are PAUSED since .* by alarm:Tidings-BounceRate/);
     // Clearing the alarm does not resume: an operator does.
