@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeDigestRun } from '../lib/cli/digest-command';
 import { runDigestsCommand } from '../lib/cli/digests-command';
+import { runDlqList, runDlqReplay } from '../lib/cli/dlq-command';
 import { runIngestCommand } from '../lib/cli/ingest-command';
 import { parseTypeOption, TYPE_OPTION_VALUES } from '../lib/cli/ingest-inputs';
 import { runMatchCommand } from '../lib/cli/match-command';
 import { runPreviewCommand } from '../lib/cli/preview-command';
 import { runExportCommand, runImportCommand } from '../lib/cli/subscribers-command';
-import { cliTable, digestsCommand, subscribersCommand } from '../lib/compose/cli';
+import { cliTable, digestsCommand, dlqCommand, subscribersCommand } from '../lib/compose/cli';
 import { loadMaxTopics } from '../lib/config';
 import {
   functionEnvironment,
@@ -21,6 +22,7 @@ import {
   localTokenSecret,
   readLocalSettings,
 } from '../lib/local/local-env';
+import { localFunctionRunner } from '../lib/local/local-function-runner';
 import { parseRunInstant } from '../lib/subscriptions/digest-schedule';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +44,11 @@ const USAGE = `Usage:
                                                    import subscribers (pending, each sent a confirmation
                                                    email; --consented: active at once)
   tidings subscribers export [--out FILE.csv]      write every active subscriber as CSV (stdout without --out)
+  tidings dlq list [--json]                        every dead letter of the local stack: when, which
+                                                   function, what it concerns, whether that work is still
+                                                   outstanding (read from the table) and why it gave up
+  tidings dlq replay [--dry-run]                   re-queue the outstanding work of every dead letter not
+                                                   replayed yet, from the table (nothing is sent twice)
   tidings preview [confirm|alert|digest] [--data DATA.json] [--out DIR]
                                                    write each email's HTML, text and a PNG screenshot
                                                    (built-in sample data unless --data; DIR: email-preview)`;
@@ -260,6 +267,52 @@ async function digests(argv: string[]): Promise<number> {
   });
 }
 
+/**
+ * `dlq list` and `dlq replay` on the local stack's `.tidings/dead-letters.jsonl`. A function replay needs
+ * (a feedback event, a scheduled run, a fan-out chunk) runs in this process with the stack's settings.
+ */
+async function dlq(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action !== 'list' && action !== 'replay') {
+    console.error(`Unknown command "dlq ${argv.join(' ')}".\n${USAGE}`);
+    return 2;
+  }
+  let values: { json?: boolean; 'dry-run'?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: action === 'list' ? { json: { type: 'boolean' } } : { 'dry-run': { type: 'boolean' } },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (process.env.TABLE_NAME && !process.env.DYNAMODB_PORT) {
+    console.error(
+      'dlq works on the local stack only so far: on AWS, read the failure queues (README, "Runbook: dead letters").',
+    );
+    return 1;
+  }
+  const settings = readLocalSettings(process.env, projectRoot);
+  const env = functionEnvironment(
+    settings,
+    { dynamodb: `http://127.0.0.1:${settings.dynamodbPort}`, ses: `http://127.0.0.1:${settings.sesPort}` },
+    localTokenSecret(process.env, settings.dataDir),
+    localSuppressionSalt(process.env, settings.dataDir),
+  );
+  Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
+  const table = await subscribersTable();
+  if (!table) return 1;
+  const options = {
+    path: resolve(settings.dataDir, 'dead-letters.jsonl'),
+    replayer: dlqCommand(table.db, table.tableName, localFunctionRunner(projectRoot)),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+  if (action === 'list') return runDlqList({ ...options, json: values.json ?? false });
+  return runDlqReplay({ ...options, dryRun: values['dry-run'] ?? false, now: () => new Date() });
+}
+
 async function preview(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -287,6 +340,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'ingest') return ingest(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'match') return match(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'subscribers') return subscribers(sub === undefined ? [] : [sub, ...rest]);
+  if (command === 'dlq') return dlq(sub === undefined ? [] : [sub, ...rest]);
   if (command === 'preview') return preview(sub === undefined ? [] : [sub, ...rest]);
   console.error(command ? `Unknown command "${argv.join(' ')}".\n${USAGE}` : USAGE);
   return 2;

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoBulkSubscriberStore } from '../adapters/dynamo/bulk-subscriber-store';
+import { makeDynamoDeadLetterTable } from '../adapters/dynamo/dead-letter-table';
 import { makeDynamoDeliveryStore } from '../adapters/dynamo/delivery-store';
 import { makeDynamoDigestPauseSwitch } from '../adapters/dynamo/digest-pause-store';
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
@@ -10,6 +11,7 @@ import { readLocalSettings } from '../local/local-env';
 import type { TableAccess } from '../manifest';
 import { makeAddressHasher } from '../subscriptions/suppression';
 import { makeImportSubscribers } from '../use-cases/import-subscribers';
+import { type FunctionRunner, makeReplayDeadLetters } from '../use-cases/replay-dead-letters';
 import { makeSubscribeToTopics } from '../use-cases/subscribe-to-topics';
 import { once } from './once';
 import { systemClock, uuidIds } from './runtime';
@@ -117,4 +119,27 @@ export function digestsCommand(db: TableClient, tableName: string) {
     declaredIn: 'its access declaration (lib/compose/cli.ts)',
   });
   return makeDynamoDigestPauseSwitch(guarded, tableName);
+}
+
+/**
+ * What `tidings dlq list` and `replay` may do with the table: read the items dead letters name, and touch
+ * a delivery or an article so the stream hands it to its function again. Like the subscribers commands'
+ * declaration, it holds an operator's command, not a Lambda function.
+ */
+export const dlqCommandAccess = {
+  read: ['article', 'subscriber', 'fanout'],
+  update: ['article', 'subscriber'],
+} as const satisfies TableAccess;
+
+/** The dead-letter replay on `db` held to `dlqCommandAccess`; `run` runs a function once (locally, in-process). */
+export function dlqCommand(db: TableClient, tableName: string, run: FunctionRunner) {
+  const guarded = guardTable(db, dlqCommandAccess, 'dlq', {
+    kind: 'command',
+    declaredIn: 'its access declaration (lib/compose/cli.ts)',
+  });
+  return makeReplayDeadLetters({
+    table: makeDynamoDeadLetterTable(guarded, tableName),
+    run,
+    clock: systemClock,
+  });
 }

@@ -32,6 +32,10 @@ export interface LocalStackOptions {
 
 type AnyHandler = (event: unknown) => Promise<unknown>;
 
+/** One line of `dead-letters.jsonl`: what gave up, why and when (`lib/dead-letters/local-dead-letters.ts`). */
+const deadLetterLine = (entry: Record<string, unknown>) =>
+  `${JSON.stringify({ ...entry, at: new Date().toISOString() })}\n`;
+
 /** Mirrors the stack's retry attempts for stream event sources. */
 const STREAM_RETRY_ATTEMPTS = 5;
 
@@ -112,7 +116,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         retryAttempts: STREAM_RETRY_ATTEMPTS,
         onDeadLetter: async (fn, record, reason) => {
           log(`[${fn}] gave up on record ${record.dynamodb?.SequenceNumber}: ${reason} (see ${deadLetters})`);
-          await appendFile(deadLetters, `${JSON.stringify({ function: fn, reason, record })}\n`);
+          await appendFile(deadLetters, deadLetterLine({ function: fn, reason, record }));
         },
       }),
     );
@@ -143,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions) {
             }
             const reason = (error as Error).message;
             log(`[${name}] gave up on ${topic} message ${event.Records[0]?.Sns.MessageId}: ${reason}`);
-            await appendFile(deadLetters, `${JSON.stringify({ function: name, reason, event })}\n`);
+            await appendFile(deadLetters, deadLetterLine({ function: name, reason, event }));
             break;
           }
         }
@@ -157,13 +161,27 @@ export async function startLocalStack(options: LocalStackOptions) {
     await mailFeedback.start();
     stops.push(() => mailFeedback.stop());
 
+    /**
+     * One scheduled run. On AWS a failed run goes to the schedule's failure queue; here it becomes a dead
+     * letter, so `tidings dlq replay` runs it again the same way on both.
+     */
+    const runSchedule = async (name: FunctionName): Promise<void> => {
+      const handler = handlers.get(name);
+      if (!handler) throw new Error(`No function named ${name}.`);
+      try {
+        await handler({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' });
+      } catch (error) {
+        const reason = (error as Error).message;
+        log(`[${name}] scheduled run failed: ${reason} (see ${deadLetters})`);
+        await appendFile(deadLetters, deadLetterLine({ function: name, reason, schedule: true }));
+      }
+    };
+
     if (options.schedules) {
       for (const { name, trigger } of triggersOf('schedule')) {
         const every = (trigger as ScheduleTrigger).everyMinutes * settings.scheduleMinuteMs;
         const timer = setInterval(() => {
-          handlers
-            .get(name)?.({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' })
-            .catch((error: Error) => log(`[${name}] scheduled run failed: ${error.message}`));
+          void runSchedule(name).catch(() => {});
         }, every);
         timer.unref();
         stops.push(async () => clearInterval(timer));
@@ -197,6 +215,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       },
       /** Publishes to a topic as SNS would: every subscribed function gets it, with retries and dead letters. */
       publish,
+      /** Runs a schedule trigger's function once as its timer would, dead letter included. */
+      runSchedule,
       invoke: (name: FunctionName, event: unknown) => {
         const handler = handlers.get(name);
         if (!handler) throw new Error(`No function named ${name}.`);

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { type FunctionName, functions } from '../manifest';
+import type { FunctionRunner } from '../use-cases/replay-dead-letters';
+
+type AnyHandler = (event: unknown) => Promise<unknown>;
+
+/**
+ * Runs a function's handler in this process, as `tidings digest run` does, against the local stack whose
+ * settings are already in `process.env`. Each handler is imported only when first run, so replaying a
+ * delivery loads no function at all.
+ */
+export function localFunctionRunner(projectRoot: string): FunctionRunner {
+  const handlerOf = async (fn: string): Promise<AnyHandler> => {
+    const declaration = functions[fn as FunctionName];
+    if (!declaration) throw new Error(`No function named ${fn}.`);
+    const module = (await import(resolve(projectRoot, declaration.entry))) as { handler: AnyHandler };
+    return module.handler;
+  };
+  return {
+    async streamItem(fn, item) {
+      const handler = await handlerOf(fn);
+      const image = marshall(item, { removeUndefinedValues: true });
+      const event = {
+        Records: [
+          {
+            eventName: 'INSERT',
+            eventSource: 'aws:dynamodb',
+            dynamodb: { Keys: { pk: image.pk, sk: image.sk }, NewImage: image, SequenceNumber: 'replay' },
+          },
+        ],
+      } as unknown as DynamoDBStreamEvent;
+      const result = (await handler(event)) as DynamoDBBatchResponse | undefined;
+      if ((result?.batchItemFailures?.length ?? 0) > 0) throw new Error(`${fn} failed on the item again.`);
+    },
+    async sns(fn, event) {
+      await (await handlerOf(fn))(event);
+    },
+    async schedule(fn) {
+      await (await handlerOf(fn))({ source: 'tidings.dlq', 'detail-type': 'Scheduled Event' });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Concern, DeadLetter } from '../dead-letters/dead-letter';
+import type { Clock } from '../ports';
+
+/** Where a dead letter's work stands now, read from the table (never from the letter, which is old). */
+export type WorkState =
+  /** Still to do: replay re-queues it. */
+  | { readonly state: 'outstanding'; readonly note: string }
+  /** Finished (sent, skipped, failed for good) or already replayed: replay leaves it. */
+  | { readonly state: 'done'; readonly note: string }
+  /** Cannot be re-queued from here (gone from the table, in flight, of no known shape): said why. */
+  | { readonly state: 'left'; readonly note: string };
+
+/** What replay needs of the table, by the items dead letters name. */
+export interface DeadLetterTable {
+  /** The delivery's status (`queued`, `sending`, `retry`, `sent`, …); undefined when it is gone. */
+  deliveryStatus(subscriberId: string, key: string): Promise<string | undefined>;
+  /**
+   * Sets `replayedAt` on the delivery, and `status` to `queued`, only while its status is still `from`:
+   * the MODIFY that emits passes the send function's filter. False when it moved on meanwhile.
+   */
+  requeueDelivery(subscriberId: string, key: string, from: string, at: Date): Promise<boolean>;
+  /** Sets `replayedAt` on the article if it exists (a MODIFY the match function takes); false when gone. */
+  touchArticle(articleId: string, at: Date): Promise<boolean>;
+  /** The fan-out chunk's current item; undefined when gone. */
+  chunk(chunkKey: string): Promise<Record<string, unknown> | undefined>;
+}
+
+/** Runs a function once as its trigger would. */
+export interface FunctionRunner {
+  /** A stream record of the item as it is now (an INSERT, as the function's filter wants). */
+  streamItem(fn: string, item: Record<string, unknown>): Promise<void>;
+  sns(fn: string, event: unknown): Promise<void>;
+  schedule(fn: string): Promise<void>;
+}
+
+/** A delivery in one of these was finished, one way or the other: replay never sends it again. */
+const FINISHED = new Set(['sent', 'skipped', 'failed']);
+
+export type ReplayOutcome = 'requeued' | 'done' | 'left';
+
+/**
+ * Replay reads each dead letter's item again and re-queues only work that is still outstanding. Why this
+ * is safe to run any number of times, and the same on AWS:
+ * - a delivery is re-queued by a conditional update (status still `queued` or `retry`), and sending still
+ *   goes through the send function's conditional claim, so nothing is ever sent twice; a sent one is done;
+ * - an article is touched, and the match function re-matches it: the ledger keys alerts by story, so
+ *   whoever already has the story is not alerted again;
+ * - a fan-out chunk's filter takes INSERTs only, so a touch would not reach it: its function is run on the
+ *   chunk as it is now, and its delivery creates are conditional;
+ * - an SNS event is handed to its function again (bounce and complaint handling is keyed by message);
+ *   a scheduled run is run once more (every schedule is a sweep over what is due).
+ * Touching the item rather than calling the function keeps the real path: the stream's filter, retries and
+ * failure queue, with no credentials beyond the table's.
+ */
+export function makeReplayDeadLetters(deps: { table: DeadLetterTable; run: FunctionRunner; clock: Clock }) {
+  async function stateOf(letter: DeadLetter, concern: Concern): Promise<WorkState> {
+    switch (concern.kind) {
+      case 'delivery': {
+        const status = await deps.table.deliveryStatus(concern.subscriberId, concern.key);
+        if (status === undefined) return { state: 'left', note: 'the delivery is gone from the table' };
+        if (FINISHED.has(status)) return { state: 'done', note: status };
+        if (status === 'sending') {
+          return {
+            state: 'left',
+            note: 'claimed by a sender: the sweeper re-queues it if the claim goes stale',
+          };
+        }
+        return { state: 'outstanding', note: status };
+      }
+      case 'article':
+      case 'chunk':
+      case 'feedback':
+      case 'schedule':
+        return letter.replayed
+          ? { state: 'done', note: 'replayed' }
+          : { state: 'outstanding', note: 'not replayed' };
+      case 'stream-batch':
+        return {
+          state: 'left',
+          note: "a stream pointer: past the stream's 24 h, run sweep / re-drive by hand",
+        };
+      case 'unknown':
+        return { state: 'left', note: 'not a dead letter replay knows' };
+    }
+  }
+
+  async function replayOne(concern: Concern, state: WorkState): Promise<ReplayOutcome> {
+    const now = deps.clock.now();
+    switch (concern.kind) {
+      case 'delivery':
+        return (await deps.table.requeueDelivery(concern.subscriberId, concern.key, state.note, now))
+          ? 'requeued'
+          : 'left';
+      case 'article':
+        return (await deps.table.touchArticle(concern.articleId, now)) ? 'requeued' : 'left';
+      case 'chunk': {
+        const item = await deps.table.chunk(concern.chunkKey);
+        if (!item) return 'left';
+        await deps.run.streamItem('fanout', item);
+        return 'requeued';
+      }
+      case 'feedback':
+        await deps.run.sns('feedback', concern.event);
+        return 'requeued';
+      case 'schedule':
+        await deps.run.schedule(concern.function);
+        return 'requeued';
+      default:
+        return 'left';
+    }
+  }
+
+  return {
+    /** 1. read each concern's item 2. say whether its work is outstanding, done or cannot be replayed */
+    async inspect(letter: DeadLetter): Promise<WorkState[]> {
+      return Promise.all(letter.concerns.map((concern) => stateOf(letter, concern)));
+    },
+    /**
+     * 1. inspect 2. re-queue each outstanding concern 3. report what became of each: `done` and `left`
+     * ones are untouched. A concern that throws is reported by the caller and stays outstanding.
+     */
+    async replay(letter: DeadLetter): Promise<{ outcome: ReplayOutcome; note: string }[]> {
+      const results: { outcome: ReplayOutcome; note: string }[] = [];
+      for (const concern of letter.concerns) {
+        const state = await stateOf(letter, concern);
+        if (state.state !== 'outstanding') {
+          results.push({ outcome: state.state, note: state.note });
+          continue;
+        }
+        const outcome = await replayOne(concern, state);
+        results.push({ outcome, note: outcome === 'left' ? 'it moved on or is gone' : state.note });
+      }
+      return results;
+    },
+  };
+}
