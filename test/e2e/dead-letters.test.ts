@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { parseDelivery } from '../../lib/sending/parse-delivery';
+import { eventually, mailFor, projectRoot, startTestStack, type TestStack } from '../support/local-stack';
+import { seedSubscribers } from '../support/subscribers';
+
+/**
+ * The fault: while a subscriber id is in this set, the send function throws on their deliveries before it
+ * claims them, on every attempt, as a sender whose table or relay is down would. Injected here, around the
+ * composed use case, so no production code carries a switch for it.
+ */
+const fault = vi.hoisted(() => ({ failing: new Set<string>() }));
+vi.mock('../../lib/compose/send', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lib/compose/send')>();
+  return {
+    ...actual,
+    sendDelivery: async () => {
+      const send = await actual.sendDelivery();
+      return async (delivery: ReturnType<typeof parseDelivery>) => {
+        if (fault.failing.has(delivery.subscriberId)) throw new Error('injected: the mail relay is down');
+        return send(delivery);
+      };
+    },
+  };
+});
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** `npx tidings …` as an operator runs it beside `npm start`. */
+function tidings(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(projectRoot, 'bin/tidings.js'), ...args],
+      {
+        env: {
+          ...process.env,
+          PORT: String(stack.ports.api),
+          DYNAMODB_PORT: String(stack.ports.dynamodb),
+          SES_PORT: String(stack.ports.ses),
+          TIDINGS_DATA_DIR: stack.dataDir,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('a delivery that gave up, replayed with tidings dlq', () => {
+  it('is listed outstanding, sent exactly once by replay, then listed done and never re-queued again', async () => {
+    const [id] = await seedSubscribers(stack.dynamodbUrl, stack.env.TABLE_NAME as string, {
+      prefix: 'dlq',
+      count: 1,
+      query: 'Iran AND Iraq',
+    });
+    const address = `${id}@example.com`;
+    fault.failing.add(id as string);
+    const ingested = await stack.ingest({
+      title: 'Iran and Iraq agree a border survey',
+      text: 'Iran and Iraq agreed to survey the border together.',
+    });
+    expect(ingested.status).toBe(201);
+
+    const deadLetters = join(stack.dataDir, 'dead-letters.jsonl');
+    const line = await eventually(async () => {
+      const text = await readFile(deadLetters, 'utf8').catch(() => '');
+      return text.includes('"function":"send"') ? text : undefined;
+    }, 60_000);
+    // The batch reported the record as failed (the error itself is in the function's log).
+    expect(line).toContain('the handler reported the record as failed');
+    expect(await mailFor(stack.outboxDir, address)).toHaveLength(0);
+
+    const listed = await tidings(['dlq', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      new RegExp(
+        `^\\S+Z  send  delivery ${id}/\\S+  outstanding \\(queued\\)  the handler reported the record as failed\\n$`,
+      ),
+    );
+
+    fault.failing.clear();
+    const replayed = await tidings(['dlq', 'replay']);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toMatch(new RegExp(`^requeued delivery ${id}/\\S+ \\(queued\\)\\n$`));
+    expect(replayed.stderr).toContain('1 dead letter not replayed before: re-queued 1, 0 done');
+    await eventually(async () => ((await mailFor(stack.outboxDir, address)).length > 0 ? true : undefined));
+    await stack.whenIdle();
+
+    const again = await tidings(['dlq', 'replay']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('0 dead letters not replayed before: re-queued 0');
+
+    const after = await tidings(['dlq', 'list', '--json']);
+    expect(JSON.parse(after.stdout)).toMatchObject({ function: 'send', state: 'done', notes: ['sent'] });
+    await stack.whenIdle();
+    expect(await mailFor(stack.outboxDir, address)).toHaveLength(1);
+  }, 120_000);
+
+  it('answers a wrong subcommand or option with the usage and exit code 2', async () => {
+    expect((await tidings(['dlq', 'drop'])).code).toBe(2);
+    expect((await tidings(['dlq', 'replay', '--json'])).code).toBe(2);
+  }, 30_000);
+});
