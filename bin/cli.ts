@@ -6,9 +6,13 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { makeStreamRecords } from '../lib/adapters/dynamo/stream-records';
+import { sqsDeadLetterSource } from '../lib/adapters/sqs/failure-queues';
 import { describeDigestRun } from '../lib/cli/digest-command';
 import { runDigestsCommand } from '../lib/cli/digests-command';
-import { runDlqList, runDlqReplay } from '../lib/cli/dlq-command';
+import { type DlqCommandOptions, runDlqList, runDlqReplay } from '../lib/cli/dlq-command';
 import { runIngestCommand } from '../lib/cli/ingest-command';
 import { parseTypeOption, TYPE_OPTION_VALUES } from '../lib/cli/ingest-inputs';
 import { runMatchCommand } from '../lib/cli/match-command';
@@ -16,6 +20,7 @@ import { runPreviewCommand } from '../lib/cli/preview-command';
 import { runExportCommand, runImportCommand } from '../lib/cli/subscribers-command';
 import { cliTable, digestsCommand, dlqCommand, subscribersCommand } from '../lib/compose/cli';
 import { loadMaxTopics } from '../lib/config';
+import { localDeadLetterSource } from '../lib/dead-letters/local-source';
 import {
   functionEnvironment,
   localSuppressionSalt,
@@ -44,11 +49,13 @@ const USAGE = `Usage:
                                                    import subscribers (pending, each sent a confirmation
                                                    email; --consented: active at once)
   tidings subscribers export [--out FILE.csv]      write every active subscriber as CSV (stdout without --out)
-  tidings dlq list [--json]                        every dead letter of the local stack: when, which
-                                                   function, what it concerns, whether that work is still
-                                                   outstanding (read from the table) and why it gave up
-  tidings dlq replay [--dry-run]                   re-queue the outstanding work of every dead letter not
-                                                   replayed yet, from the table (nothing is sent twice)
+  tidings dlq list [--json] [--queue URL]...       every dead letter: when, which function, what it
+                                                   concerns, whether that work is still outstanding (read
+                                                   from the table) and why it gave up
+  tidings dlq replay [--dry-run] [--queue URL]...  re-queue the outstanding work of every dead letter not
+                                                   replayed yet, from the table (nothing is sent twice);
+                                                   locally .tidings/dead-letters.jsonl, on AWS (TABLE_NAME
+                                                   set) the failure queues: --queue or TIDINGS_DLQ_URLS
   tidings preview [confirm|alert|digest] [--data DATA.json] [--out DIR]
                                                    write each email's HTML, text and a PNG screenshot
                                                    (built-in sample data unless --data; DIR: email-preview)`;
@@ -268,8 +275,9 @@ async function digests(argv: string[]): Promise<number> {
 }
 
 /**
- * `dlq list` and `dlq replay` on the local stack's `.tidings/dead-letters.jsonl`. A function replay needs
- * (a feedback event, a scheduled run, a fan-out chunk) runs in this process with the stack's settings.
+ * `dlq list` and `dlq replay`: locally on `.tidings/dead-letters.jsonl`, a function replay needs (a feedback
+ * event, a scheduled run, a fan-out chunk) run in this process with the stack's settings; on AWS on the
+ * failure queues, stream pointers read from the stream, with the operator's credentials.
  */
 async function dlq(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
@@ -277,38 +285,68 @@ async function dlq(argv: string[]): Promise<number> {
     console.error(`Unknown command "dlq ${argv.join(' ')}".\n${USAGE}`);
     return 2;
   }
-  let values: { json?: boolean; 'dry-run'?: boolean };
+  let values: { json?: boolean; 'dry-run'?: boolean; queue?: string[] };
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: action === 'list' ? { json: { type: 'boolean' } } : { 'dry-run': { type: 'boolean' } },
+      options: {
+        queue: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+      },
     }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (process.env.TABLE_NAME && !process.env.DYNAMODB_PORT) {
-    console.error(
-      'dlq works on the local stack only so far: on AWS, read the failure queues (README, "Runbook: dead letters").',
-    );
-    return 1;
+  const wrong = action === 'list' ? values['dry-run'] && '--dry-run' : values.json && '--json';
+  if (wrong) {
+    console.error(`dlq ${action} takes no ${wrong}.\n${USAGE}`);
+    return 2;
   }
-  const settings = readLocalSettings(process.env, projectRoot);
-  const env = functionEnvironment(
-    settings,
-    { dynamodb: `http://127.0.0.1:${settings.dynamodbPort}`, ses: `http://127.0.0.1:${settings.sesPort}` },
-    localTokenSecret(process.env, settings.dataDir),
-    localSuppressionSalt(process.env, settings.dataDir),
-  );
-  Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
-  const table = await subscribersTable();
-  if (!table) return 1;
-  const options = {
-    path: resolve(settings.dataDir, 'dead-letters.jsonl'),
-    replayer: dlqCommand(table.db, table.tableName, localFunctionRunner(projectRoot)),
-    stdout: process.stdout,
-    stderr: process.stderr,
-  };
+  const deployed = Boolean(process.env.TABLE_NAME) && !process.env.DYNAMODB_PORT;
+  let options: DlqCommandOptions;
+  if (deployed) {
+    const queueUrls = values.queue ?? (process.env.TIDINGS_DLQ_URLS ?? '').split(',').filter(Boolean);
+    if (queueUrls.length === 0) {
+      console.error(
+        `dlq on AWS needs the failure queues: --queue URL (repeatable) or TIDINGS_DLQ_URLS, the stack's FailureQueueUrls output.\n${USAGE}`,
+      );
+      return 2;
+    }
+    const table = await subscribersTable();
+    if (!table) return 1;
+    options = {
+      source: sqsDeadLetterSource(new SQSClient({}), queueUrls),
+      replayer: dlqCommand(table.db, table.tableName, {
+        stream: makeStreamRecords(new DynamoDBStreamsClient({})),
+      }),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    };
+  } else {
+    if (values.queue) {
+      console.error(`--queue is for a deployed stack (TABLE_NAME set, DYNAMODB_PORT not).\n${USAGE}`);
+      return 2;
+    }
+    const settings = readLocalSettings(process.env, projectRoot);
+    const env = functionEnvironment(
+      settings,
+      { dynamodb: `http://127.0.0.1:${settings.dynamodbPort}`, ses: `http://127.0.0.1:${settings.sesPort}` },
+      localTokenSecret(process.env, settings.dataDir),
+      localSuppressionSalt(process.env, settings.dataDir),
+    );
+    // A replay that runs a function in this process: its log shows only warnings and errors, on stderr.
+    Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
+    const table = await subscribersTable();
+    if (!table) return 1;
+    options = {
+      source: localDeadLetterSource(resolve(settings.dataDir, 'dead-letters.jsonl'), process.stderr),
+      replayer: dlqCommand(table.db, table.tableName, { run: localFunctionRunner(projectRoot) }),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    };
+  }
   if (action === 'list') return runDlqList({ ...options, json: values.json ?? false });
   return runDlqReplay({ ...options, dryRun: values['dry-run'] ?? false, now: () => new Date() });
 }

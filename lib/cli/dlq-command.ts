@@ -1,14 +1,26 @@
-import { appendFile, readFile } from 'node:fs/promises';
 import { type DeadLetter, describeConcern } from '../dead-letters/dead-letter';
-import { readLocalDeadLetters, replayLine } from '../dead-letters/local-dead-letters';
-import type { makeReplayDeadLetters, WorkState } from '../use-cases/replay-dead-letters';
+import type { Inspected, makeReplayDeadLetters, ReplayOutcome } from '../use-cases/replay-dead-letters';
 
 type Output = NodeJS.WritableStream;
 type Replayer = ReturnType<typeof makeReplayDeadLetters>;
 
+/** Where dead letters are kept: locally `dead-letters.jsonl`, on AWS the failure queues. */
+export interface DeadLetterSource {
+  /** For the summary line: the file, or how many queues. */
+  readonly name: string;
+  /** Every dead letter, oldest first (locally, those replayed before flagged `replayed`). */
+  letters(): Promise<readonly DeadLetter[]>;
+  /**
+   * The letter's work was re-queued or found done: remember it, so no later run re-queues it (locally a
+   * `{replayOf}` line is appended; on AWS the message is deleted, only now that its work is re-queued).
+   */
+  settle(letter: DeadLetter, outcome: ReplayOutcome, at: Date): Promise<void>;
+  /** Lets go of what was read and not settled (on AWS: makes those messages visible again). */
+  close(): Promise<void>;
+}
+
 export interface DlqCommandOptions {
-  /** `<dataDir>/dead-letters.jsonl`. */
-  readonly path: string;
+  readonly source: DeadLetterSource;
   readonly replayer: Replayer;
   readonly stdout: Output;
   readonly stderr: Output;
@@ -16,96 +28,91 @@ export interface DlqCommandOptions {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** The file's letters; none when it does not exist (nothing ever gave up). */
-async function letters(path: string, stderr: Output): Promise<readonly DeadLetter[]> {
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const read = readLocalDeadLetters(content);
-  for (const line of read.unreadable) stderr.write(`${path}:${line}: not a dead letter; left as it is.\n`);
-  return read.letters;
-}
-
 /** The letter's overall state: outstanding if any of its concerns is, else done if all are, else left. */
-function overall(states: readonly WorkState[]): WorkState['state'] {
+function overall(states: readonly { state: string }[]): 'outstanding' | 'done' | 'left' {
   if (states.some((s) => s.state === 'outstanding')) return 'outstanding';
-  return states.every((s) => s.state === 'done') ? 'done' : 'left';
+  return states.length > 0 && states.every((s) => s.state === 'done') ? 'done' : 'left';
 }
 
-const what = (letter: DeadLetter) => letter.concerns.map(describeConcern).join(', ');
+const what = (items: readonly Inspected[] | readonly { concern: Inspected['concern'] }[]) =>
+  items.map((item) => describeConcern(item.concern)).join(', ');
 
 /**
  * `tidings dlq list [--json]`: one line per dead letter, oldest first: when, which function, what it
  * concerns, where that work stands now (read from the table) and why it gave up. Exit 0.
  */
 export async function runDlqList(options: DlqCommandOptions & { json: boolean }): Promise<number> {
-  const all = await letters(options.path, options.stderr);
-  for (const letter of all) {
-    const states = await options.replayer.inspect(letter);
-    const state = overall(states);
-    if (options.json) {
-      options.stdout.write(
-        `${JSON.stringify({ id: letter.id, at: letter.at, function: letter.function, concerns: letter.concerns.map(describeConcern), state, notes: states.map((s) => s.note), reason: letter.reason })}\n`,
-      );
-      continue;
+  const { source, stdout } = options;
+  try {
+    const all = await source.letters();
+    for (const letter of all) {
+      const states = await options.replayer.inspect(letter);
+      const state = overall(states);
+      const notes = states.map((s) => s.note);
+      if (options.json) {
+        const concerns = states.map((s) => describeConcern(s.concern));
+        stdout.write(
+          `${JSON.stringify({ id: letter.id, at: letter.at, function: letter.function, concerns, state, notes, reason: letter.reason })}\n`,
+        );
+      } else {
+        stdout.write(
+          `${letter.at ?? '(no time)'}  ${letter.function}  ${what(states)}  ${state} (${notes.join(', ')})  ${letter.reason}\n`,
+        );
+      }
     }
-    const notes = states.map((s) => s.note).join(', ');
-    options.stdout.write(
-      `${letter.at ?? '(no time)'}  ${letter.function}  ${what(letter)}  ${state} (${notes})  ${letter.reason}\n`,
-    );
+    if (!options.json) options.stderr.write(`${plural(all.length, 'dead letter')} in ${source.name}.\n`);
+    return 0;
+  } finally {
+    await source.close();
   }
-  if (!options.json) options.stderr.write(`${plural(all.length, 'dead letter')} in ${options.path}.\n`);
-  return 0;
 }
 
 /**
  * `tidings dlq replay [--dry-run]`: re-queues the work of every dead letter not replayed yet that is still
- * outstanding, and appends a `{replayOf, at, outcome}` line for each letter it re-queued or found done (the file is only
- * ever appended to, so no line is lost), so a second run re-queues nothing. A letter whose replay threw
- * gets no line and is tried again next time. Exit 1 when one threw.
+ * outstanding, and settles each letter it re-queued or found done, so a second run re-queues nothing. A
+ * letter whose replay threw, or whose work is left (in flight, gone, to be done by hand), is not settled and
+ * is looked at again next time. Exit 1 when a replay threw.
  */
 export async function runDlqReplay(options: DlqCommandOptions & { dryRun: boolean; now: () => Date }) {
-  const all = (await letters(options.path, options.stderr)).filter((letter) => !letter.replayed);
+  const { source, stdout, stderr } = options;
   const counts = { requeued: 0, done: 0, left: 0, failed: 0 };
-  for (const letter of all) {
-    if (options.dryRun) {
-      const state = overall(await options.replayer.inspect(letter));
-      if (state === 'outstanding') counts.requeued++;
-      else counts[state]++;
-      options.stdout.write(
-        `would ${state === 'outstanding' ? 're-queue' : 'leave'} ${what(letter)} (${state})\n`,
-      );
-      continue;
+  let total = 0;
+  try {
+    const all = (await source.letters()).filter((letter) => !letter.replayed);
+    total = all.length;
+    for (const letter of all) {
+      if (options.dryRun) {
+        const states = await options.replayer.inspect(letter);
+        const state = overall(states);
+        counts[state === 'outstanding' ? 'requeued' : state]++;
+        stdout.write(`would ${state === 'outstanding' ? 're-queue' : 'leave'} ${what(states)} (${state})\n`);
+        continue;
+      }
+      let results: Awaited<ReturnType<Replayer['replay']>>;
+      try {
+        results = await options.replayer.replay(letter);
+      } catch (error) {
+        counts.failed++;
+        stderr.write(
+          `${letter.function} dead letter ${letter.id}: replay failed, try again: ${(error as Error).message}\n`,
+        );
+        continue;
+      }
+      const outcome: ReplayOutcome = results.some((r) => r.outcome === 'left')
+        ? 'left'
+        : results.some((r) => r.outcome === 'requeued')
+          ? 'requeued'
+          : 'done';
+      counts[outcome]++;
+      stdout.write(`${outcome} ${what(results)} (${results.map((r) => r.note).join(', ')})\n`);
+      if (outcome !== 'left') await source.settle(letter, outcome, options.now());
     }
-    let results: Awaited<ReturnType<Replayer['replay']>>;
-    try {
-      results = await options.replayer.replay(letter);
-    } catch (error) {
-      counts.failed++;
-      options.stderr.write(`${what(letter)}: replay failed, try again: ${(error as Error).message}\n`);
-      continue;
-    }
-    const outcome = results.some((r) => r.outcome === 'requeued')
-      ? 'requeued'
-      : results.every((r) => r.outcome === 'done')
-        ? 'done'
-        : 'left';
-    counts[outcome]++;
-    options.stdout.write(`${outcome} ${what(letter)} (${results.map((r) => r.note).join(', ')})\n`);
-    // A letter left as it is (in flight, gone) is looked at again next time; it may be outstanding then.
-    if (outcome === 'left') continue;
-    await appendFile(
-      options.path,
-      replayLine({ replayOf: Number(letter.id), at: options.now().toISOString(), outcome }),
-    );
+  } finally {
+    await source.close();
   }
   const verb = options.dryRun ? 'would re-queue' : 're-queued';
-  options.stderr.write(
-    `${plural(all.length, 'dead letter')} not replayed before: ${verb} ${counts.requeued}, ${counts.done} done, ${counts.left} left as they are${counts.failed > 0 ? `, ${counts.failed} failed` : ''}.\n`,
+  stderr.write(
+    `${plural(total, 'dead letter')} not replayed before in ${source.name}: ${verb} ${counts.requeued}, ${counts.done} done, ${counts.left} left as they are${counts.failed > 0 ? `, ${counts.failed} failed` : ''}.\n`,
   );
   return counts.failed > 0 ? 1 : 0;
 }

@@ -11,7 +11,11 @@ import { readLocalSettings } from '../local/local-env';
 import type { TableAccess } from '../manifest';
 import { makeAddressHasher } from '../subscriptions/suppression';
 import { makeImportSubscribers } from '../use-cases/import-subscribers';
-import { type FunctionRunner, makeReplayDeadLetters } from '../use-cases/replay-dead-letters';
+import {
+  type FunctionRunner,
+  makeReplayDeadLetters,
+  type StreamRecords,
+} from '../use-cases/replay-dead-letters';
 import { makeSubscribeToTopics } from '../use-cases/subscribe-to-topics';
 import { once } from './once';
 import { systemClock, uuidIds } from './runtime';
@@ -131,15 +135,22 @@ export const dlqCommandAccess = {
   update: ['article', 'subscriber'],
 } as const satisfies TableAccess;
 
-/** The dead-letter replay on `db` held to `dlqCommandAccess`; `run` runs a function once (locally, in-process). */
-export function dlqCommand(db: TableClient, tableName: string, run: FunctionRunner) {
+/**
+ * The dead-letter replay on `db` held to `dlqCommandAccess`. Locally `run` runs a function once in-process;
+ * on AWS `stream` reads what a stream mapping's pointer names, and there is no `run` yet.
+ */
+export function dlqCommand(
+  db: TableClient,
+  tableName: string,
+  ways: { run?: FunctionRunner; stream?: StreamRecords },
+) {
   const guarded = guardTable(db, dlqCommandAccess, 'dlq', {
     kind: 'command',
     declaredIn: 'its access declaration (lib/compose/cli.ts)',
   });
   return makeReplayDeadLetters({
     table: makeDynamoDeadLetterTable(guarded, tableName),
-    run,
+    ...ways,
     clock: systemClock,
   });
 }

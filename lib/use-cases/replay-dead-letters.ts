@@ -1,4 +1,9 @@
-import type { Concern, DeadLetter } from '../dead-letters/dead-letter';
+import {
+  type Concern,
+  concernOfKeys,
+  type DeadLetter,
+  type StreamPointer,
+} from '../dead-letters/dead-letter';
 import type { Clock } from '../ports';
 
 /** Where a dead letter's work stands now, read from the table (never from the letter, which is old). */
@@ -33,10 +38,24 @@ export interface FunctionRunner {
   schedule(fn: string): Promise<void>;
 }
 
+/** Reads the records a stream pointer names, while the stream still has them (24 hours). */
+export interface StreamRecords {
+  /** The keys of the batch's records; undefined when the stream no longer holds them. */
+  keysOf(pointer: StreamPointer): Promise<readonly { pk: unknown; sk: unknown }[] | undefined>;
+}
+
 /** A delivery in one of these was finished, one way or the other: replay never sends it again. */
 const FINISHED = new Set(['sent', 'skipped', 'failed']);
 
 export type ReplayOutcome = 'requeued' | 'done' | 'left';
+
+/** A concern of a letter (a stream pointer's read into its items) and where its work stands. */
+export type Inspected = WorkState & { readonly concern: Concern };
+export interface Replayed {
+  readonly concern: Concern;
+  readonly outcome: ReplayOutcome;
+  readonly note: string;
+}
 
 /**
  * Replay reads each dead letter's item again and re-queues only work that is still outstanding. Why this
@@ -52,7 +71,34 @@ export type ReplayOutcome = 'requeued' | 'done' | 'left';
  * Touching the item rather than calling the function keeps the real path: the stream's filter, retries and
  * failure queue, with no credentials beyond the table's.
  */
-export function makeReplayDeadLetters(deps: { table: DeadLetterTable; run: FunctionRunner; clock: Clock }) {
+export function makeReplayDeadLetters(deps: {
+  table: DeadLetterTable;
+  /** Absent on AWS for now: what needs a function run is left, with how to do it by hand. */
+  run?: FunctionRunner;
+  /** Absent locally, where dead letters carry their records' keys. */
+  stream?: StreamRecords;
+  clock: Clock;
+}) {
+  /** The letter's concerns, a stream pointer replaced by the items of its records while they exist. */
+  async function concernsOf(letter: DeadLetter): Promise<Concern[]> {
+    const found: Concern[] = [];
+    for (const concern of letter.concerns) {
+      if (concern.kind !== 'stream-batch' || !deps.stream) {
+        found.push(concern);
+        continue;
+      }
+      const keys = await deps.stream.keysOf(concern.pointer);
+      if (!keys) found.push(concern);
+      else found.push(...keys.map(({ pk, sk }) => concernOfKeys(pk, sk)));
+    }
+    return found;
+  }
+
+  const byHand = (fn: string): WorkState => ({
+    state: 'left',
+    note: `run the ${fn} function by hand (aws lambda invoke with the stored event)`,
+  });
+
   async function stateOf(letter: DeadLetter, concern: Concern): Promise<WorkState> {
     switch (concern.kind) {
       case 'delivery': {
@@ -67,10 +113,17 @@ export function makeReplayDeadLetters(deps: { table: DeadLetterTable; run: Funct
         }
         return { state: 'outstanding', note: status };
       }
-      case 'article':
       case 'chunk':
       case 'feedback':
       case 'schedule':
+        if (!deps.run)
+          return byHand(
+            concern.kind === 'schedule' ? concern.function : concern.kind === 'chunk' ? 'fanout' : 'feedback',
+          );
+        return letter.replayed
+          ? { state: 'done', note: 'replayed' }
+          : { state: 'outstanding', note: 'not replayed' };
+      case 'article':
         return letter.replayed
           ? { state: 'done', note: 'replayed' }
           : { state: 'outstanding', note: 'not replayed' };
@@ -86,6 +139,8 @@ export function makeReplayDeadLetters(deps: { table: DeadLetterTable; run: Funct
 
   async function replayOne(concern: Concern, state: WorkState): Promise<ReplayOutcome> {
     const now = deps.clock.now();
+    const run = deps.run;
+    if (!run) return 'left';
     switch (concern.kind) {
       case 'delivery':
         return (await deps.table.requeueDelivery(concern.subscriberId, concern.key, state.note, now))
@@ -96,14 +151,14 @@ export function makeReplayDeadLetters(deps: { table: DeadLetterTable; run: Funct
       case 'chunk': {
         const item = await deps.table.chunk(concern.chunkKey);
         if (!item) return 'left';
-        await deps.run.streamItem('fanout', item);
+        await run.streamItem('fanout', item);
         return 'requeued';
       }
       case 'feedback':
-        await deps.run.sns('feedback', concern.event);
+        await run.sns('feedback', concern.event);
         return 'requeued';
       case 'schedule':
-        await deps.run.schedule(concern.function);
+        await run.schedule(concern.function);
         return 'requeued';
       default:
         return 'left';
@@ -112,23 +167,24 @@ export function makeReplayDeadLetters(deps: { table: DeadLetterTable; run: Funct
 
   return {
     /** 1. read each concern's item 2. say whether its work is outstanding, done or cannot be replayed */
-    async inspect(letter: DeadLetter): Promise<WorkState[]> {
-      return Promise.all(letter.concerns.map((concern) => stateOf(letter, concern)));
+    async inspect(letter: DeadLetter): Promise<Inspected[]> {
+      const concerns = await concernsOf(letter);
+      return Promise.all(concerns.map(async (concern) => ({ concern, ...(await stateOf(letter, concern)) })));
     },
     /**
      * 1. inspect 2. re-queue each outstanding concern 3. report what became of each: `done` and `left`
      * ones are untouched. A concern that throws is reported by the caller and stays outstanding.
      */
-    async replay(letter: DeadLetter): Promise<{ outcome: ReplayOutcome; note: string }[]> {
-      const results: { outcome: ReplayOutcome; note: string }[] = [];
-      for (const concern of letter.concerns) {
+    async replay(letter: DeadLetter): Promise<Replayed[]> {
+      const results: Replayed[] = [];
+      for (const concern of await concernsOf(letter)) {
         const state = await stateOf(letter, concern);
         if (state.state !== 'outstanding') {
-          results.push({ outcome: state.state, note: state.note });
+          results.push({ concern, outcome: state.state, note: state.note });
           continue;
         }
         const outcome = await replayOne(concern, state);
-        results.push({ outcome, note: outcome === 'left' ? 'it moved on or is gone' : state.note });
+        results.push({ concern, outcome, note: outcome === 'left' ? 'it moved on or is gone' : state.note });
       }
       return results;
     },

@@ -92,14 +92,16 @@ describe('a delivery that gave up, replayed with tidings dlq', () => {
     const replayed = await tidings(['dlq', 'replay']);
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toMatch(new RegExp(`^requeued delivery ${id}/\\S+ \\(queued\\)\\n$`));
-    expect(replayed.stderr).toContain('1 dead letter not replayed before: re-queued 1, 0 done');
+    expect(replayed.stderr).toMatch(
+      /^1 dead letter not replayed before in \S+dead-letters\.jsonl: re-queued 1, 0 done/m,
+    );
     await eventually(async () => ((await mailFor(stack.outboxDir, address)).length > 0 ? true : undefined));
     await stack.whenIdle();
 
     const again = await tidings(['dlq', 'replay']);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe('');
-    expect(again.stderr).toContain('0 dead letters not replayed before: re-queued 0');
+    expect(again.stderr).toMatch(/^0 dead letters not replayed before in \S+: re-queued 0/m);
 
     const after = await tidings(['dlq', 'list', '--json']);
     expect(JSON.parse(after.stdout)).toMatchObject({ function: 'send', state: 'done', notes: ['sent'] });
