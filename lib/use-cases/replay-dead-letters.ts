@@ -130,7 +130,7 @@ export function makeReplayDeadLetters(deps: {
       case 'stream-batch':
         return {
           state: 'left',
-          note: "a stream pointer: past the stream's 24 h, run sweep / re-drive by hand",
+          note: "past the stream's 24 h: run sweep / re-drive by hand",
         };
       case 'unknown':
         return { state: 'left', note: 'not a dead letter replay knows' };
@@ -140,7 +140,6 @@ export function makeReplayDeadLetters(deps: {
   async function replayOne(concern: Concern, state: WorkState): Promise<ReplayOutcome> {
     const now = deps.clock.now();
     const run = deps.run;
-    if (!run) return 'left';
     switch (concern.kind) {
       case 'delivery':
         return (await deps.table.requeueDelivery(concern.subscriberId, concern.key, state.note, now))
@@ -149,15 +148,18 @@ export function makeReplayDeadLetters(deps: {
       case 'article':
         return (await deps.table.touchArticle(concern.articleId, now)) ? 'requeued' : 'left';
       case 'chunk': {
+        if (!run) return 'left';
         const item = await deps.table.chunk(concern.chunkKey);
         if (!item) return 'left';
         await run.streamItem('fanout', item);
         return 'requeued';
       }
       case 'feedback':
+        if (!run) return 'left';
         await run.sns('feedback', concern.event);
         return 'requeued';
       case 'schedule':
+        if (!run) return 'left';
         await run.schedule(concern.function);
         return 'requeued';
       default:

@@ -1,0 +1,165 @@
+import {
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  TrimmedDataAccessException,
+} from '@aws-sdk/client-dynamodb-streams';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeStreamRecords } from '../../lib/adapters/dynamo/stream-records';
+import { sqsDeadLetterSource } from '../../lib/adapters/sqs/failure-queues';
+import { runDlqList, runDlqReplay } from '../../lib/cli/dlq-command';
+import { type DeadLetterTable, makeReplayDeadLetters } from '../../lib/use-cases/replay-dead-letters';
+
+// A failure queue's messages and a stream's 24-hour trimming cannot be had from DynamoDB Local: mocked.
+const sqs = mockClient(SQSClient);
+const streams = mockClient(DynamoDBStreamsClient);
+afterEach(() => {
+  sqs.reset();
+  streams.reset();
+});
+
+const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/1/TidingsStack-AlertsSendStreamFailures-q';
+const pointerMessage = (id: string, shardId: string, sequence: string) => ({
+  MessageId: id,
+  ReceiptHandle: `rh-${id}`,
+  Attributes: { SentTimestamp: String(Date.parse('2026-12-03T09:00:00Z')) },
+  Body: JSON.stringify({
+    requestContext: {
+      functionArn: 'arn:aws:lambda:r:1:function:TidingsStack-AlertsSendFunction-x',
+      condition: 'RetryAttemptsExhausted',
+    },
+    timestamp: `2026-12-03T09:00:0${id.slice(-1)}.000Z`,
+    DDBStreamBatchInfo: {
+      shardId,
+      startSequenceNumber: sequence,
+      endSequenceNumber: sequence,
+      batchSize: 1,
+      streamArn: 'arn:aws:dynamodb:r:1:table/t/stream/x',
+    },
+  }),
+});
+
+function text() {
+  let written = '';
+  return {
+    stream: {
+      write: (chunk: string) => {
+        written += chunk;
+        return true;
+      },
+    } as NodeJS.WritableStream,
+    get: () => written,
+  };
+}
+
+/** A table holding one queued delivery, whose requeue honours its condition. */
+function table(): DeadLetterTable & { requeued: string[] } {
+  const statuses: Record<string, string> = { 's1/ALERT#a1': 'queued' };
+  const requeued: string[] = [];
+  return {
+    requeued,
+    deliveryStatus: async (s, k) => statuses[`${s}/${k}`],
+    requeueDelivery: async (s, k, from) => {
+      if (statuses[`${s}/${k}`] !== from) return false;
+      requeued.push(`${s}/${k}`);
+      return true;
+    },
+    touchArticle: async () => true,
+    chunk: async () => undefined,
+  };
+}
+
+function mockQueue() {
+  sqs
+    .on(ReceiveMessageCommand)
+    .resolvesOnce({
+      Messages: [pointerMessage('m1', 'shard-live', '200'), pointerMessage('m2', 'shard-old', '100')],
+    })
+    .resolves({ Messages: [] });
+  streams.on(GetShardIteratorCommand, { ShardId: 'shard-live' }).resolves({ ShardIterator: 'it-live' });
+  streams
+    .on(GetShardIteratorCommand, { ShardId: 'shard-old' })
+    .rejects(new TrimmedDataAccessException({ message: 'trimmed', $metadata: {} }));
+  streams.on(GetRecordsCommand, { ShardIterator: 'it-live' }).resolves({
+    Records: [
+      {
+        dynamodb: {
+          SequenceNumber: '200',
+          Keys: { pk: { S: 'SUB#s1' }, sk: { S: 'DELIVERY#ALERT#a1' } },
+        },
+      },
+    ],
+  });
+}
+
+describe('dlq on AWS: the failure queues and the stream', () => {
+  it('lists a live pointer by the delivery it names and an old one as past the stream, deleting nothing', async () => {
+    mockQueue();
+    const out = text();
+    const err = text();
+    const replayer = makeReplayDeadLetters({
+      table: table(),
+      stream: makeStreamRecords(new DynamoDBStreamsClient({})),
+      clock: { now: () => new Date() },
+    });
+    const code = await runDlqList({
+      source: sqsDeadLetterSource(new SQSClient({}), [QUEUE]),
+      replayer,
+      stdout: out.stream,
+      stderr: err.stream,
+      json: false,
+    });
+    expect(code).toBe(0);
+    expect(out.get()).toBe(
+      '2026-12-03T09:00:01.000Z  send  delivery s1/ALERT#a1  outstanding (queued)  RetryAttemptsExhausted\n' +
+        "2026-12-03T09:00:02.000Z  send  stream batch shard-old 100..100  left (past the stream's 24 h: run sweep / re-drive by hand)  RetryAttemptsExhausted\n",
+    );
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    // Both are handed back at once, so a replay right after a list sees them.
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: QUEUE, ReceiptHandle: 'rh-m1', VisibilityTimeout: 0 },
+      { QueueUrl: QUEUE, ReceiptHandle: 'rh-m2', VisibilityTimeout: 0 },
+    ]);
+  });
+
+  it('re-queues the live one and deletes its message only then; the old one stays in the queue', async () => {
+    mockQueue();
+    const out = text();
+    const err = text();
+    const deliveries = table();
+    const code = await runDlqReplay({
+      source: sqsDeadLetterSource(new SQSClient({}), [QUEUE]),
+      replayer: makeReplayDeadLetters({
+        table: deliveries,
+        stream: makeStreamRecords(new DynamoDBStreamsClient({})),
+        clock: { now: () => new Date() },
+      }),
+      stdout: out.stream,
+      stderr: err.stream,
+      dryRun: false,
+      now: () => new Date(),
+    });
+    expect(code).toBe(0);
+    expect(out.get()).toBe(
+      'requeued delivery s1/ALERT#a1 (queued)\n' +
+        "left stream batch shard-old 100..100 (past the stream's 24 h: run sweep / re-drive by hand)\n",
+    );
+    expect(deliveries.requeued).toEqual(['s1/ALERT#a1']);
+    expect(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: QUEUE, ReceiptHandle: 'rh-m1' },
+    ]);
+    expect(
+      sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input.ReceiptHandle),
+    ).toEqual(['rh-m2']);
+    expect(err.get()).toBe(
+      `2 dead letters not replayed before in ${QUEUE}: re-queued 1, 0 done, 1 left as they are.\n`,
+    );
+  });
+});
