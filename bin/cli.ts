@@ -1,7 +1,7 @@
 /**
  * `npx tidings <command>`: operator and user commands. It reads the same variables as `npm start`
  * (PORT, DYNAMODB_PORT, SES_PORT, TIDINGS_*) and works against the running local stack; the subscribers
- * commands work against a deployed table instead when TABLE_NAME is set (and DYNAMODB_PORT is not).
+ * and dlq commands work against a deployed stack instead when TABLE_NAME is set (and DYNAMODB_PORT is not).
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
