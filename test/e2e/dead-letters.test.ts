@@ -11,7 +11,7 @@ import { seedSubscribers } from '../support/subscribers';
  * claims them, on every attempt, as a sender whose table or relay is down would. Injected here, around the
  * composed use case, so no production code carries a switch for it.
  */
-const fault = vi.hoisted(() => ({ failing: new Set<string>() }));
+const fault = vi.hoisted(() => ({ failing: new Set<string>(), sweepDown: false }));
 vi.mock('../../lib/compose/send', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lib/compose/send')>();
   return {
@@ -21,6 +21,21 @@ vi.mock('../../lib/compose/send', async (importOriginal) => {
       return async (delivery: ReturnType<typeof parseDelivery>) => {
         if (fault.failing.has(delivery.subscriberId)) throw new Error('injected: the mail relay is down');
         return send(delivery);
+      };
+    },
+  };
+});
+
+/** The same for the sweep function's scheduled run: it throws while `sweepDown` is set. */
+vi.mock('../../lib/compose/sweep', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lib/compose/sweep')>();
+  return {
+    ...actual,
+    sweepDeliveries: () => {
+      const sweep = actual.sweepDeliveries();
+      return async () => {
+        if (fault.sweepDown) throw new Error('injected: the sweep index is unreachable');
+        return sweep();
       };
     },
   };
@@ -108,6 +123,30 @@ describe('a delivery that gave up, replayed with tidings dlq', () => {
     await stack.whenIdle();
     expect(await mailFor(stack.outboxDir, address)).toHaveLength(1);
   }, 120_000);
+
+  it('replays a scheduled run that threw by running the function once, and only once', async () => {
+    fault.sweepDown = true;
+    await stack.runSchedule('sweep');
+    fault.sweepDown = false;
+    const listed = await tidings(['dlq', 'list']);
+    expect(listed.stdout.split('\n')[1]).toMatch(
+      /^\S+Z {2}sweep {2}scheduled run of sweep {2}outstanding \(not replayed\) {2}injected: the sweep index is unreachable$/,
+    );
+    const dry = await tidings(['dlq', 'replay', '--dry-run']);
+    expect(dry.stdout).toBe('would re-queue scheduled run of sweep (outstanding)\n');
+    const replayed = await tidings(['dlq', 'replay']);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toBe('requeued scheduled run of sweep (not replayed)\n');
+    expect((await tidings(['dlq', 'replay'])).stdout).toBe('');
+    const after = (await tidings(['dlq', 'list', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(after.map((l: { function: string; state: string }) => [l.function, l.state])).toEqual([
+      ['send', 'done'],
+      ['sweep', 'done'],
+    ]);
+  }, 60_000);
 
   it('answers a wrong subcommand or option with the usage and exit code 2', async () => {
     expect((await tidings(['dlq', 'drop'])).code).toBe(2);
