@@ -20,7 +20,8 @@ export type Concern =
   | { readonly kind: 'schedule'; readonly function: string }
   /**
    * A stream batch known only by its position (the DLQ message of a Lambda stream mapping carries no keys):
-   * its records are read from the stream while it still has them, else the table is searched.
+   * its records are read from the stream while it still has them (24 hours); after that it is listed, with
+   * what to do by hand, and never replayed.
    */
   | { readonly kind: 'stream-batch'; readonly function: string; readonly pointer: StreamPointer }
   /** Something this reader cannot place; listed, never replayed. */

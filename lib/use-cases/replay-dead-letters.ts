@@ -46,6 +46,8 @@ export interface StreamRecords {
 
 /** A delivery in one of these was finished, one way or the other: replay never sends it again. */
 const FINISHED = new Set(['sent', 'skipped', 'failed']);
+/** Waiting to be sent (`queued`) or put aside for a retry (`retry`): no sender holds it, none sent it. */
+const REQUEUABLE = new Set(['queued', 'retry']);
 
 export type ReplayOutcome = 'requeued' | 'done' | 'left';
 
@@ -66,7 +68,8 @@ export interface Replayed {
  *   whoever already has the story is not alerted again;
  * - a fan-out chunk's filter takes INSERTs only, so a touch would not reach it: its function is run on the
  *   chunk as it is now, and its delivery creates are conditional;
- * - an SNS event is handed to its function again (bounce and complaint handling is keyed by message);
+ * - an SNS event is handed to its function again (applying mail feedback is idempotent: a bounce is
+ *   counted once per SES feedback id);
  *   a scheduled run is run once more (every schedule is a sweep over what is due).
  * Touching the item rather than calling the function keeps the real path: the stream's filter, retries and
  * failure queue, with no credentials beyond the table's.
@@ -111,7 +114,8 @@ export function makeReplayDeadLetters(deps: {
             note: 'claimed by a sender: the sweeper re-queues it if the claim goes stale',
           };
         }
-        return { state: 'outstanding', note: status };
+        if (REQUEUABLE.has(status)) return { state: 'outstanding', note: status };
+        return { state: 'left', note: `status ${status}: not one replay re-queues` };
       }
       case 'chunk':
       case 'feedback':

@@ -61,6 +61,7 @@ describe('replaying dead letters from the table', () => {
       outcome: 'left',
       note: 'the delivery is gone from the table',
     });
+    expect((await replay.replay(letter([delivery('e')])))[0]).toMatchObject({ outcome: 'left' });
     expect(touched).toEqual(['s1/a', 's1/b']);
   });
 
