@@ -7,8 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeStreamRecords } from '../lib/adapters/dynamo/stream-records';
+import { lambdaFunctionRunner } from '../lib/adapters/lambda/lambda-function-runner';
 import { sqsDeadLetterSource } from '../lib/adapters/sqs/failure-queues';
 import { describeDigestRun } from '../lib/cli/digest-command';
 import { runDigestsCommand } from '../lib/cli/digests-command';
@@ -320,6 +322,7 @@ async function dlq(argv: string[]): Promise<number> {
       source: sqsDeadLetterSource(new SQSClient({}), queueUrls),
       replayer: dlqCommand(table.db, table.tableName, {
         stream: makeStreamRecords(new DynamoDBStreamsClient({})),
+        run: lambdaFunctionRunner(new LambdaClient({})),
       }),
       stdout: process.stdout,
       stderr: process.stderr,

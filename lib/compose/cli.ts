@@ -136,8 +136,9 @@ export const dlqCommandAccess = {
 } as const satisfies TableAccess;
 
 /**
- * The dead-letter replay on `db` held to `dlqCommandAccess`. Locally `run` runs a function once in-process;
- * on AWS `stream` reads what a stream mapping's pointer names, and there is no `run` yet.
+ * The dead-letter replay on `db` held to `dlqCommandAccess`. `run` runs a function once: locally in-process,
+ * on AWS by invoking the function the letter names; on AWS `stream` reads what a stream mapping's pointer
+ * names.
  */
 export function dlqCommand(
   db: TableClient,

@@ -44,6 +44,11 @@ export interface DeadLetter {
   /** When it gave up (ISO), when known. */
   readonly at: string | undefined;
   readonly function: string;
+  /**
+   * On AWS, the Lambda function the letter names (an on-failure record's `requestContext.functionArn`, a
+   * schedule DLQ's `TARGET_ARN`): a replay that runs a function invokes this one, of this very stack.
+   */
+  readonly functionArn?: string;
   readonly reason: string;
   readonly concerns: readonly Concern[];
   /** Locally: a replay record for this line was already appended. */

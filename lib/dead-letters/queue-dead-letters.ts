@@ -76,7 +76,8 @@ export function readQueueMessage(message: QueueMessage): DeadLetter {
     body = undefined;
   }
   const context = object(body?.requestContext);
-  const fn = functionOf(message, text(context?.functionArn));
+  const functionArn = text(context?.functionArn) ?? message.attributes.TARGET_ARN;
+  const fn = functionOf(message, functionArn);
   const response = object(body?.responsePayload);
   const reason =
     text(response?.errorMessage) ??
@@ -84,7 +85,13 @@ export function readQueueMessage(message: QueueMessage): DeadLetter {
     message.attributes.ErrorMessage ??
     text(context?.condition) ??
     '';
-  const base = { id: message.messageId, at: text(body?.timestamp) ?? message.sentAt, function: fn, reason };
+  const base = {
+    id: message.messageId,
+    at: text(body?.timestamp) ?? message.sentAt,
+    function: fn,
+    ...(functionArn?.includes(':function:') ? { functionArn } : {}),
+    reason,
+  };
   const concerns = ((): Concern[] => {
     const info = object(body?.DDBStreamBatchInfo);
     const pointer = info && pointerOf(info);

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { failedAgain, replayedScheduleEvent, streamInsertEvent } from '../dead-letters/replay-events';
 import { type FunctionName, functions } from '../manifest';
 import type { FunctionRunner } from '../use-cases/replay-dead-letters';
 
@@ -20,25 +19,14 @@ export function localFunctionRunner(projectRoot: string): FunctionRunner {
   };
   return {
     async streamItem(fn, item) {
-      const handler = await handlerOf(fn);
-      const image = marshall(item, { removeUndefinedValues: true });
-      const event = {
-        Records: [
-          {
-            eventName: 'INSERT',
-            eventSource: 'aws:dynamodb',
-            dynamodb: { Keys: { pk: image.pk, sk: image.sk }, NewImage: image, SequenceNumber: 'replay' },
-          },
-        ],
-      } as unknown as DynamoDBStreamEvent;
-      const result = (await handler(event)) as DynamoDBBatchResponse | undefined;
-      if ((result?.batchItemFailures?.length ?? 0) > 0) throw new Error(`${fn} failed on the item again.`);
+      const failed = failedAgain(fn, await (await handlerOf(fn))(streamInsertEvent(item)));
+      if (failed) throw failed;
     },
     async sns(fn, event) {
       await (await handlerOf(fn))(event);
     },
     async schedule(fn) {
-      await (await handlerOf(fn))({ source: 'tidings.dlq', 'detail-type': 'Scheduled Event' });
+      await (await handlerOf(fn))(replayedScheduleEvent);
     },
   };
 }

@@ -30,7 +30,10 @@ export interface DeadLetterTable {
   chunk(chunkKey: string): Promise<Record<string, unknown> | undefined>;
 }
 
-/** Runs a function once as its trigger would. */
+/**
+ * Runs a function once as its trigger would. `fn` is the function's manifest name, or on AWS the ARN the
+ * dead letter names (so a replay reaches the stack the letter came from).
+ */
 export interface FunctionRunner {
   /** A stream record of the item as it is now (an INSERT, as the function's filter wants). */
   streamItem(fn: string, item: Record<string, unknown>): Promise<void>;
@@ -76,7 +79,7 @@ export interface Replayed {
  */
 export function makeReplayDeadLetters(deps: {
   table: DeadLetterTable;
-  /** Absent on AWS for now: what needs a function run is left, with how to do it by hand. */
+  /** Absent when nothing may run a function: what needs one is left, with how to do it by hand. */
   run?: FunctionRunner;
   /** Absent locally, where dead letters carry their records' keys. */
   stream?: StreamRecords;
@@ -141,9 +144,10 @@ export function makeReplayDeadLetters(deps: {
     }
   }
 
-  async function replayOne(concern: Concern, state: WorkState): Promise<ReplayOutcome> {
+  async function replayOne(letter: DeadLetter, concern: Concern, state: WorkState): Promise<ReplayOutcome> {
     const now = deps.clock.now();
     const run = deps.run;
+    const target = (name: string) => letter.functionArn ?? name;
     switch (concern.kind) {
       case 'delivery':
         return (await deps.table.requeueDelivery(concern.subscriberId, concern.key, state.note, now))
@@ -155,16 +159,16 @@ export function makeReplayDeadLetters(deps: {
         if (!run) return 'left';
         const item = await deps.table.chunk(concern.chunkKey);
         if (!item) return 'left';
-        await run.streamItem('fanout', item);
+        await run.streamItem(target('fanout'), item);
         return 'requeued';
       }
       case 'feedback':
         if (!run) return 'left';
-        await run.sns('feedback', concern.event);
+        await run.sns(target('feedback'), concern.event);
         return 'requeued';
       case 'schedule':
         if (!run) return 'left';
-        await run.schedule(concern.function);
+        await run.schedule(target(concern.function));
         return 'requeued';
       default:
         return 'left';
@@ -189,7 +193,7 @@ export function makeReplayDeadLetters(deps: {
           results.push({ concern, outcome: state.state, note: state.note });
           continue;
         }
-        const outcome = await replayOne(concern, state);
+        const outcome = await replayOne(letter, concern, state);
         results.push({ concern, outcome, note: outcome === 'left' ? 'it moved on or is gone' : state.note });
       }
       return results;

@@ -47,6 +47,7 @@ describe('reading a failure-queue message', () => {
       id: 'msg-1',
       at: '2026-12-03T09:00:05.000Z',
       function: 'send',
+      functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:TidingsStack-AlertsSendFunction9F-abc',
       reason: 'RetryAttemptsExhausted',
       concerns: [
         {
@@ -105,6 +106,7 @@ describe('reading a failure-queue message', () => {
     );
     expect(threw).toMatchObject({
       function: 'sweep',
+      functionArn: 'arn:aws:lambda:r:1:function:TidingsStack-AlertsSweepFunction-x',
       reason: 'Task timed out after 60.00 seconds',
       concerns: [{ kind: 'schedule', function: 'sweep' }],
     });
@@ -113,12 +115,15 @@ describe('reading a failure-queue message', () => {
         queueUrl: 'https://sqs.r.amazonaws.com/1/TidingsStack-AlertsDigestScheduleFailures-q',
         attributes: {
           SCHEDULE_ARN: 'arn:aws:scheduler:r:1:schedule/default/x',
+          TARGET_ARN: 'arn:aws:lambda:r:1:function:TidingsStack-AlertsDigestFunction-y',
           ERROR_MESSAGE: 'AccessDenied',
         },
       }),
     );
+    // The replay invokes the target Scheduler names, of this very stack.
     expect(notInvoked).toMatchObject({
       function: 'digest',
+      functionArn: 'arn:aws:lambda:r:1:function:TidingsStack-AlertsDigestFunction-y',
       reason: 'AccessDenied',
       concerns: [{ kind: 'schedule', function: 'digest' }],
     });
