@@ -7,6 +7,7 @@ import { makeDynamoDigestPauseSwitch } from '../adapters/dynamo/digest-pause-sto
 import { makeDynamoSubscriberStore } from '../adapters/dynamo/subscriber-store';
 import { makeDynamoSuppressionList } from '../adapters/dynamo/suppression-list';
 import { guardTable, type TableClient } from '../adapters/dynamo/table-guard';
+import { dlqCommandAccess } from '../command-access';
 import { readLocalSettings } from '../local/local-env';
 import type { TableAccess } from '../manifest';
 import { makeAddressHasher } from '../subscriptions/suppression';
@@ -124,16 +125,6 @@ export function digestsCommand(db: TableClient, tableName: string) {
   });
   return makeDynamoDigestPauseSwitch(guarded, tableName);
 }
-
-/**
- * What `tidings dlq list` and `replay` may do with the table: read the items dead letters name, and touch
- * a delivery or an article so the stream hands it to its function again. Like the subscribers commands'
- * declaration, it holds an operator's command, not a Lambda function.
- */
-export const dlqCommandAccess = {
-  read: ['article', 'subscriber', 'fanout'],
-  update: ['article', 'subscriber'],
-} as const satisfies TableAccess;
 
 /**
  * The dead-letter replay on `db` held to `dlqCommandAccess`. `run` runs a function once: locally in-process,

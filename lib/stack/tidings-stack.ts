@@ -69,6 +69,10 @@ export class TidingsStack extends Stack {
       value: tidings.failureQueues.map(({ queue }) => queue.queueUrl).join(','),
       description: 'The dead-letter queues, for TIDINGS_DLQ_URLS (npx tidings dlq list).',
     });
+    new CfnOutput(this, 'DeadLetterOperatorPolicyArn', {
+      value: tidings.deadLetterOperatorPolicy.managedPolicyArn,
+      description: 'Attach to the role that runs npx tidings dlq list / replay: exactly what they need.',
+    });
   }
 
   // The parts, as the tests and tools reach them.

@@ -57,6 +57,13 @@ export class TidingsTable extends Construct {
     return this.table.tableArn;
   }
 
+  /** The stream's ARN (the table always has one: every trigger but HTTP and schedules reads it). */
+  get streamArn(): string {
+    const arn = this.table.tableStreamArn;
+    if (!arn) throw new Error('The Tidings table has no stream.');
+    return arn;
+  }
+
   /** The named indexes' ARNs, so grants need no `index/*` wildcard. */
   indexArns(names: readonly IndexName[]): string[] {
     return names.map((name) => `${this.table.tableArn}/index/${name}`);

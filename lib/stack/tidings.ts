@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Grant, IGrantable, ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -23,6 +23,7 @@ import {
 } from '../manifest';
 import { streamFilterPattern } from '../stream/filter-pattern';
 import { cloudWatchTopic } from './cloudwatch-topic';
+import { DeadLetterOperator } from './dead-letter-operator';
 import { InvokeFunctionTarget } from './invoke-function-target';
 import { checkTableAccess } from './table-access';
 import { TidingsApi } from './tidings-api';
@@ -117,6 +118,8 @@ export class Tidings extends Construct {
   readonly monitoring: TidingsMonitoring;
   /** Every dead-letter queue, with what fails into it (for alarms and `npx tidings dlq`). */
   readonly failureQueues: FailureQueue[] = [];
+  /** Exactly what an operator needs to run `npx tidings dlq list|replay`: attach it to their role. */
+  readonly deadLetterOperatorPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: TidingsConstructProps) {
     super(scope, id);
@@ -149,6 +152,12 @@ export class Tidings extends Construct {
     }
     this.functions = created as Record<FunctionName, TidingsFunction>;
     this.http.addRoutes(this.functions);
+
+    this.deadLetterOperatorPolicy = new DeadLetterOperator(this, 'DeadLetterOperator', {
+      table: this.table,
+      failureQueues: this.failureQueues.map(({ queue }) => queue),
+      functions: this.functions,
+    }).policy;
 
     this.monitoring = new TidingsMonitoring(this, 'Monitoring', {
       functions: this.functions,

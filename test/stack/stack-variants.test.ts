@@ -250,3 +250,80 @@ describe('schedules', () => {
     expect(expressions).toContain('rate(30 minutes)');
   });
 });
+
+describe('the dead-letter operator policy', () => {
+  const { stack, template } = synth({});
+  const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as {
+    Properties: {
+      Roles?: unknown;
+      PolicyDocument: {
+        Statement: { Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> }[];
+      };
+    };
+  }[];
+  const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+  const actions = (s: { Action: string | string[] }) => [s.Action].flat();
+  const statementWith = (action: string) => {
+    const found = statements.filter((s) => actions(s).includes(action));
+    expect(found, action).toHaveLength(1);
+    return found[0] as (typeof statements)[number];
+  };
+  const refs = (resource: unknown) => [resource].flat().map((r) => JSON.stringify(r));
+
+  it('is one managed policy, attached to no role, and published for the operator', () => {
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties.Roles).toBeUndefined();
+    template.hasOutput('DeadLetterOperatorPolicyArn', { Value: { Ref: Match.anyValue() } });
+  });
+
+  it('reads and settles every failure queue, and no other queue', () => {
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBe(stack.tidings.failureQueues.length);
+    const sqs = statementWith('sqs:ReceiveMessage');
+    expect(actions(sqs).sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:ReceiveMessage',
+    ]);
+    expect(refs(sqs.Resource).sort()).toEqual(
+      queues.map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })).sort(),
+    );
+  });
+
+  it('reads the table stream, and may touch only articles and subscribers’ deliveries', () => {
+    const stream = statementWith('dynamodb:GetRecords');
+    expect(actions(stream).sort()).toEqual(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
+    const tableId = idOf(stack.table.table);
+    expect(refs(stream.Resource)).toEqual([JSON.stringify({ 'Fn::GetAtt': [tableId, 'StreamArn'] })]);
+    const update = statementWith('dynamodb:UpdateItem');
+    expect(actions(update)).toEqual(['dynamodb:UpdateItem']);
+    expect(update.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ARTICLE#*', 'SUB#*'] },
+    });
+    expect(statements.flatMap(actions)).not.toContain('dynamodb:Scan');
+    expect(statements.flatMap(actions)).not.toContain('dynamodb:DeleteItem');
+    expect(statements.flatMap(actions)).not.toContain('dynamodb:PutItem');
+  });
+
+  it('invokes exactly the functions a replay runs: fan-out, the SNS-triggered and the scheduled ones', () => {
+    const invoke = statementWith('lambda:InvokeFunction');
+    const replayed = names.filter(
+      (name) =>
+        name === 'fanout' ||
+        (functions[name].triggers as readonly { kind: string }[]).some(
+          (t) => t.kind === 'sns' || t.kind === 'schedule',
+        ),
+    );
+    expect(replayed).toEqual(expect.arrayContaining(['fanout', 'feedback', 'digest', 'sweep']));
+    expect(replayed).not.toContain('send');
+    expect(refs(invoke.Resource).sort()).toEqual(
+      replayed.map((name) => JSON.stringify({ 'Fn::GetAtt': [idOf(stack.functions[name]), 'Arn'] })).sort(),
+    );
+  });
+
+  it('names no resource with a wildcard', () => {
+    expect(JSON.stringify(statements.map((s) => s.Resource))).not.toContain('*');
+  });
+});
