@@ -235,9 +235,8 @@ describe('hostile or malformed documents are refused whole', () => {
       ']>',
       '<rss version="2.0"><channel><title>&lol9;</title><item><description>&lol9;</description></item></channel></rss>',
     ].join('\n');
-    const started = performance.now();
+    // Refused on sight of the DOCTYPE: expanding it (a billion "lol"s) would outlast the test's timeout.
     expect(refusal(laughs)[0]).toBe('doctype_not_accepted');
-    expect(performance.now() - started).toBeLessThan(50);
   });
 
   it('refuses an external entity, whether or not a comment comes first', () => {
@@ -331,19 +330,19 @@ describe('hostile or malformed documents are refused whole', () => {
     ]);
   });
 
-  it('reads hostile tags in linear time', () => {
-    const started = performance.now();
+  // No timed assertion (a loaded machine fails one): a reader that is quadratic in these sizes would take
+  // hours, so the test's own timeout is what catches it.
+  it('reads hostile tags in linear time', { timeout: 20_000 }, () => {
     expect(refusal(`<rss a${'b'.repeat(500_000)}></rss>`)[0]).toBe('invalid_xml');
     expect(refusal(`<rss>${'&a'.repeat(200_000)}</rss>`)[0]).toBe('invalid_xml');
     expect(refusal(`<rss>${'<!--'.repeat(200_000)}</rss>`)[0]).toBe('invalid_xml');
     expect(refusal(`<rss x="${'"'.repeat(1)}${' y="1"'.repeat(100_000)}>`)[0]).toBe('invalid_xml');
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
-  it('reads a feed nested 200,000 deep quickly and refuses it without overflowing the stack', () => {
+  it('reads a feed nested 200,000 deep and refuses it without overflowing the stack', {
+    timeout: 20_000,
+  }, () => {
     const deep = `<rss>${'<x>'.repeat(200_000)}${'</x>'.repeat(200_000)}</rss>`;
-    const started = performance.now();
     expect(refusal(deep)[0]).toBe('feed_too_deep');
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

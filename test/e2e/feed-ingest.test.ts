@@ -34,14 +34,12 @@ async function storedArticles() {
 
 async function expectRefused(body: string, contentType: string, status: number, code: string) {
   const before = (await storedArticles()).length;
-  const started = performance.now();
   const response = await post(body, contentType);
-  const elapsed = performance.now() - started;
   expect(response.status).toBe(status);
   const answer = (await response.json()) as { error: { code: string; message: string } };
   expect(answer.error.code).toBe(code);
   expect((await storedArticles()).length).toBe(before);
-  return { message: answer.error.message, elapsed };
+  return { message: answer.error.message };
 }
 
 // An invented feed from an invented paper; the second item's date cannot be read.
@@ -154,8 +152,8 @@ describe('POST /articles with an RSS feed', () => {
       (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`,
     ).join('');
     const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${entities}]>${rss(item('Laughs', '&lol9;'))}`;
-    const billion = await expectRefused(laughs, 'application/rss+xml', 400, 'doctype_not_accepted');
-    expect(billion.elapsed).toBeLessThan(1_000);
+    // Refused on sight of the DOCTYPE, so nothing is expanded (that would outlast the test's timeout).
+    await expectRefused(laughs, 'application/rss+xml', 400, 'doctype_not_accepted');
 
     const xxe = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>${rss(item('Secrets', '&x;'))}`;
     const external = await expectRefused(xxe, 'application/rss+xml', 400, 'doctype_not_accepted');
