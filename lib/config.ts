@@ -21,8 +21,6 @@ export interface Config {
   readonly dynamodbEndpoint: string | undefined;
   /** Set locally: aws-ses-v2-local. Unset on AWS. */
   readonly sesEndpoint: string | undefined;
-  /** Locally every raw message is also written here, because the SES emulator drops custom headers. */
-  readonly outboxDir: string | undefined;
   /** Only the functions granted a secret get its variable; using an absent one is a deployment fault. */
   readonly ingestKey: SecretRef | undefined;
   readonly tokenSecret: SecretRef | undefined;
@@ -222,7 +220,6 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: required(env, 'MAIL_FROM'),
     dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
     sesEndpoint: optional(env, 'SES_ENDPOINT'),
-    outboxDir: optional(env, 'TIDINGS_OUTBOX'),
     ingestKey: secret(env, 'TIDINGS_INGEST_KEY', 'INGEST_KEY_SECRET_ARN'),
     tokenSecret: secret(env, 'TIDINGS_TOKEN_SECRET', 'TOKEN_SECRET_ARN'),
     suppressionSalt: secret(env, 'TIDINGS_SUPPRESSION_SALT', 'SUPPRESSION_SALT_SECRET_ARN'),

@@ -6,6 +6,7 @@ import type { Article } from './articles';
 import type { Feed } from './feeds/feed';
 import type { Recipient, TopicHit } from './matching/fan-out-plan';
 import type { ListedArticle } from './matching/matchable-article';
+import type { DeliveryAttempt } from './sending/delivery-tags';
 import type {
   ConsentContext,
   ConsentEntry,
@@ -32,6 +33,8 @@ export interface OutgoingMail {
   readonly from: string;
   readonly to: string;
   readonly raw: Buffer;
+  /** SES message tags (names and values already in SES's alphabet): copied into every event about the message. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface Mailer {
@@ -480,6 +483,13 @@ export interface SendLedger {
   ): Promise<{ readonly attempts: number } | undefined>;
   /** Records the provider's message id; takes the delivery off the sweep index. */
   markSent(subscriberId: string, key: string, messageId: string, at: Date): Promise<void>;
+  /**
+   * Records what SES's Send event says it accepted, for the attempt that sent it: only while that attempt is
+   * still the delivery's latest and it is not recorded as sent already, so a later attempt's claim is never
+   * overwritten and a redelivered event changes nothing. A delivery the sweeper queued again meanwhile is
+   * marked sent before any worker claims it, so the message is not sent twice. True when it wrote.
+   */
+  markAccepted(attempt: DeliveryAttempt, messageId: string, at: Date): Promise<boolean>;
   markSkipped(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;
   /** The provider refused it for good (an invalid or rejected address): never retried. */
   markFailed(subscriberId: string, key: string, reason: string, at: Date): Promise<void>;

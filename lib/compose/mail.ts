@@ -1,5 +1,5 @@
 import { SESClient } from '@aws-sdk/client-ses';
-import { withOutbox } from '../adapters/ses/local-mailer';
+import { withLocalHealthCheck } from '../adapters/ses/local-mailer';
 import { makeSesMailer, readMaxSendRate } from '../adapters/ses/ses-mailer';
 import { DEFAULT_MAX_SEND_RATE } from '../config';
 import { UndeclaredAccessError } from '../errors';
@@ -50,8 +50,7 @@ export function mailerFor(name: FunctionName): () => Mailer {
     const c = config();
     const ses = sesClient();
     const sesMailer = makeSesMailer(ses, c.sesConfigurationSet);
-    const mailer =
-      c.outboxDir && c.sesEndpoint ? withOutbox(sesMailer, c.outboxDir, c.sesEndpoint) : sesMailer;
+    const mailer = c.sesEndpoint ? withLocalHealthCheck(sesMailer, c.sesEndpoint) : sesMailer;
     if (declared === 'send') return mailer;
     return {
       checkReachable: () => mailer.checkReachable(),

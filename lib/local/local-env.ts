@@ -109,7 +109,6 @@ export function functionEnvironment(
     TIDINGS_POSTAL_ADDRESS: settings.postalAddress,
     DYNAMODB_ENDPOINT: endpoints.dynamodb,
     SES_ENDPOINT: endpoints.ses,
-    TIDINGS_OUTBOX: settings.outboxDir,
     TIDINGS_INGEST_KEY: settings.ingestKey,
     TIDINGS_TOKEN_SECRET: tokenSecret,
     TIDINGS_SUPPRESSION_SALT: suppressionSalt,

@@ -15,8 +15,9 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { type HttpLambda, startHttpServer } from './http-server';
 import { withLambdaTimeout } from './lambda-timeout';
 import { functionEnvironment, type LocalSettings, localSuppressionSalt, localTokenSecret } from './local-env';
+import { startSesEndpoint } from './ses-endpoint';
 import { localTopicArn, snsEvent, startSesFeedbackLoop } from './ses-feedback';
-import { startSesLocal } from './ses-local';
+import { startSendEventPublisher } from './ses-send-events';
 import { type StreamLambda, type StreamPoller, startStreamPoller } from './stream-poller';
 import { ensureTable } from './table-setup';
 
@@ -78,7 +79,23 @@ export async function startLocalStack(options: LocalStackOptions) {
       dbPath: options.persist ? join(settings.dataDir, 'dynamodb') : undefined,
     });
     stops.push(() => dynamodb.stop());
-    const ses = await startSesLocal({ port: settings.sesPort });
+    const deadLetters = join(settings.dataDir, 'dead-letters.jsonl');
+    // Bound late: SES's events go out only once the handlers are loaded (`sendEvents.start()` below).
+    let publishEvent: (topic: TopicName, message: string) => Promise<void> = async () => {
+      throw new Error('The local event plumbing is not running yet.');
+    };
+    const sendEvents = startSendEventPublisher({
+      dir: join(settings.dataDir, 'ses-events'),
+      outboxDir: settings.outboxDir,
+      publish: (message) => publishEvent('mailFeedback', message),
+      log,
+    });
+    await sendEvents.prepare();
+    const ses = await startSesEndpoint({
+      port: settings.sesPort,
+      outboxDir: settings.outboxDir,
+      sendEvents: sendEvents.journal,
+    });
     stops.push(() => ses.stop());
 
     const env = functionEnvironment(
@@ -102,28 +119,6 @@ export async function startLocalStack(options: LocalStackOptions) {
       allowedOrigins: settings.allowedOrigins,
     });
     stops.push(() => http.stop());
-
-    const streams = new DynamoDBStreamsClient(clientConfig);
-    const deadLetters = join(settings.dataDir, 'dead-letters.jsonl');
-    const pollers: StreamPoller[] = triggersOf('stream').map(({ name, trigger }) =>
-      startStreamPoller({
-        name,
-        client: streams,
-        streamArn,
-        trigger: trigger as StreamTrigger,
-        handler: handlers.get(name) as StreamLambda,
-        checkpointFile: options.persist ? join(settings.dataDir, 'streams', `${name}.json`) : undefined,
-        retryAttempts: STREAM_RETRY_ATTEMPTS,
-        onDeadLetter: async (fn, record, reason) => {
-          log(`[${fn}] gave up on record ${record.dynamodb?.SequenceNumber}: ${reason} (see ${deadLetters})`);
-          await appendFile(deadLetters, deadLetterLine({ function: fn, reason, record }));
-        },
-      }),
-    );
-    for (const poller of pollers) {
-      await poller.start();
-      stops.push(() => poller.stop());
-    }
 
     /**
      * SNS invokes its Lambda subscribers asynchronously: a failed event is retried with the same message id
@@ -153,6 +148,33 @@ export async function startLocalStack(options: LocalStackOptions) {
         }
       }
     };
+    publishEvent = publish;
+    // Before any stream record is read again: a restart must record what SES accepted from the process that
+    // died before a redelivered record could claim it (and send it) a second time.
+    await sendEvents.start();
+    stops.push(() => sendEvents.stop());
+
+    const streams = new DynamoDBStreamsClient(clientConfig);
+    const pollers: StreamPoller[] = triggersOf('stream').map(({ name, trigger }) =>
+      startStreamPoller({
+        name,
+        client: streams,
+        streamArn,
+        trigger: trigger as StreamTrigger,
+        handler: handlers.get(name) as StreamLambda,
+        checkpointFile: options.persist ? join(settings.dataDir, 'streams', `${name}.json`) : undefined,
+        retryAttempts: STREAM_RETRY_ATTEMPTS,
+        onDeadLetter: async (fn, record, reason) => {
+          log(`[${fn}] gave up on record ${record.dynamodb?.SequenceNumber}: ${reason} (see ${deadLetters})`);
+          await appendFile(deadLetters, deadLetterLine({ function: fn, reason, record }));
+        },
+      }),
+    );
+    for (const poller of pollers) {
+      await poller.start();
+      stops.push(() => poller.stop());
+    }
+
     const mailFeedback = startSesFeedbackLoop({
       sesEndpoint: ses.endpoint,
       publish: (message) => publish('mailFeedback', message),
@@ -202,7 +224,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       mailFeedback: { hold: () => mailFeedback.hold(), release: () => mailFeedback.release() },
       /**
        * Resolves once every stream consumer and the SES simulator have made a full pass that found nothing
-       * new.
+       * new, and every Send event is published.
        */
       async whenIdle(timeoutMs = 20_000): Promise<void> {
         const deadline = Date.now() + timeoutMs;
@@ -210,7 +232,8 @@ export async function startLocalStack(options: LocalStackOptions) {
         while (quietPasses < 3) {
           if (Date.now() > deadline) throw new Error('The local event plumbing did not settle in time.');
           await new Promise((r) => setTimeout(r, 150));
-          quietPasses = pollers.every((p) => p.idle) && mailFeedback.idle ? quietPasses + 1 : 0;
+          quietPasses =
+            pollers.every((p) => p.idle) && mailFeedback.idle && sendEvents.idle ? quietPasses + 1 : 0;
         }
       },
       /** Publishes to a topic as SNS would: every subscribed function gets it, with retries and dead letters. */

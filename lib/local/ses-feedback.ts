@@ -23,16 +23,38 @@ export function simulatorOutcome(address: string): SimulatorOutcome | undefined 
   return OUTCOMES.includes(local) ? local : undefined;
 }
 
+const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+
 /** One message as SES accepted it. */
 export interface AcceptedMail {
   readonly messageId: string;
   readonly from: string;
   readonly to: readonly string[];
   readonly sentAt: Date;
+  /** The message's tags as SES events carry them (`ses:configuration-set` among them). */
+  readonly tags?: Readonly<Record<string, readonly string[]>>;
 }
 
-const ACCOUNT = '000000000000';
-const REGION = 'us-east-1';
+/** The `mail` object of every SES event about `mail`. */
+function mailRecord(mail: AcceptedMail) {
+  const fromDomain = (/@([^@>\s]+)>?\s*$/.exec(mail.from)?.[1] ?? 'localhost').toLowerCase();
+  return {
+    timestamp: mail.sentAt.toISOString(),
+    source: mail.from,
+    sourceArn: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${fromDomain}`,
+    sendingAccountId: ACCOUNT,
+    messageId: mail.messageId,
+    destination: [...mail.to],
+    headersTruncated: false,
+    ...(mail.tags && { tags: mail.tags }),
+  };
+}
+
+/** The Send event SES publishes once it accepted `mail` for a configuration set that asks for it. */
+export function sendEvent(mail: AcceptedMail): Record<string, unknown> {
+  return { eventType: 'Send', mail: mailRecord(mail), send: {} };
+}
 
 /** The SES event the simulator's answer to `mail` for `recipient` produces. */
 export function simulatedFeedback(
@@ -41,18 +63,7 @@ export function simulatedFeedback(
   mail: AcceptedMail,
   at: Date,
 ): Record<string, unknown> {
-  const fromDomain = (/@([^@>\s]+)>?\s*$/.exec(mail.from)?.[1] ?? 'localhost').toLowerCase();
-  const common = {
-    mail: {
-      timestamp: mail.sentAt.toISOString(),
-      source: mail.from,
-      sourceArn: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${fromDomain}`,
-      sendingAccountId: ACCOUNT,
-      messageId: mail.messageId,
-      destination: [...mail.to],
-      headersTruncated: false,
-    },
-  };
+  const common = { mail: mailRecord(mail) };
   const feedbackId = `local-${randomUUID()}`;
   if (outcome === 'complaint') {
     return {

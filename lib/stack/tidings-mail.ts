@@ -87,7 +87,8 @@ export class TidingsMail extends Construct {
     });
     this.configurationSet.addEventDestination('Feedback', {
       destination: EventDestination.snsTopic(this.feedbackTopic),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      // SEND: the event that records a message as sent when its sender died before it could.
+      events: [EmailSendingEvent.SEND, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
   }
 

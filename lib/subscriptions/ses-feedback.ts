@@ -1,4 +1,5 @@
 import { MalformedMessageError, ValidationError } from '../errors';
+import { type DeliveryAttempt, deliveryFromTags } from '../sending/delivery-tags';
 import { normaliseEmail } from './email-address';
 
 /**
@@ -32,13 +33,22 @@ export interface ComplaintFeedback extends FeedbackReport {
   readonly complaintFeedbackType?: string;
 }
 
+/** SES accepted a message: what the sender records itself, unless it died first. */
+export interface SendFeedback {
+  readonly kind: 'send';
+  readonly messageId: string;
+  /** The attempt the message's tags name; undefined for mail sent without them. */
+  readonly delivery?: DeliveryAttempt;
+  readonly at: Date;
+}
+
 /** An event Tidings takes no action on (a delivery, a subscription test message…). */
 export interface OtherFeedback {
   readonly kind: 'other';
   readonly eventType: string;
 }
 
-export type MailFeedback = BounceFeedback | ComplaintFeedback | OtherFeedback;
+export type MailFeedback = BounceFeedback | ComplaintFeedback | SendFeedback | OtherFeedback;
 
 /** SNS refuses messages over 256 KB; anything longer did not come from it. */
 const MAX_MESSAGE_CHARS = 256 * 1024;
@@ -107,7 +117,7 @@ function recipientsAt(parent: Json, field: string): string[] {
 
 /**
  * Reads one SNS message body. Throws MalformedMessageError for anything that is not a well-formed SES event
- * (the caller logs and skips it); events other than bounces and complaints come back as `other`.
+ * (the caller logs and skips it); events other than sends, bounces and complaints come back as `other`.
  */
 export function parseSesFeedback(message: unknown, receivedAt: Date): MailFeedback {
   if (typeof message !== 'string') throw malformed('the message is not text.');
@@ -122,11 +132,15 @@ export function parseSesFeedback(message: unknown, receivedAt: Date): MailFeedba
   // `notificationType` is the same field in notifications set up on the identity instead.
   const eventType = event.eventType ?? event.notificationType;
   if (typeof eventType !== 'string') throw malformed('it has no eventType.');
-  if (eventType !== 'Bounce' && eventType !== 'Complaint') {
+  if (eventType !== 'Bounce' && eventType !== 'Complaint' && eventType !== 'Send') {
     return { kind: 'other', eventType: LABEL.test(eventType) ? eventType : '(unreadable)' };
   }
   const mail = objectAt(event, 'mail');
   const messageId = idAt(mail, 'messageId', 'mail');
+  if (eventType === 'Send') {
+    const delivery = deliveryFromTags(mail.tags);
+    return { kind: 'send', messageId, ...(delivery && { delivery }), at: timeAt(mail, receivedAt) };
+  }
   if (eventType === 'Bounce') {
     const bounce = objectAt(event, 'bounce');
     const bounceType = bounce.bounceType;

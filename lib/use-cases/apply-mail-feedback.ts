@@ -106,7 +106,7 @@ export function makeApplyMailFeedback(deps: {
   return async function applyMailFeedback(feedback: MailFeedback): Promise<FeedbackOutcome> {
     const outcomes: RecipientOutcome[] = [];
     const failures: unknown[] = [];
-    if (feedback.kind !== 'other') {
+    if (feedback.kind === 'bounce' || feedback.kind === 'complaint') {
       for (const email of feedback.recipients) {
         try {
           outcomes.push(await applyTo(feedback, email));
@@ -123,7 +123,7 @@ export function makeApplyMailFeedback(deps: {
       );
     }
     // After the failure check: a report that is retried is counted by the attempt that handles it.
-    if (feedback.kind !== 'other') {
+    if (feedback.kind === 'bounce' || feedback.kind === 'complaint') {
       deps.metrics.count(feedback.kind === 'bounce' ? 'Bounces' : 'Complaints', feedback.recipients.length);
     }
     const count = (outcome: RecipientOutcome) => outcomes.filter((o) => o === outcome).length;

@@ -25,6 +25,7 @@ import type {
   SuppressionCheck,
   TopicsByKey,
 } from '../ports';
+import { deliveryTags } from '../sending/delivery-tags';
 import { priorityOf } from '../sending/send-priority';
 import { type DeliveryEmail, type MailIdentity, makeDeliveryEmail } from './delivery-email';
 import type { Links } from './links';
@@ -103,7 +104,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  *    and any of them if the address is on the suppression list (SES reported it bouncing or complaining)
  * 4. render, take a token of the global send rate at the delivery's priority, and send; SES throttling or
  *    5xx is retried with backoff, a rejection marks the delivery failed, the daily quota pauses every sender
- * 5. record the provider's message id; if that fails, retry only the recording, never the send
+ * 5. record the provider's message id; if that fails, retry only the recording, never the send. The message
+ *    carries tags naming the attempt, so SES's Send event records it too when this worker dies first
  */
 export function makeSendDelivery(deps: {
   subscribers: Pick<SubscriberStore, 'get'> & TopicsByKey;
@@ -127,7 +129,7 @@ export function makeSendDelivery(deps: {
   identity?: Omit<MailIdentity, 'mailFrom'>;
   /**
    * After this long a 'sending' claim is taken to belong to a worker that died mid-send: the sweeper queues
-   * it again. At least once rather than lost, at the price of a rare duplicate.
+   * it again, unless SES's Send event recorded the message as sent first. At least once rather than lost.
    */
   claimTimeoutMs: number;
   policy?: Partial<SendPolicy>;
@@ -231,11 +233,12 @@ export function makeSendDelivery(deps: {
     // at the cost of a token then, which only leaves the second's cap less used.
     const preparing = settled(prepare(delivery, now));
     const firstToken = settled(deps.throttle.take(priorityOf(delivery.kind)));
+    const attemptId = deps.ids.newId();
     const claim = await deps.deliveries.claim(subscriberId, key, {
       at: now,
       staleBefore: new Date(now.getTime() - deps.claimTimeoutMs),
       sweepAt: new Date(now.getTime() + deps.claimTimeoutMs),
-      attemptId: deps.ids.newId(),
+      attemptId,
     });
     if (!claim) return 'already-taken';
     let messageId: string;
@@ -261,7 +264,9 @@ export function makeSendDelivery(deps: {
         await deps.deliveries.markSkipped(subscriberId, key, mail.skip, deps.clock.now());
         return 'skipped';
       }
-      messageId = await sendWithRetries(mail, delivery, firstToken);
+      // The tags name this attempt, so SES's Send event can record the message if this worker cannot.
+      const tags = deliveryTags({ subscriberId, key, attemptId });
+      messageId = await sendWithRetries({ ...mail, ...(tags && { tags }) }, delivery, firstToken);
       deps.metrics.count(SENT_METRIC[delivery.kind]);
     } catch (error) {
       if (error instanceof MailRejectedError) {

@@ -1,74 +1,42 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { crashTestEnv, importReaders, ingestMatchingStory } from '../support/crash-run';
 import { eventually, projectRoot } from '../support/local-stack';
-import { killHard, npmStartEnv, startNpmStart } from '../support/npm-start';
+import { killHard, startNpmStart } from '../support/npm-start';
+import { recipients, total } from '../support/outbox-counts';
 
 const SUBSCRIBERS = 500;
 const children: ChildProcess[] = [];
-let dataDir: string;
+const dataDirs: string[] = [];
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** Messages in the outbox by recipient, read from the raw files' To header (parsing 500 MIME bodies is slow). */
-async function recipients(outboxDir: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  const files = await readdir(outboxDir).catch(() => [] as string[]);
-  for (const file of files.filter((f) => f.endsWith('.eml'))) {
-    const head = (await readFile(join(outboxDir, file), 'utf8')).split('\r\n\r\n')[0] ?? '';
-    const to = /^To:\s*(?:.*<)?([^\s<>]+@[^\s<>]+)>?\s*$/m.exec(head)?.[1]?.toLowerCase();
-    if (to) counts.set(to, (counts.get(to) ?? 0) + 1);
-  }
-  return counts;
+/** Waits until every reader has a message, then long enough for a stale claim to be swept and resent. */
+async function afterTheSweeper(outboxDir: string, readers: number) {
+  await eventually(async () => ((await recipients(outboxDir)).size === readers ? true : undefined), 180_000);
+  // Claims go stale after 3 s and the sweeper runs every second: anything it would resend is out by now.
+  await new Promise((r) => setTimeout(r, 5000));
+  const final = await recipients(outboxDir);
+  return { final, duplicates: total(final) - final.size };
 }
 
-const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
-
 describe('kill -9 while an alert goes out to 500 subscribers', () => {
-  it('after a restart on the same data every subscriber has the alert, with at most 5 duplicates', async () => {
-    const started = await npmStartEnv('send-crash');
-    dataDir = started.dataDir;
-    const env: Record<string, string> = {
-      ...started.env,
-      TIDINGS_INGEST_KEY: 'crash-test-key',
-      // Fast enough to finish in seconds; a claim of the killed stack goes stale after 3 s, and the
-      // every-minute sweeper runs every second.
-      TIDINGS_MAX_SEND_RATE: '1000',
-      TIDINGS_CLAIM_TIMEOUT_SECONDS: '3',
-      TIDINGS_SCHEDULE_MINUTE_MS: '1000',
-    };
-    const outboxDir = join(dataDir, 'outbox');
+  it('after a restart on the same data every subscriber has the alert exactly once', async () => {
+    const { dataDir, env, outboxDir } = await crashTestEnv('send-crash');
+    dataDirs.push(dataDir);
     const first = await startNpmStart(env, children);
-
-    const csv = join(dataDir, 'readers.csv');
-    const rows = Array.from({ length: SUBSCRIBERS }, (_, i) => `reader-${i}@example.com,Iran AND Iraq`);
-    await writeFile(csv, `email,topics\n${rows.join('\n')}\n`);
-    const imported = await new Promise<string>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        [join(projectRoot, 'bin/tidings.js'), 'subscribers', 'import', csv, '--consented'],
-        { cwd: dataDir, env: { ...process.env, ...env } },
-        (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)),
-      ),
-    );
-    expect(imported).toMatch(
+    expect(await importReaders(env, dataDir, SUBSCRIBERS)).toMatch(
       new RegExp(`^${SUBSCRIBERS} rows: ${SUBSCRIBERS} subscribers imported as active`),
     );
-
-    const ingested = await fetch(`http://localhost:${env.PORT}/articles`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer crash-test-key', 'content-type': 'application/json' },
-      body: JSON.stringify({
-        title: 'Iran and Iraq agree a border survey',
-        text: 'Iran and Iraq agreed to survey the border together.',
-      }),
-    });
-    expect(ingested.status).toBe(201);
+    expect(await ingestMatchingStory(env)).toBe(201);
 
     // Mid-flight: some mail is out, most is not.
     const before = await eventually(async () => {
@@ -80,17 +48,53 @@ describe('kill -9 while an alert goes out to 500 subscribers', () => {
     expect(atKill).toBeLessThan(SUBSCRIBERS);
 
     await startNpmStart(env, children);
-    const counts = await eventually(async () => {
-      const found = await recipients(outboxDir);
-      return found.size === SUBSCRIBERS ? found : undefined;
-    }, 180_000);
-    // Let anything still in flight land before counting duplicates.
-    await new Promise((r) => setTimeout(r, 4000));
-    const final = await recipients(outboxDir);
-    const duplicates = total(final) - final.size;
+    const { final, duplicates } = await afterTheSweeper(outboxDir, SUBSCRIBERS);
     console.log(`send-crash: ${before} sent when polled, ${atKill} at the kill, ${duplicates} duplicates`);
-    expect(counts.size).toBe(SUBSCRIBERS);
     expect(final.size).toBe(SUBSCRIBERS);
-    expect(duplicates).toBeLessThanOrEqual(5);
+    expect(duplicates).toBe(0);
+  }, 420_000);
+});
+
+describe('killed the instant SES accepted a message, before the sender could record it', () => {
+  it("SES's Send event records it: after a restart every reader has the alert exactly once", async () => {
+    const READERS = 40;
+    const { dataDir, env, outboxDir } = await crashTestEnv('crash-after-send');
+    dataDirs.push(dataDir);
+    const preload = pathToFileURL(join(projectRoot, 'test/support/kill-after-ses-sends.mjs')).href;
+    const first = await startNpmStart(
+      { ...env, NODE_OPTIONS: `--import=${preload}`, KILL_AFTER_SES_SENDS: '10' },
+      children,
+    );
+    const died = new Promise((resolve) => first.once('exit', (_code, signal) => resolve(signal)));
+    expect(await importReaders(env, dataDir, READERS)).toMatch(/^40 rows: 40 subscribers imported as active/);
+    expect(await ingestMatchingStory(env)).toBe(201);
+    expect(await died).toBe('SIGKILL');
+    const atKill = total(await recipients(outboxDir));
+    expect(atKill).toBeGreaterThanOrEqual(10);
+    expect(atKill).toBeLessThan(READERS);
+
+    await startNpmStart(env, children);
+    const { final, duplicates } = await afterTheSweeper(outboxDir, READERS);
+    console.log(`crash-after-send: ${atKill} accepted at the kill, ${duplicates} duplicates`);
+    expect(final.size).toBe(READERS);
+    expect(duplicates).toBe(0);
+    // And it was the Send event, not luck, that recorded the message whose sender died.
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT}`,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    const { Items = [] } = await db.send(
+      new ScanCommand({
+        TableName: 'tidings',
+        FilterExpression: 'recordedBy = :event',
+        ExpressionAttributeValues: { ':event': 'ses-send-event' },
+      }),
+    );
+    db.destroy();
+    expect(Items.length).toBeGreaterThanOrEqual(1);
+    expect(Items.every((item) => item.status === 'sent')).toBe(true);
   }, 420_000);
 });

@@ -196,14 +196,14 @@ describe('mail identity', () => {
     );
   });
 
-  it('keeps bounces and complaints suppressed by SES itself and sends them to the feedback topic', () => {
+  it('keeps bounces and complaints suppressed by SES itself and sends them, and Send events, to the feedback topic', () => {
     const { template } = synth({});
     template.hasResourceProperties('AWS::SES::ConfigurationSet', {
       ReputationOptions: { ReputationMetricsEnabled: true },
       SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
     });
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-      EventDestination: Match.objectLike({ MatchingEventTypes: ['bounce', 'complaint'] }),
+      EventDestination: Match.objectLike({ MatchingEventTypes: ['send', 'bounce', 'complaint'] }),
     });
   });
 });

@@ -564,11 +564,11 @@ describe('sending mail', () => {
     }
   });
 
-  it('verifies the mail domain and routes bounces and complaints to an encrypted topic', () => {
+  it('verifies the mail domain and routes sends, bounces and complaints to an encrypted topic', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com' });
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
-        MatchingEventTypes: ['bounce', 'complaint'],
+        MatchingEventTypes: ['send', 'bounce', 'complaint'],
         SnsDestination: { TopicARN: { Ref: logicalId(stack.mail.feedbackTopic) } },
       }),
     });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedMessageError } from '../../lib/errors';
+import { deliveryTags } from '../../lib/sending/delivery-tags';
 import { parseSesFeedback } from '../../lib/subscriptions/ses-feedback';
-import { bounceEvent, complaintEvent } from '../support/ses-events';
+import { bounceEvent, complaintEvent, sendEvent } from '../support/ses-events';
 
 const receivedAt = new Date('2026-12-01T10:10:00Z');
 const parse = (event: unknown) => parseSesFeedback(JSON.stringify(event), receivedAt);
@@ -63,6 +64,23 @@ describe('reading SES feedback notifications', () => {
   it('accepts identity notifications, which name the field notificationType', () => {
     const { eventType: _, ...event } = bounceEvent({ recipients: ['a@example.com'] });
     expect(parse({ notificationType: 'Bounce', ...event })).toMatchObject({ kind: 'bounce' });
+  });
+
+  it('reads a Send event: the message id, when SES accepted it, and the delivery attempt its tags name', () => {
+    const attempt = { subscriberId: 'sub-1', key: 'ALERT#story-1', attemptId: 'attempt-9' };
+    const tags = deliveryTags(attempt);
+    expect(parse(sendEvent({ messageId: 'msg-s', recipients: ['a@example.com'], tags }))).toEqual({
+      kind: 'send',
+      messageId: 'msg-s',
+      delivery: attempt,
+      at: new Date('2026-12-01T09:59:58.000Z'),
+    });
+    expect(parse(sendEvent({ messageId: 'msg-t', recipients: ['a@example.com'] }))).toEqual({
+      kind: 'send',
+      messageId: 'msg-t',
+      at: new Date('2026-12-01T09:59:58.000Z'),
+    });
+    expect(() => parse({ eventType: 'Send', mail: {}, send: {} })).toThrow(MalformedMessageError);
   });
 
   it('passes other events over without acting on them', () => {

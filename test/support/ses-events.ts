@@ -59,3 +59,15 @@ export function complaintEvent(options: {
     mail: mail(options.messageId ?? '0100018f-message-000001', [...options.recipients]),
   };
 }
+
+/** The Send event SES publishes for a message sent with `tags` (as SendRawEmail's `Tags`). */
+export function sendEvent(options: {
+  readonly messageId: string;
+  readonly recipients: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+}) {
+  const base = mail(options.messageId, [...options.recipients]);
+  const tags: Record<string, string[]> = { ...base.tags };
+  for (const [name, value] of Object.entries(options.tags ?? {})) tags[name] = [value];
+  return { eventType: 'Send', mail: { ...base, tags }, send: {} };
+}

@@ -33,13 +33,17 @@ import type {
   Mailer,
   OutgoingMail,
 } from '../../lib/ports';
+import { deliveryTags } from '../../lib/sending/delivery-tags';
+import { parseSesFeedback, type SendFeedback } from '../../lib/subscriptions/ses-feedback';
 import { makeAddressHasher } from '../../lib/subscriptions/suppression';
 import { makeTokens } from '../../lib/subscriptions/tokens';
 import { makeCheckHealth } from '../../lib/use-cases/check-health';
 import { makeLinks } from '../../lib/use-cases/links';
+import { makeRecordAcceptedSend } from '../../lib/use-cases/record-accepted-send';
 import { makeSendDelivery } from '../../lib/use-cases/send-delivery';
 import { makeSweepDeliveries } from '../../lib/use-cases/sweep-deliveries';
 import { startTestTable, viaApi } from '../support/dynamo';
+import { sendEvent } from '../support/ses-events';
 
 let table: Awaited<ReturnType<typeof startTestTable>>;
 beforeAll(async () => {
@@ -430,6 +434,103 @@ describe('sending a delivery, with the per-recipient ledger', () => {
       status: 'skipped',
       skipReason: 'the address is on the suppression list',
     });
+  });
+});
+
+const sendTagsFor = (subscriberId: string, key: string, attemptId: string) =>
+  deliveryTags({ subscriberId, key, attemptId }) ?? {};
+
+describe("SES's Send event, when the worker could not record what SES accepted", () => {
+  /** The event SES publishes for `mail`, read as the feedback function reads it. */
+  const eventFor = (mail: OutgoingMail | undefined, messageId: string) =>
+    parseSesFeedback(
+      JSON.stringify(sendEvent({ messageId, recipients: [mail?.to ?? ''], tags: mail?.tags })),
+      new Date('2026-11-27T10:00:01Z'),
+    ) as SendFeedback;
+  const recordAcceptedSend = () =>
+    makeRecordAcceptedSend({ deliveries: makeDynamoDeliveryStore(table.db, table.tableName) });
+
+  /** Every write of the message id fails, as when the worker dies right after SES answered. */
+  const unrecorded =
+    (attempts = Number.POSITIVE_INFINITY) =>
+    (store: DeliveryStore): DeliveryStore => {
+      let left = attempts;
+      return {
+        ...store,
+        async markSent(...args) {
+          if (left-- > 0) throw new Error('the worker died');
+          return store.markSent(...args);
+        },
+      };
+    };
+
+  it('names the delivery and attempt in the tags; the event records it sent and the sweeper sends nothing again', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, sweep, delivery, ledger, later } = await setUp(mailer, 'sub-event', unrecorded());
+    await expect(send(delivery)).rejects.toThrow(/SES accepted message msg-1/);
+    expect(await ledger()).toMatchObject({ status: 'sending', attemptId: 'attempt-1' });
+    const event = eventFor(sent[0], 'msg-1');
+    expect(event.delivery).toEqual({ subscriberId: 'sub-event', key: delivery.key, attemptId: 'attempt-1' });
+
+    expect(await recordAcceptedSend()(event)).toBe('recorded');
+    expect(await recordAcceptedSend()(event)).toBe('unchanged');
+    later(121_000);
+    expect(await sweep()).toEqual({ staleClaims: 0, retries: 0 });
+    expect(await send(delivery)).toBe('already-taken');
+    expect(sent).toHaveLength(1);
+    expect(await ledger()).toMatchObject({
+      status: 'sent',
+      messageId: 'msg-1',
+      recordedBy: 'ses-send-event',
+    });
+    expect((await ledger())?.gsi1pk).toBeUndefined();
+  });
+
+  it('arriving after the sweeper queued the stale claim again, still keeps the message from going out twice', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, sweep, delivery, ledger, later } = await setUp(mailer, 'sub-event-late', unrecorded());
+    await expect(send(delivery)).rejects.toThrow(/SES accepted/);
+    later(121_000);
+    expect(await sweep()).toEqual({ staleClaims: 1, retries: 0 });
+    expect(await ledger()).toMatchObject({ status: 'queued', attemptId: 'attempt-1' });
+
+    expect(await recordAcceptedSend()(eventFor(sent[0], 'msg-1'))).toBe('recorded');
+    // The MODIFY to queued still reaches the send function: its claim finds the delivery sent.
+    expect(await send(delivery)).toBe('already-taken');
+    expect(sent).toHaveLength(1);
+    expect(await ledger()).toMatchObject({ status: 'sent', messageId: 'msg-1' });
+  });
+
+  it('of an attempt a later one replaced (an event later than the claim timeout) changes nothing: the window it cannot close', async () => {
+    const { mailer, sent } = flakyMailer(0);
+    const { send, sweep, delivery, ledger, later } = await setUp(mailer, 'sub-event-stale', unrecorded(6));
+    await expect(send(delivery)).rejects.toThrow(/SES accepted/);
+    later(121_000);
+    await sweep();
+    expect(await send(delivery)).toBe('sent');
+    expect(sent).toHaveLength(2);
+
+    expect(await recordAcceptedSend()(eventFor(sent[0], 'msg-1'))).toBe('unchanged');
+    expect(await ledger()).toMatchObject({ status: 'sent', messageId: 'msg-2', attemptId: 'attempt-2' });
+  });
+
+  it('of a message without our tags, or about a delivery nobody claimed, writes nothing', async () => {
+    const { mailer } = flakyMailer(0);
+    const { delivery, ledger } = await setUp(mailer, 'sub-event-stray');
+    expect(await recordAcceptedSend()(eventFor({ from: 'a', to: 'b', raw: Buffer.from('') }, 'msg-x'))).toBe(
+      'untagged',
+    );
+    const forged = eventFor(
+      {
+        from: 'a',
+        to: 'b',
+        raw: Buffer.from(''),
+        tags: sendTagsFor('sub-event-stray', delivery.key, 'nobody'),
+      },
+      'msg-y',
+    );
+    expect(await recordAcceptedSend()(forged)).toBe('unchanged');
+    expect(await ledger()).toMatchObject({ status: 'queued' });
   });
 });
 

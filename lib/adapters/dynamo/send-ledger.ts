@@ -70,6 +70,25 @@ export function makeDynamoSendLedger(db: TableClient, tableName: string): SendLe
       );
     },
 
+    markAccepted({ subscriberId, key, attemptId }, messageId, at) {
+      // `attemptId = :attempt` also fails for a delivery no attempt of ours claimed, so a stray event writes nothing.
+      return ignoreConditionFailure(
+        setStatus(
+          subscriberId,
+          key,
+          'SET #status = :sent, messageId = :id, sentAt = :at, recordedBy = :event REMOVE gsi1pk, gsi1sk',
+          {
+            ':sent': 'sent',
+            ':id': messageId,
+            ':at': at.toISOString(),
+            ':attempt': attemptId,
+            ':event': 'ses-send-event',
+          },
+          'attemptId = :attempt AND #status <> :sent',
+        ),
+      );
+    },
+
     async markSkipped(subscriberId, key, reason, at) {
       await setStatus(
         subscriberId,

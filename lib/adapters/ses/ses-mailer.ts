@@ -57,6 +57,7 @@ export function makeSesMailer(ses: SESClient, configurationSet: string | undefin
             Destinations: [mail.to],
             RawMessage: { Data: mail.raw },
             ConfigurationSetName: configurationSet,
+            Tags: mail.tags && Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),
           }),
         );
       } catch (error) {
