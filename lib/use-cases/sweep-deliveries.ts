@@ -15,8 +15,8 @@ const PAGES_PER_SHARD = 20;
  * 1. read each shard of the sweep index up to now: only in-flight deliveries are on it, so no scan
  * 2. queue each one again unless it moved on since it was read; the MODIFY to 'queued' is what the send
  *    function's stream trigger picks up, so the send path is the same as for a new delivery
- * A stale claim may be one SES accepted whose recording was lost: sending it again is the one duplicate
- * Tidings accepts rather than losing a message (see README, "Exactly once").
+ * A stale claim SES in fact accepted is normally off the index already: SES's Send event recorded it sent
+ * within seconds, long before the claim timeout (see README, "Exactly once").
  */
 export function makeSweepDeliveries(deps: {
   deliveries: Pick<SendLedger, 'dueForSweep' | 'requeue'>;
