@@ -40,9 +40,15 @@ export interface ReadArticle {
   readonly publishedTime?: string | null;
 }
 
-/** Parses a whole HTML document (not a fragment: linkedom needs `<html>` to build `head` and `body`). */
+/**
+ * Parses a whole HTML document (not a fragment: linkedom needs `<html>` to build `head` and `body`). Text
+ * with no element in it at all (plain text, a lone doctype or comment) leaves linkedom a document without a
+ * root, whose `title` and `head` throw; a browser shows such text as the body of a page, and so is it read.
+ */
 export function parseDocument(html: string): DomDocument {
-  return parseHTML(html).document as DomDocument;
+  const { document } = parseHTML(html);
+  if (document.documentElement) return document as DomDocument;
+  return parseHTML(`<html><head></head><body>${html}</body></html>`).document as DomDocument;
 }
 
 /**

@@ -126,6 +126,22 @@ describe('a web page', () => {
   });
 });
 
+describe('a page that is only text', () => {
+  // Found by the hostile-input suite: linkedom builds no root for text without elements, and reading the
+  // title of such a document threw (a 500 for a page of plain text or random bytes).
+  it('is read as the body of a page, as a browser shows it', () => {
+    const article = parseHtmlPage('Iran and Iraq signed a water accord on Friday in Basra.', dom);
+    expect(article.text).toBe('Iran and Iraq signed a water accord on Friday in Basra.');
+  });
+
+  it.each([
+    ['a lone doctype', '<!doctype html>'],
+    ['a closing tag', '</html>'],
+  ])('with no text in it is refused as one with no article text: %s', (_name, html) => {
+    expect(refusal(html)[0]).toBe('no_article_text');
+  });
+});
+
 describe('a page with nothing to store is refused', () => {
   it.each([
     ['an empty body', '   \n', 'empty_body', /empty/],
