@@ -63,7 +63,8 @@ export function parseHtmlPage(html: string, dom: HtmlDom): ArticleInput {
       `it has ${elements.toLocaleString('en')} elements besides scripts, navigation and forms; at most ${MAX_PAGE_ELEMENTS.toLocaleString('en')} are read`,
     );
   }
-  const article = dom.readArticle(document);
+  // A fragment whose root was a script or navigation has no root left; Readability throws on that.
+  const article = document.documentElement ? dom.readArticle(document) : null;
   const text = article?.content ? textOf(article.content) : textOf(document.querySelector('body'));
   if (text === '') {
     throw new ValidationError(

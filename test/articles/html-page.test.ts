@@ -137,6 +137,9 @@ describe('a page that is only text', () => {
   it.each([
     ['a lone doctype', '<!doctype html>'],
     ['a closing tag', '</html>'],
+    // The root itself is dropped before Readability reads the page, which left it no document to read.
+    ['only a script', "<script>alert('x')</script>"],
+    ['only navigation', '<nav><a href="/">Home</a></nav>'],
   ])('with no text in it is refused as one with no article text: %s', (_name, html) => {
     expect(refusal(html)[0]).toBe('no_article_text');
   });
