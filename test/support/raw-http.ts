@@ -7,8 +7,11 @@ export interface RawAnswer {
 }
 
 export interface RawRequest {
-  /** The request head, up to and without the blank line: written exactly as given, lies included. */
-  readonly head: string;
+  /**
+   * The request head, up to and without the blank line: written exactly as given, lies included. A Buffer
+   * is written byte for byte (raw bytes in a path or header, which a string would send as UTF-8).
+   */
+  readonly head: string | Buffer;
   /** Body bytes, written in pieces of `pieceBytes` (as a slow or chunked sender would). */
   readonly body?: Buffer | string;
   readonly pieceBytes?: number;
@@ -44,7 +47,7 @@ export function rawRequest(port: number, request: RawRequest): Promise<RawAnswer
     // A server that answers early and closes may reset the connection while the body is still going out.
     socket.on('error', () => {});
     socket.once('connect', async () => {
-      socket.write(`${request.head}\r\n\r\n`);
+      socket.write(Buffer.concat([Buffer.from(request.head), Buffer.from('\r\n\r\n')]));
       const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
       const piece = request.pieceBytes ?? 64 * 1024;
       for (let at = 0; body && at < body.length && !socket.destroyed; at += piece) {
