@@ -11,7 +11,15 @@ import {
 import { TooManyRequestsError, type UserFacingError, ValidationError } from '../lib/errors';
 import { withHttpBoundary } from '../lib/http/boundary';
 import { isOneClickUnsubscribe, requireOwnOrigin } from '../lib/http/origin';
-import { clientOf, formFields, mediaType, parseFields, queryParam, wantsHtml } from '../lib/http/request';
+import {
+  clientOf,
+  formFields,
+  formFieldsToShow,
+  mediaType,
+  parseFields,
+  queryParam,
+  wantsHtml,
+} from '../lib/http/request';
 import { json, page, seeOther } from '../lib/http/response';
 import { refuseUnmatched } from '../lib/http/routes';
 import { fieldOfError, subscribePage } from '../lib/pages/subscribe-page';
@@ -73,7 +81,7 @@ const subscribeFormAgain = (error: UserFacingError, event: APIGatewayProxyEventV
   event.routeKey === 'POST /subscriptions' &&
   (error instanceof ValidationError || error instanceof TooManyRequestsError)
     ? subscribePage({
-        values: formFields(event),
+        values: formFieldsToShow(event),
         error: { message: error.message, field: fieldOfError(error.code) },
       })
     : undefined;

@@ -105,6 +105,19 @@ export function formFields(event: APIGatewayProxyEventV2): Record<string, unknow
   return mediaType(event) === 'application/x-www-form-urlencoded' ? parseForm(bodyText(event)) : {};
 }
 
+/**
+ * A refused form's fields, to show it again filled in; none when the body itself is what was refused (not
+ * UTF-8, too large), so the form comes back empty with the error beside it instead of failing to build.
+ */
+export function formFieldsToShow(event: APIGatewayProxyEventV2): Record<string, unknown> {
+  try {
+    return formFields(event);
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof PayloadTooLargeError) return {};
+    throw error;
+  }
+}
+
 export function wantsHtml(event: APIGatewayProxyEventV2): boolean {
   const accept = header(event, 'accept') ?? '';
   return accept.includes('text/html') || mediaType(event) === 'application/x-www-form-urlencoded';
