@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { PayloadTooLargeError, type UserFacingError, ValidationError } from '../errors';
 import { withHttpBoundary } from '../http/boundary';
@@ -84,6 +85,19 @@ function send(
   res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
+/**
+ * A response written to the socket of a CONNECT request, closed once sent. node:http reads no body for a
+ * tunnel, and API Gateway none for CONNECT, so its body is empty.
+ */
+function responseOn(req: IncomingMessage, socket: Duplex): ServerResponse {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.once('finish', () => socket.end());
+  socket.on('error', () => {});
+  return res;
+}
+
 function jsonError(res: ServerResponse, status: number, code: string, message: string): void {
   send(res, {
     statusCode: status,
@@ -154,7 +168,7 @@ export async function startHttpServer(
   };
   // Fail at start, not at the first request, when a routed function has no handler.
   for (const name of new Set([...routes.map((r) => r.name), fallbackFunction()])) handlerOf(name);
-  const server = createServer(async (req, res) => {
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       await serve(req, res, routes, handlerOf, options.allowedOrigins ?? []);
     } catch (error) {
@@ -170,7 +184,11 @@ export async function startHttpServer(
       console.error(error);
       if (!res.headersSent) jsonError(res, 500, 'internal_error', 'The local server failed.');
     }
-  });
+  };
+  const server = createServer(onRequest);
+  // node:http hands a CONNECT request over as a bare socket and, with no listener, closes it unanswered.
+  // API Gateway tunnels nothing: it is answered as any other request (405 on a route, 400 for host:port).
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => onRequest(req, responseOn(req, socket)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

@@ -200,3 +200,38 @@ describe('the local server answers a malformed path or Host with 4xx, never 500'
     }
   });
 });
+
+// Found by the hostile-input suite: node:http hands a CONNECT request over as a bare socket and, with
+// nobody listening, closed it without an answer. API Gateway tunnels nothing and answers them all.
+describe('the local server answers CONNECT and Upgrade requests as any other, as API Gateway does', () => {
+  it('refuses CONNECT on a route with 405 and its Allow, and one to a host:port with 400', async () => {
+    const onRoute = await rawRequest(server.port, { head: 'CONNECT /articles HTTP/1.1\r\nHost: localhost' });
+    expectRefusal(onRoute, 405, 'method_not_allowed', /CONNECT is not allowed/);
+    expect(onRoute?.headers.allow).toBe('POST');
+    const toHost = await rawRequest(server.port, {
+      head: 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com',
+    });
+    expectRefusal(toHost, 400, 'invalid_path', /not a path/);
+    expect(seen).toHaveLength(0);
+  });
+
+  // node:http serves an Upgrade as a plain request while no 'upgrade' listener takes it over: kept so.
+  it('serves a request asking to upgrade, with the body its Content-Length frames', async () => {
+    const upgrade =
+      'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA';
+    for (const pieceBytes of [3, 64 * 1024]) {
+      const answer = await rawRequest(server.port, {
+        head: post(`${upgrade}\r\nContent-Length: 11`),
+        body: 'hello world',
+        pieceBytes,
+      });
+      expect(answer?.status).toBe(200);
+      expect(JSON.parse(answer?.body ?? '')).toEqual({ routeKey: 'POST /articles', bytes: 11 });
+    }
+    const tooLarge = await rawRequest(server.port, {
+      head: post(`${upgrade}\r\nContent-Length: ${2 * MiB}`),
+    });
+    expectRefusal(tooLarge, 413, 'payload_too_large', /1048576 bytes/);
+    await expectStillServing();
+  });
+});
