@@ -92,6 +92,18 @@ export const ingestJson: EntryPoint = (context) => {
     post('/articles', 'application/json', body, label, [authed(context)]);
   return fc.oneof(
     { weight: 5, arbitrary: jsonArticle.map((a) => send(json(a), 'article with hostile fields')) },
+    // Every field of the right type, its text hostile: what gets stored and shown.
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(hostileText, hostileText, hostileText)
+        .map(([title, text, source]) =>
+          send(
+            json({ title, text: `${text} Iran and Iraq agreed on water.`, source }),
+            'storable hostile text',
+          ),
+        ),
+    },
     fc
       .array(jsonArticle, { minLength: 0, maxLength: 120 })
       .map((list) => send(json(list), 'list of articles')),
@@ -124,6 +136,14 @@ const XXE = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///et
 const XXE_PARAM = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % remote SYSTEM "http://127.0.0.1:1/evil.dtd"> %remote;]><rss version="2.0"><channel><item><title>t</title><description>Iran</description></item></channel></rss>`;
 const QUADRATIC = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "${'a'.repeat(50_000)}">]><rss version="2.0"><channel><item><title>${'&a;'.repeat(2000)}</title><description>Iran</description></item></channel></rss>`;
 
+/** XML's own escapes, and no character XML 1.0 forbids (controls, lone surrogates, U+FFFE/U+FFFF). */
+const escapeXml = (text: string) =>
+  text
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+
 const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/xml', 'text/xml'];
 
 export const ingestFeed: EntryPoint = (context) => {
@@ -152,6 +172,19 @@ export const ingestFeed: EntryPoint = (context) => {
           'Atom with hostile entries',
         ),
       ),
+    // Well-formed, its hostile text escaped as XML requires: items that get stored and shown.
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(type, hostileText, hostileText)
+        .map(([t, title, text]) =>
+          send(
+            t,
+            `<?xml version="1.0"?><rss version="2.0"><channel><title>${escapeXml(title)}</title><item><title>${escapeXml(title)}</title><link>https://example.com/${encodeURIComponent(title.replace(/[\ud800-\udfff]/g, ''))}</link><description>${escapeXml(text)} Iran and Iraq agreed on water.</description></item></channel></rss>`,
+            'storable hostile item',
+          ),
+        ),
+    },
     fc
       .tuple(type, fc.constantFrom(BILLION_LAUGHS, XXE, XXE_PARAM, QUADRATIC))
       .map(([t, body]) => send(t, body, 'entity expansion')),
@@ -299,6 +332,24 @@ export const subscribe: EntryPoint = () =>
           ),
         ),
     },
+    // A valid request but for the text of its topics: what gets stored, mailed and shown.
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.nat(), fc.array(hostileText, { minLength: 1, maxLength: 3 }), fc.boolean())
+        .map(([n, topics, quoted]) =>
+          post(
+            '/subscriptions',
+            'application/json',
+            json({
+              email: `fuzz-${n}@example.com`,
+              topics: ['Iran', ...topics.map((t) => (quoted ? `"${t.replace(/"/g, '')}"` : t))],
+              frequency: 'instant',
+            }),
+            'storable hostile topics',
+          ),
+        ),
+    },
     deepJson.map((text) => post('/subscriptions', 'application/json', text, 'deeply nested JSON')),
     randomBytes.map((bytes) =>
       post('/subscriptions', 'application/x-www-form-urlencoded', bytes, 'random bytes'),
@@ -363,7 +414,26 @@ export const tokenRoutes: EntryPoint = (context) =>
     });
 
 /** The preference centre's form with a token that works and every field hostile. */
-export const preferences: EntryPoint = (context) =>
+export const preferences: EntryPoint = (context) => fc.oneof(preferenceForm(context), storableTopic(context));
+
+/** A new topic whose text is hostile but may be a query: what the preference centre then shows. */
+const storableTopic: EntryPoint = (context) =>
+  fc.tuple(hostileText, fc.boolean()).map(([text, browser]) => ({
+    method: 'POST',
+    target: `/preferences?token=${context.token({ kind: 'valid', purpose: 'preferences' })}`,
+    headers: [['Content-Type', 'application/x-www-form-urlencoded'], ...(browser ? [asBrowser] : [])] as [
+      string,
+      string,
+    ][],
+    body: formEncode({
+      action: 'topics',
+      'query.new': `"${text.replace(/"/g, '')}"`,
+      'frequency.new': 'daily',
+    }),
+    label: 'storable hostile topic',
+  }));
+
+const preferenceForm: EntryPoint = (context) =>
   fc
     .tuple(
       fc.constantFrom('topics', 'settings', 'pause', 'resume', 'revoke-not', ''),

@@ -3,7 +3,7 @@ import { type RawAnswer, rawRequest } from '../support/raw-http';
 
 /** The seed and the count per entry point, so a run that found something can be repeated exactly. */
 export const FUZZ_SEED = Number(process.env.TIDINGS_FUZZ_SEED ?? 20261203);
-export const FUZZ_RUNS = Number(process.env.TIDINGS_FUZZ_RUNS ?? 200);
+export const FUZZ_RUNS = Number(process.env.TIDINGS_FUZZ_RUNS ?? 250);
 
 /** Past this a request counts as a hang: API Gateway gives up at 30 s, a healthy local answer takes < 1 s. */
 const CLIENT_TIMEOUT_MS = 10_000;
