@@ -8,8 +8,11 @@ export const FUZZ_RUNS = Number(process.env.TIDINGS_FUZZ_RUNS ?? 250);
 /** Past this a request counts as a hang: API Gateway gives up at 30 s, a healthy local answer takes < 1 s. */
 const CLIENT_TIMEOUT_MS = 10_000;
 
-/** How many requests are in flight at once: enough to keep the stack busy on two shared cores. */
-const CONCURRENCY = 4;
+/**
+ * How many requests are in flight at once. Two keep the stack busy; with four, on two cores shared with
+ * other work (load 12 and more), queueing alone pushed a few small ingests past the hang bound.
+ */
+const CONCURRENCY = 2;
 
 export interface FuzzRequest {
   readonly method: string;
@@ -28,6 +31,8 @@ export interface FuzzRequest {
 export interface FuzzOutcome {
   readonly request: FuzzRequest;
   readonly answer?: RawAnswer;
+  /** From the first byte written to the whole answer read. */
+  readonly ms?: number;
   /** Why the answer is not acceptable; undefined when it is. */
   readonly failure?: string;
 }
@@ -35,6 +40,7 @@ export interface FuzzOutcome {
 /** Statuses seen per entry point, for the report at the end of the run. */
 export class Tally {
   private readonly byEntry = new Map<string, Map<string, number>>();
+  private readonly slowest = new Map<string, number>();
   readonly failures: { entry: string; label: string; what: string; failure: string }[] = [];
 
   record(entry: string, outcome: FuzzOutcome): void {
@@ -42,6 +48,8 @@ export class Tally {
     const key = outcome.answer ? String(outcome.answer.status) : 'no answer';
     counts.set(key, (counts.get(key) ?? 0) + 1);
     this.byEntry.set(entry, counts);
+    if (outcome.ms !== undefined)
+      this.slowest.set(entry, Math.max(this.slowest.get(entry) ?? 0, Math.round(outcome.ms)));
     if (outcome.failure) {
       this.failures.push({
         entry,
@@ -73,7 +81,8 @@ export class Tally {
     const lines = [...this.byEntry].map(([entry, counts]) => {
       const tried = [...counts.values()].reduce((a, b) => a + b, 0);
       const parts = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s} ${n}`);
-      return `fuzz: ${entry}: ${tried} tried; ${parts.join(', ')}`;
+      const slowest = this.slowest.get(entry);
+      return `fuzz: ${entry}: ${tried} tried; ${parts.join(', ')}${slowest === undefined ? '' : `; slowest ${slowest} ms`}`;
     });
     lines.push(
       `fuzz: total: ${this.total()} tried, ${this.failures.length} failures (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs)`,
@@ -114,6 +123,7 @@ function head(request: FuzzRequest, port: number): Buffer {
 /** Sends one request and judges the answer; a hang or a closed connection is a failure like a 500. */
 export async function send(port: number, request: FuzzRequest): Promise<FuzzOutcome> {
   let answer: RawAnswer | undefined;
+  const started = performance.now();
   try {
     answer = await rawRequest(port, {
       head: head(request, port),
@@ -124,7 +134,7 @@ export async function send(port: number, request: FuzzRequest): Promise<FuzzOutc
     return { request, failure: `no answer within ${CLIENT_TIMEOUT_MS} ms` };
   }
   if (!answer) return { request, failure: 'the connection closed without an answer' };
-  return { request, answer, failure: judge(answer, request.method) };
+  return { request, answer, ms: performance.now() - started, failure: judge(answer, request.method) };
 }
 
 /**

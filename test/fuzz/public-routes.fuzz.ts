@@ -14,7 +14,11 @@ import {
   type TestStack,
 } from '../support/local-stack';
 import { importFile } from './csv-import';
-import * as entryPoints from './entry-points';
+import { feeds, pages } from './entry-points/feeds-and-pages';
+import { ingestEncodings, ingestFeed, ingestHtml, ingestJson, ingestText } from './entry-points/ingest';
+import type { EntryPoint, FuzzContext } from './entry-points/request-parts';
+import { preferences, subscribe, tokenRoutes } from './entry-points/subscribers';
+import { transport } from './entry-points/transport';
 import {
   FUZZ_RUNS,
   FUZZ_SEED,
@@ -31,7 +35,7 @@ import { type TokenSubjects, tokenMaker } from './tokens';
 
 let stack: TestStack;
 let dir: string;
-let context: entryPoints.FuzzContext;
+let context: FuzzContext;
 const tally = new Tally();
 const secret = randomBytes(32).toString('hex');
 /** Ids ingest answered with, to open their pages: what was stored from hostile input is shown there. */
@@ -118,18 +122,18 @@ async function followUp(outcome: FuzzOutcome): Promise<void> {
   }
 }
 
-const ENTRY_POINTS: [string, entryPoints.EntryPoint][] = [
-  ['POST /articles text/plain', entryPoints.ingestText],
-  ['POST /articles JSON', entryPoints.ingestJson],
-  ['POST /articles feeds', entryPoints.ingestFeed],
-  ['POST /articles HTML', entryPoints.ingestHtml],
-  ['POST /articles encodings', entryPoints.ingestEncodings],
-  ['POST /subscriptions', entryPoints.subscribe],
-  ['token routes', entryPoints.tokenRoutes],
-  ['POST /preferences', entryPoints.preferences],
-  ['feeds', entryPoints.feeds],
-  ['pages', entryPoints.pages],
-  ['transport', entryPoints.transport],
+const ENTRY_POINTS: [string, EntryPoint][] = [
+  ['POST /articles text/plain', ingestText],
+  ['POST /articles JSON', ingestJson],
+  ['POST /articles feeds', ingestFeed],
+  ['POST /articles HTML', ingestHtml],
+  ['POST /articles encodings', ingestEncodings],
+  ['POST /subscriptions', subscribe],
+  ['token routes', tokenRoutes],
+  ['POST /preferences', preferences],
+  ['feeds', feeds],
+  ['pages', pages],
+  ['transport', transport],
 ];
 
 describe('hostile input: every answer is a clear 4xx or a safe stored value', () => {
