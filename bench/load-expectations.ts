@@ -60,6 +60,18 @@ const intersects = (a: ReadonlySet<number>, b: ReadonlySet<number>) => {
   return false;
 };
 
+/** A subscriber's changes relative to a story's window, for a failure's example line. */
+function describe(subscriber: TrackedSubscriber, story: StoryWindow): string {
+  const at = (t: number) => `${((t - story.from) / 1000).toFixed(1)} s`;
+  const changes = subscriber.changes.map((c) => `change ${at(c.start)}..${at(c.end)}`);
+  const matching = [...subscriber.initial.instant].filter((q) => story.matched.has(q));
+  return [
+    `story window 0..${at(story.to)}`,
+    ...changes,
+    `initial instant topics matching: ${matching.join(',') || 'none'}`,
+  ].join('; ');
+}
+
 export interface AlertCheck {
   /** (subscriber, story) pairs that had to get exactly one alert. */
   readonly expected: number;
@@ -73,6 +85,8 @@ export interface AlertCheck {
   readonly excluded: number;
   readonly excludedReceived: number;
   readonly examples: string[];
+  /** The first few lost pairs, for a look at their ledger entries. */
+  readonly lostPairs: { subscriberId: string; storyId: string }[];
 }
 
 /**
@@ -111,6 +125,7 @@ export function checkAlerts(
     excludedReceived: 0,
   };
   const examples: string[] = [];
+  const lostPairs: { subscriberId: string; storyId: string }[] = [];
   const example = (line: string) => {
     if (examples.length < 10) examples.push(line);
   };
@@ -136,11 +151,14 @@ export function checkAlerts(
         result.expected++;
         if (got === 0) {
           result.lost++;
-          example(`${subscriber.email} never got story ${story.id}`);
+          if (lostPairs.length < 5) lostPairs.push({ subscriberId: subscriber.id, storyId: story.id });
+          example(`${subscriber.email} never got story ${story.id} (${describe(subscriber, story)})`);
         } else result.delivered++;
       } else if (got > 0) {
         result.unexpected++;
-        example(`${subscriber.email} got story ${story.id} without an active matching instant topic`);
+        example(
+          `${subscriber.email} got story ${story.id} without an active matching instant topic (${describe(subscriber, story)})`,
+        );
       }
     }
   }
@@ -150,7 +168,7 @@ export function checkAlerts(
       example(`alert ${id} matches no (subscriber, story) pair of the run`);
     }
   }
-  return { ...result, examples };
+  return { ...result, examples, lostPairs };
 }
 
 export interface DigestCheck {

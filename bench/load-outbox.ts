@@ -15,12 +15,15 @@ export interface OutboxMessage {
 /** The head is all the bench reads of most messages: parsing every MIME body would cost minutes. */
 const HEAD_BYTES = 8_192;
 
-async function readHead(path: string): Promise<string> {
+/** The header block, or undefined while the mailer is still writing the file (writeFile is not atomic). */
+async function readHead(path: string): Promise<string | undefined> {
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').split('\r\n\r\n')[0] ?? '';
+    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    const end = text.indexOf('\r\n\r\n');
+    return end === -1 ? undefined : text.slice(0, end);
   } finally {
     await handle.close();
   }
@@ -41,11 +44,15 @@ export function watchOutbox(dir: string) {
     const files = await readdir(dir).catch(() => [] as string[]);
     for (const file of files) {
       if (seen.has(file) || !file.endsWith('.eml')) continue;
-      seen.add(file);
       const path = join(dir, file);
-      const [head, { mtimeMs }] = await Promise.all([readHead(path), stat(path)]);
-      const to = /^To:\s*(?:.*<)?([^\s<>]+@[^\s<>]+)>?\s*$/m.exec(head)?.[1]?.toLowerCase() ?? '';
-      const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(head)?.[1] ?? '';
+      const head = await readHead(path);
+      const to = /^To:\s*(?:.*<)?([^\s<>]+@[^\s<>]+)>?\s*$/m.exec(head ?? '')?.[1]?.toLowerCase();
+      const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(head ?? '')?.[1];
+      // Half written: the next pass reads it again.
+      if (to === undefined || messageId === undefined) continue;
+      seen.add(file);
+      // Taken after the head was complete, so this is when the write ended.
+      const { mtimeMs } = await stat(path);
       const kind = /\.(\w+)@/.exec(messageId)?.[1] ?? 'unknown';
       const message = { file: path, to, messageId, kind, acceptedAt: mtimeMs };
       messages.push(message);

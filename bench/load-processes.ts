@@ -7,17 +7,26 @@ export interface StackProcess {
   readonly child: ChildProcess;
   /** Lines the stack logged (dead letters, failed schedules): the bench reports how many. */
   readonly log: string[];
+  /** The functions' ERROR and WARN log lines. */
+  readonly problems: string[];
   stop(): Promise<void>;
 }
 
 /** `bench/load-stack-child.ts` under tsx, resolved once it says `ready`. */
-export async function startStackProcess(env: Readonly<Record<string, string>>): Promise<StackProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/load-stack-child.ts')], {
+export async function startStackProcess(
+  env: Readonly<Record<string, string>>,
+  /** A folder for a V8 CPU profile of the stack process, written when it stops. */
+  profileDir?: string,
+): Promise<StackProcess> {
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const entry = join(REPO_ROOT, 'bench/load-stack-child.ts');
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log: string[] = [];
+  const problems: string[] = [];
   let pending = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -26,7 +35,9 @@ export async function startStackProcess(env: Readonly<Record<string, string>>): 
       pending = lines.pop() ?? '';
       for (const line of lines) {
         if (line === 'ready') resolve();
-        else if (line.trim() !== '') log.push(line);
+        // The functions' own JSON logs are many; what the runner says of dead letters and schedules is kept.
+        else if (!line.startsWith('{') && line.trim() !== '') log.push(line);
+        else if (/"level":\s*"(ERROR|WARN)"/.test(line)) problems.push(line);
       }
     };
     child.stdout.on('data', onData);
@@ -37,6 +48,7 @@ export async function startStackProcess(env: Readonly<Record<string, string>>): 
   return {
     child,
     log,
+    problems,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { makeDynamoBulkSubscriberStore } from '../lib/adapters/dynamo/bulk-subscriber-store';
+import { keys } from '../lib/adapters/dynamo/keys';
 import { normaliseArticle } from '../lib/articles';
 import { freePort } from '../lib/local/free-port';
 import { matchableArticle } from '../lib/matching/matchable-article';
@@ -54,6 +55,12 @@ function readScale(): number {
   return scale;
 }
 
+/** `--profile DIR`: a CPU profile of the stack process, to see where its time goes. */
+function readProfileDir(): string | undefined {
+  const at = process.argv.indexOf('--profile');
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
 function readRate(): number {
   const raw = process.env.TIDINGS_LOAD_RATE;
   const rate = raw === undefined || raw === '' ? 3 : Number(raw);
@@ -89,6 +96,52 @@ const stateOf = (
   instant: new Set(topics.filter((t) => t.frequency === 'instant').map((t) => t.query)),
   digest: new Set(topics.filter((t) => t.frequency !== 'instant').map((t) => t.query)),
 });
+
+/** Deliveries by kind and status (skipped ones by reason), and how many are still on their way. */
+async function deliveryCounts(db: DynamoDBDocumentClient) {
+  const counts = new Map<string, number>();
+  let open = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: TABLE,
+        FilterExpression: 'entity = :delivery',
+        ExpressionAttributeValues: { ':delivery': 'delivery' },
+        ProjectionExpression: 'kind, #status, reason',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const status = String(item.status);
+      if (status === 'queued' || status === 'sending' || status === 'retry') open++;
+      const name = `${item.kind} ${status}${status === 'skipped' ? ` (${item.reason})` : ''}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return { counts, open };
+}
+
+/**
+ * Resolves once the outbox has not grown for `QUIET_MS` and no delivery is queued, claimed or waiting for a
+ * retry, with when it last grew.
+ */
+async function drained(outbox: ReturnType<typeof watchOutbox>, db: DynamoDBDocumentClient): Promise<number> {
+  let count = -1;
+  let quietSince = Date.now();
+  for (;;) {
+    await outbox.flush();
+    if (outbox.messages.length !== count) {
+      count = outbox.messages.length;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince > QUIET_MS && (await deliveryCounts(db)).open === 0) {
+      return quietSince;
+    }
+    await sleep(1000);
+  }
+}
 
 interface Ingested {
   readonly article: number;
@@ -176,7 +229,7 @@ export async function run(print: Print): Promise<boolean> {
     TIDINGS_SUBSCRIBE_PER_IP_PER_MINUTE: '1000000',
   };
   const apiUrl = `http://localhost:${ports.api}`;
-  const stack = await startStackProcess(env);
+  const stack = await startStackProcess(env, readProfileDir());
   const outbox = watchOutbox(join(dir, 'data', 'outbox'));
   const raw = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${ports.dynamodb}`,
@@ -361,26 +414,27 @@ export async function run(print: Print): Promise<boolean> {
         baseline: i < baselineCount,
       };
     });
-    const ingested = await Promise.all(posted);
+    // Progress on stderr: a full run takes many minutes.
+    let answered = 0;
+    for (const p of posted) void p.then(() => answered++);
+    const progress = setInterval(() => {
+      console.error(
+        `[bench load] ${answered}/${articles.length} articles answered, ${outbox.messages.length} messages`,
+      );
+    }, 30_000);
+    const ingested = await Promise.all(posted).finally(() => clearInterval(progress));
     await Promise.all(churn);
     const streamSeconds = (Date.now() - streamStart) / 1000;
     print(
       `load-stream: ${streamSeconds.toFixed(0)} s for ${articles.length} articles and ${operations.length} subscriber changes`,
     );
 
-    // Done when the outbox has stopped growing for a while.
-    let count = -1;
-    let quietSince = Date.now();
-    for (;;) {
-      await outbox.flush();
-      if (outbox.messages.length !== count) {
-        count = outbox.messages.length;
-        quietSince = Date.now();
-      } else if (Date.now() - quietSince > QUIET_MS) break;
-      await sleep(1000);
-    }
-    const drained = (quietSince - streamStart) / 1000;
-    print(`load-drained: ${drained.toFixed(0)} s from the first article to the last message`);
+    const quietSince = await drained(outbox, db);
+    const { counts } = await deliveryCounts(db);
+    print(`load-deliveries: ${[...counts].map(([name, n]) => `${n} ${name}`).join(', ')}`);
+    print(
+      `load-drained: ${((quietSince - streamStart) / 1000).toFixed(0)} s from the first article to the last message`,
+    );
 
     // Joiners' ids, from the table: only those who confirmed are active.
     for await (const { subscriber } of makeDynamoBulkSubscriberStore(db, TABLE).listActiveSubscriptions()) {
@@ -490,6 +544,12 @@ export async function run(print: Print): Promise<boolean> {
       `load-alert-excluded-race-window: ${check.excluded} pairs (${check.excludedReceived} of them got the alert)`,
     );
     for (const line of check.examples) print(`# ${line}`);
+    for (const { subscriberId, storyId } of check.lostPairs) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: TABLE, Key: keys.delivery(subscriberId, `ALERT#${storyId}`) }),
+      );
+      print(`# ledger of ${subscriberId} for ${storyId}: ${JSON.stringify(Item ?? 'no delivery item')}`);
+    }
     print(`load-exactly-once: ${exact ? 'PASS' : 'FAIL'}`);
 
     // The digest run, as an operator starts it, timed to its last accepted message.
@@ -497,18 +557,11 @@ export async function run(print: Print): Promise<boolean> {
     const startedAt = Date.now();
     const summary = await tidings(['digest', 'run', '--now'], env);
     const queued = Number(/Queued (\d+) digest/.exec(summary)?.[1] ?? Number.NaN);
-    const digestDeadline = Date.now() + Math.max(300_000, queued * 200);
-    const digests = () => outbox.messages.slice(before).filter((m) => m.kind === 'digest');
-    while (digests().length < queued && Date.now() < digestDeadline) {
-      await outbox.flush();
-      await sleep(500);
-    }
-    await sleep(QUIET_MS / 2);
-    await outbox.flush();
-    const sent = digests();
+    await drained(outbox, db);
+    const sent = outbox.messages.slice(before).filter((m) => m.kind === 'digest');
     const lastDigest = Math.max(...sent.map((m) => m.acceptedAt));
     print(
-      `load-digest-run: ${((lastDigest - startedAt) / 1000).toFixed(1)} s for ${sent.length} digests (${summary.trim().split('\n')[0]})`,
+      `load-digest-run: ${((lastDigest - startedAt) / 1000).toFixed(1)} s for ${sent.length} of ${queued} queued digests (${summary.trim().split('\n')[0]})`,
     );
     const digestsTo = new Map<string, number>();
     for (const m of sent) digestsTo.set(m.to, (digestsTo.get(m.to) ?? 0) + 1);
@@ -531,6 +584,8 @@ export async function run(print: Print): Promise<boolean> {
     const gaveUp = stack.log.filter((line) => /gave up|failed/.test(line));
     print(`load-dead-letters: ${gaveUp.length}`);
     for (const line of gaveUp.slice(0, 3)) print(`# ${line}`);
+    print(`load-function-errors-and-warnings: ${stack.problems.length} log lines`);
+    for (const line of stack.problems.slice(0, 5)) print(`# ${line.slice(0, 400)}`);
     return ok;
   } finally {
     outbox.stop();
