@@ -7,8 +7,10 @@ export interface StackProcess {
   readonly child: ChildProcess;
   /** Lines the stack logged (dead letters, failed schedules): the bench reports how many. */
   readonly log: string[];
-  /** The functions' ERROR and WARN log lines. */
+  /** The functions' ERROR and WARN log lines, and the sweeper's re-queues of stale claims and retries. */
   readonly problems: string[];
+  /** Resolves once the stack's stream consumers have nothing left to do. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export async function startStackProcess(
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const log: string[] = [];
   const problems: string[] = [];
@@ -37,11 +39,11 @@ export async function startStackProcess(
         if (line === 'ready') resolve();
         // The functions' own JSON logs are many; what the runner says of dead letters and schedules is kept.
         else if (!line.startsWith('{') && line.trim() !== '') log.push(line);
-        else if (/"level":\s*"(ERROR|WARN)"/.test(line)) problems.push(line);
+        else if (/"level":\s*"(ERROR|WARN)"|Deliveries queued again/.test(line)) problems.push(line);
       }
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`The stack exited (${code}):\n${log.join('\n')}`)));
   });
   await ready;
@@ -49,6 +51,11 @@ export async function startStackProcess(
     child,
     log,
     problems,
+    idle: () =>
+      new Promise<void>((resolve) => {
+        child.once('message', () => resolve());
+        child.send('idle');
+      }),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
