@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { makeDynamoBulkSubscriberStore } from '../lib/adapters/dynamo/bulk-subscriber-store';
 import { keys } from '../lib/adapters/dynamo/keys';
@@ -606,6 +606,27 @@ export async function run(print: Print): Promise<boolean> {
       print(
         `# digests twice to ${twice.length} addresses, ${twice.filter((to) => changed.has(to)).length} of them changed in the run: ${twice.slice(0, 3).join(', ')}`,
       );
+      // Their ledger entries and when each copy was accepted, to see how one delivery went out twice.
+      for (const to of twice.slice(0, 3)) {
+        const subscriberId = everyone.find((s) => s.email === to)?.id ?? '';
+        const { Items = [] } = await db.send(
+          new QueryCommand({
+            TableName: TABLE,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+            ExpressionAttributeValues: { ':pk': `SUB#${subscriberId}`, ':sk': 'DELIVERY#DIGEST' },
+          }),
+        );
+        const copies = sent.filter((m) => m.to === to).map((m) => new Date(m.acceptedAt).toISOString());
+        const ledger = Items.map(({ key, status, attempts, claimedAt, sentAt, createdAt }) => ({
+          key,
+          status,
+          attempts,
+          createdAt,
+          claimedAt,
+          sentAt,
+        }));
+        print(`# ${to}: copies accepted at ${copies.join(', ')}; ledger ${JSON.stringify(ledger)}`);
+      }
     }
     const digestCheck = checkDigests(everyone, windows, digestsTo);
     const digestExact =
