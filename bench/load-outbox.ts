@@ -63,12 +63,16 @@ export function watchOutbox(dir: string) {
     }
   }
 
-  let stopped = false;
+  // One pass at a time: two passes at once would both find a new file unseen and count it twice.
   let scanning: Promise<void> = Promise.resolve();
+  const nextScan = () => {
+    scanning = scanning.then(scan);
+    return scanning;
+  };
+  let stopped = false;
   const loop = async () => {
     while (!stopped) {
-      scanning = scan();
-      await scanning;
+      await nextScan();
       await new Promise((r) => setTimeout(r, 500));
     }
   };
@@ -77,10 +81,7 @@ export function watchOutbox(dir: string) {
   return {
     messages,
     /** One more full pass, for counting once the stack is idle. */
-    async flush(): Promise<void> {
-      await scanning;
-      await scan();
-    },
+    flush: (): Promise<void> => nextScan(),
     waitFor(to: string, kind: string): Promise<OutboxMessage> {
       const found = arrived.get(keyOf(to, kind));
       if (found) return Promise.resolve(found);
