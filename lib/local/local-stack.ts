@@ -29,6 +29,18 @@ export interface LocalStackOptions {
   /** Fire schedule triggers on timers (off in tests, which run schedules by hand). */
   readonly schedules: boolean;
   readonly log?: (line: string) => void;
+  /**
+   * For tests only: the endpoints the functions are given, from the emulators' own. A fault-injection test
+   * returns a proxy of its own here; the table setup, the stream poller and the SES feedback loop keep
+   * talking to the emulators directly, as Lambda's event source mapping and SES's own plumbing do not go
+   * through a function's network path.
+   */
+  readonly endpointsFor?: (emulators: LocalEndpoints) => Promise<LocalEndpoints>;
+}
+
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  readonly ses: string;
 }
 
 type AnyHandler = (event: unknown) => Promise<unknown>;
@@ -98,9 +110,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     });
     stops.push(() => ses.stop());
 
+    const emulators = { dynamodb: dynamodb.endpoint, ses: ses.endpoint };
     const env = functionEnvironment(
       settings,
-      { dynamodb: dynamodb.endpoint, ses: ses.endpoint },
+      options.endpointsFor ? await options.endpointsFor(emulators) : emulators,
       localTokenSecret(process.env, settings.dataDir),
       localSuppressionSalt(process.env, settings.dataDir),
     );

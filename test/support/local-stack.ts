@@ -6,7 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { freePort } from '../../lib/local/free-port';
 import { readLocalSettings } from '../../lib/local/local-env';
-import { type LocalStack, startLocalStack } from '../../lib/local/local-stack';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../lib/local/local-stack';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
 
@@ -22,7 +22,10 @@ export interface TestStack extends LocalStack {
 }
 
 /** The same local stack `npm start` runs, on free ports, in memory, with its own outbox folder. */
-export async function startTestStack(env: Readonly<Record<string, string>> = {}): Promise<TestStack> {
+export async function startTestStack(
+  env: Readonly<Record<string, string>> = {},
+  options: Pick<LocalStackOptions, 'endpointsFor'> = {},
+): Promise<TestStack> {
   // The handlers read their settings from the environment, as in Lambda; a test file may set its own.
   Object.assign(process.env, env);
   const dataDir = await mkdtemp(join(tmpdir(), 'tidings-test-'));
@@ -38,7 +41,13 @@ export async function startTestStack(env: Readonly<Record<string, string>> = {})
     },
     projectRoot,
   );
-  const stack = await startLocalStack({ projectRoot, settings, persist: false, schedules: false });
+  const stack = await startLocalStack({
+    projectRoot,
+    settings,
+    persist: false,
+    schedules: false,
+    ...options,
+  });
   const db = new DynamoDBClient({
     endpoint: stack.dynamodbUrl,
     region: 'us-east-1',
