@@ -16,7 +16,10 @@ const sesClient = once(() => {
     endpoint: c.sesEndpoint,
     credentials: c.sesEndpoint ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
     // The SDK's own retries are few and quick; the send use case backs off further and knows the quota.
-    retryMode: 'adaptive',
+    // Not 'adaptive': its client-side limiter, after one Throttling, holds every send of the process to as
+    // little as 0.5 a second, under the table's global rate cap, so an instance stalled past its timeout
+    // with its claims held (the fault suite's SES Throttling case found it).
+    retryMode: 'standard',
     maxAttempts: 3,
   });
 });

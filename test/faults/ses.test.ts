@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedAudience } from '../support/faults/audience';
 import { type FaultProxy, startFaultProxy } from '../support/faults/fault-proxy';
-import { expectExactlyOnce, outboxLetters, tally } from '../support/faults/inbox';
-import { settle } from '../support/faults/settle';
-import { MATCHING, OTHERS, SETTLE_MS, WINDOW_MS } from '../support/faults/sizes';
+import { expectExactlyOnce } from '../support/faults/inbox';
+import { MATCHING, SETTLE_MS, WINDOW_MS } from '../support/faults/sizes';
+import { storyUnderFault } from '../support/faults/story';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;
@@ -25,43 +24,20 @@ afterAll(async () => {
   await ses?.stop();
 });
 
-/** Subscribes an audience to `word`, publishes a story about it, lets the stack settle, and counts. */
-async function storyUnderFault(word: string, arm: () => void) {
-  const audience = await seedAudience(
-    stack.dynamodbUrl,
-    stack.env.TABLE_NAME ?? 'tidings',
-    stack.env.TIDINGS_SUPPRESSION_SALT ?? '',
-    {
-      prefix: word,
-      query: word,
-      matching: MATCHING,
-      others: OTHERS,
-    },
-  );
-  arm();
-  const title = `${word} sighted near the harbour`;
-  expect((await stack.ingest({ title, text: `A ${word} was sighted near the harbour.` })).status).toBe(201);
-  const unfinished = await settle(stack, word, SETTLE_MS);
-  ses.clear();
-  expect(unfinished).toEqual([]);
-  const letters = (await outboxLetters(stack.outboxDir)).filter((l) => l.subject.includes(title));
-  return tally(
-    audience,
-    letters.map((l) => l.to),
-  );
-}
-
 describe('the SES endpoint pushing back, then recovering', () => {
   it(
     'Throttling on the next sends: every subscriber still gets the story exactly once',
     async () => {
       const before = ses.faulted();
-      const counted = await storyUnderFault('ocelot', () =>
-        ses.add({ operation: 'SendRawEmail', answer: { kind: 'throttle' }, times: MATCHING * 2 }),
-      );
+      const run = await storyUnderFault(stack, 'ocelot', {
+        arm: () => ses.add({ operation: 'SendRawEmail', answer: { kind: 'throttle' }, times: MATCHING * 2 }),
+        disarm: () => ses.clear(),
+      });
       // The fault really happened: SES answered Throttling that many times.
       expect(ses.faulted() - before).toBe(MATCHING * 2);
-      expectExactlyOnce(`SES Throttling on the next ${MATCHING * 2} sends`, counted);
+      expectExactlyOnce(`SES Throttling on the next ${MATCHING * 2} sends`, run.counted);
+      // Every message went out within the invocation that claimed it.
+      expect(run.sentLate).toEqual([]);
     },
     SETTLE_MS + 60_000,
   );
@@ -70,15 +46,18 @@ describe('the SES endpoint pushing back, then recovering', () => {
     '5xx for a while: every subscriber still gets the story exactly once',
     async () => {
       const before = ses.faulted();
-      const counted = await storyUnderFault('pangolin', () =>
-        ses.add({
-          operation: 'SendRawEmail',
-          answer: { kind: 'server-error', status: 503 },
-          forMs: WINDOW_MS,
-        }),
-      );
+      const run = await storyUnderFault(stack, 'pangolin', {
+        arm: () =>
+          ses.add({
+            operation: 'SendRawEmail',
+            answer: { kind: 'server-error', status: 503 },
+            forMs: WINDOW_MS,
+          }),
+        disarm: () => ses.clear(),
+      });
       expect(ses.faulted() - before).toBeGreaterThan(0);
-      expectExactlyOnce(`SES 503 on every send for ${WINDOW_MS / 1000} s`, counted);
+      expectExactlyOnce(`SES 503 on every send for ${WINDOW_MS / 1000} s`, run.counted);
+      expect(run.sentLate).toEqual([]);
     },
     SETTLE_MS + 60_000,
   );

@@ -25,7 +25,10 @@ export interface FaultRule {
   readonly answer: FaultAnswer;
   /** At most this many requests get the answer (unlimited if unset). */
   readonly times?: number;
-  /** Only during this long after the rule was added (forever if unset). */
+  /**
+   * Only during this long from the first request the rule answered (forever if unset): "5xx for a while"
+   * starts when the first send meets it, however long the story took to get there.
+   */
   readonly forMs?: number;
   /** The share of matching requests that get it, 0–1 (all if unset), from a seeded sequence. */
   readonly share?: number;
@@ -40,7 +43,7 @@ export interface OperationCounts {
 }
 
 interface ArmedRule extends FaultRule {
-  readonly addedAt: number;
+  firstAt?: number;
   used: number;
 }
 
@@ -118,8 +121,9 @@ export async function startFaultProxy(service: ProxiedService, target: string, s
     for (const rule of rules) {
       if (rule.operation !== '*' && rule.operation !== operation) continue;
       if (rule.times !== undefined && rule.used >= rule.times) continue;
-      if (rule.forMs !== undefined && now - rule.addedAt > rule.forMs) continue;
+      if (rule.forMs !== undefined && rule.firstAt !== undefined && now - rule.firstAt > rule.forMs) continue;
       if (rule.share !== undefined && random() >= rule.share) continue;
+      rule.firstAt ??= now;
       rule.used++;
       return rule.answer;
     }
@@ -204,7 +208,7 @@ export async function startFaultProxy(service: ProxiedService, target: string, s
     url: `http://127.0.0.1:${port}`,
     /** Arms a rule; rules are tried in the order they were added, the first that picks a request answers it. */
     add(rule: FaultRule): void {
-      rules.push({ ...rule, addedAt: Date.now(), used: 0 });
+      rules.push({ ...rule, used: 0 });
     },
     /** Disarms every rule: from now on everything passes through. */
     clear(): void {

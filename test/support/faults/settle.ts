@@ -1,3 +1,4 @@
+import { functions } from '../../../lib/manifest';
 import type { TestStack } from '../local-stack';
 
 const UNFINISHED = new Set(['queued', 'sending', 'retry']);
@@ -26,4 +27,18 @@ export async function settle(stack: TestStack, prefix: string, timeoutMs: number
     await new Promise((r) => setTimeout(r, 500));
   }
   return unfinished;
+}
+
+/**
+ * Deliveries sent longer than the send function's timeout after their claim. On AWS that invocation would
+ * have been stopped with the claim held (and the message sent again after the claim timeout); locally it
+ * goes on in the background while the sweeper may queue the same delivery again, a duplicate either way.
+ */
+export async function sentPastTimeout(stack: TestStack, prefix: string): Promise<string[]> {
+  const limitMs = functions.send.timeoutSeconds * 1000;
+  return (await stack.items())
+    .filter((item) => item.entity === 'delivery' && String(item.subscriberId).startsWith(prefix))
+    .filter((item) => item.status === 'sent')
+    .filter((item) => Date.parse(String(item.sentAt)) - Date.parse(String(item.claimedAt)) > limitMs)
+    .map((item) => `${item.subscriberId}: claimed ${item.claimedAt}, sent ${item.sentAt}`);
 }
