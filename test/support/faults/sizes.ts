@@ -17,3 +17,6 @@ export const SETTLE_MS = full ? 600_000 : 150_000;
 
 /** A fault window's length: long enough to outlast the sender's own retries in the full form. */
 export const WINDOW_MS = full ? 8_000 : 2_000;
+
+/** DynamoDB's fault windows, armed once the story is in: long enough to cover its match, fan-out and sends. */
+export const DB_WINDOW_MS = full ? 20_000 : 5_000;
