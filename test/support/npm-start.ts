@@ -5,12 +5,17 @@ import { join } from 'node:path';
 import { freePort } from '../../lib/local/free-port';
 import { eventually, projectRoot } from './local-stack';
 
-/** `npm start` (bin/local.ts) as a child process, resolved once it says it is running. */
+/**
+ * `npm start` (bin/local.ts) as a child process, resolved once it says it is running. `preloads` are
+ * test-only modules loaded with `--import` after tsx (the fault suite's crash hooks).
+ */
 export async function startNpmStart(
   env: Record<string, string>,
   children: ChildProcess[],
+  preloads: readonly string[] = [],
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bin/local.ts')], {
+  const imports = ['tsx', ...preloads].flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, [...imports, join(projectRoot, 'bin/local.ts')], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
