@@ -10,9 +10,8 @@ afterAll(() => {
 });
 
 /**
- * The one duplicate window README "Sending" names: SES took the message and the worker died before the
- * ledger heard. Kept in its own file: it holds the invariant the `exact` branch makes true (SES Send
- * events recording what was accepted), and lands with that change.
+ * SES took the message and the worker died before the ledger heard: without SES's Send event recording
+ * it (README "Exactly once"), the sweeper would send it again (this case saw 3 of 30, 4 of 500, before).
  */
 describe('the send function killed after SES accepted a message, before recording it', () => {
   it(

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { crashAndRestart } from '../support/faults/crashing-runner';
 import { expectExactlyOnce } from '../support/faults/inbox';
 import { MATCHING, SETTLE_MS } from '../support/faults/sizes';
@@ -19,7 +19,6 @@ describe('the local runner killed in the middle of a fan-out, then restarted', (
         `npm start kill -9 mid-fan-out (queued delivery ${nth} of ${MATCHING}), restarted`,
         run.accepted,
       );
-      expect(run.outbox).toEqual(run.accepted);
     },
     SETTLE_MS + 180_000,
   );
