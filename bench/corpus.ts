@@ -36,6 +36,16 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Samples ranks 0..n-1 with probability proportional to 1 / (rank + 1)^exponent. */
+/** A copy of `list` in an order `random` decides (Fisher–Yates). */
+export function shuffled<T>(list: readonly T[], random: () => number): T[] {
+  const copy = [...list];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
 export function zipfSampler(n: number, exponent: number, random: () => number): () => number {
   const cumulative = new Float64Array(n);
   let total = 0;

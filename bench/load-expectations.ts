@@ -33,6 +33,16 @@ export interface StoryWindow {
 
 export const NOBODY: SubscriberState = { active: false, instant: new Set(), digest: new Set() };
 
+/** Every state a change leaves: the same topics, or none once unsubscribed. */
+export const stateOf = (
+  active: boolean,
+  topics: readonly { query: number; frequency: string }[],
+): SubscriberState => ({
+  active,
+  instant: new Set(topics.filter((t) => t.frequency === 'instant').map((t) => t.query)),
+  digest: new Set(topics.filter((t) => t.frequency !== 'instant').map((t) => t.query)),
+});
+
 /**
  * Before an article arrives, a topic change reaches a warm matcher within its poll interval (250 ms) plus
  * the GSI's lag; a change this close to a story's window is counted as inside it.

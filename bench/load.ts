@@ -5,23 +5,20 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { simpleParser } from 'mailparser';
 import { makeDynamoBulkSubscriberStore } from '../lib/adapters/dynamo/bulk-subscriber-store';
 import { keys } from '../lib/adapters/dynamo/keys';
 import { normaliseArticle } from '../lib/articles';
 import { freePort } from '../lib/local/free-port';
 import { matchableArticle } from '../lib/matching/matchable-article';
 import { TopicIndex } from '../lib/query';
-import { makeTokens } from '../lib/subscriptions/tokens';
-import { makeLinks } from '../lib/use-cases/links';
-import { type CorpusArticle, loadCorpus, seededRandom } from './corpus';
+import { type CorpusArticle, loadCorpus, seededRandom, shuffled } from './corpus';
+import { planChurn } from './load-churn';
 import {
   checkAlerts,
   checkDigests,
   messageIdOf,
-  NOBODY,
   type StoryWindow,
-  type SubscriberState,
+  stateOf,
   type TrackedSubscriber,
 } from './load-expectations';
 import { watchOutbox } from './load-outbox';
@@ -34,8 +31,6 @@ type Print = (line: string) => void;
 const FULL = { subscribers: 50_000, queries: 10_000, articles: 2_000, churnEach: 500 };
 /** The first tenth of the stream runs with no churn: the baseline the rest is compared with. */
 const BASELINE_SHARE = 0.1;
-/** Of the readers who subscribe during the run, this many follow the confirmation link; the rest never do. */
-const CONFIRMING_SHARE = 0.8;
 /** High enough that the token bucket never holds a message back on the local stack. */
 const MAX_SEND_RATE = 10_000;
 /** How long the outbox must stay unchanged before the bench takes the pipeline for done. */
@@ -45,7 +40,6 @@ const TABLE = 'tidings';
 const DOMAIN = 'tidings.local';
 const FREQUENCIES = ['instant', 'daily', 'weekly'] as const;
 const WARM_UP_QUERY = 'zqxwarmupword';
-const SUBSCRIBE_ATTEMPTS = 3;
 
 function readScale(): number {
   const at = process.argv.indexOf('--scale');
@@ -87,26 +81,7 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-function shuffled<T>(list: readonly T[], random: () => number): T[] {
-  const copy = [...list];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
-}
-
 const csvField = (value: string) => (/[",;\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
-/** Every state a change leaves: the same topics, or none once unsubscribed. */
-const stateOf = (
-  active: boolean,
-  topics: readonly { query: number; frequency: string }[],
-): SubscriberState => ({
-  active,
-  instant: new Set(topics.filter((t) => t.frequency === 'instant').map((t) => t.query)),
-  digest: new Set(topics.filter((t) => t.frequency !== 'instant').map((t) => t.query)),
-});
 
 /** Deliveries by kind and status (skipped ones by reason), and how many are still on their way. */
 async function deliveryCounts(db: DynamoDBDocumentClient) {
@@ -304,114 +279,15 @@ export async function run(print: Print): Promise<boolean> {
     );
 
     // The churn: who does what, and when, spread over the part of the stream after the baseline.
-    const imports = shuffled([...tracked.values()], random);
-    const leaving = imports.slice(0, size.churnEach);
-    const changing = imports.slice(size.churnEach, 2 * size.churnEach);
-    const joining = Array.from({ length: size.churnEach }, (_, i) => ({
-      email: `joiner-${i}@example.com`,
-      queries: [Math.floor(random() * queries.length), Math.floor(random() * queries.length)].filter(
-        (q, j, all) => all.indexOf(q) === j,
-      ),
-      confirms: random() < CONFIRMING_SHARE,
-    }));
-    const links = makeLinks(apiUrl, makeTokens(tokenSecret));
-    const failures: string[] = [];
-    const joined: (TrackedSubscriber & { confirms: boolean })[] = [];
-    let retriedSubscribes = 0;
-
-    const unsubscribe = async (subscriber: TrackedSubscriber) => {
-      const start = Date.now();
-      const url = new URL(links.unsubscribe({ id: subscriber.id }, new Date()));
-      const response = await fetch(`${apiUrl}${url.pathname}${url.search}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'List-Unsubscribe=One-Click',
-      });
-      if (response.status !== 200) throw new Error(`one-click unsubscribe answered ${response.status}`);
-      subscriber.changes.push({ start, end: Date.now(), after: NOBODY });
-    };
-    const changeTopics = async (subscriber: TrackedSubscriber & { topicIds: Map<number, string> }) => {
-      const start = Date.now();
-      const [dropped] = subscriber.topicIds;
-      if (!dropped) return;
-      const kept = [...subscriber.topicIds.keys()].filter((q) => q !== dropped[0]);
-      let added = Math.floor(random() * queries.length);
-      while (subscriber.topicIds.has(added)) added = (added + 1) % queries.length;
-      const url = new URL(links.preferences({ id: subscriber.id }, new Date()));
-      const response = await fetch(`${apiUrl}${url.pathname}${url.search}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({
-          action: 'topics',
-          [`remove.${dropped[1]}`]: 'on',
-          'query.new': queries[added] ?? '',
-          'frequency.new': 'instant',
-        }).toString(),
-      });
-      if (response.status !== 200)
-        throw new Error(`the preference change answered ${response.status}: ${await response.text()}`);
-      const frequency = subscriber.initial.instant.size > 0 ? 'instant' : 'daily';
-      const topics = [...kept.map((query) => ({ query, frequency })), { query: added, frequency: 'instant' }];
-      subscriber.changes.push({ start, end: Date.now(), after: stateOf(true, topics) });
-    };
-    const subscribe = async (joiner: (typeof joining)[number]) => {
-      const start = Date.now();
-      // A reader whose request timed out (503) sends it again, as the form would have them do.
-      let status = 0;
-      for (let attempt = 0; attempt < SUBSCRIBE_ATTEMPTS && status !== 202; attempt++) {
-        const response = await fetch(`${apiUrl}/subscriptions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            email: joiner.email,
-            topics: joiner.queries.map((q) => queries[q]),
-            frequency: 'instant',
-          }),
-        });
-        status = response.status;
-        await response.arrayBuffer();
-        if (status === 503) retriedSubscribes++;
-      }
-      if (status !== 202) throw new Error(`subscribe answered ${status}`);
-      const subscriber: TrackedSubscriber & { confirms: boolean } = {
-        id: '',
-        email: joiner.email,
-        initial: NOBODY,
-        changes: [],
-        confirms: joiner.confirms,
-      };
-      joined.push(subscriber);
-      const confirmation = await outbox.waitFor(joiner.email, 'confirm');
-      if (!joiner.confirms) return;
-      const mail = await simpleParser(await outbox.body(confirmation));
-      const link = /https?:\/\/[^\s<>"]+\/confirm\?token=[\w.-]+/.exec(mail.text ?? '')?.[0];
-      if (!link) throw new Error(`no confirmation link for ${joiner.email}`);
-      const confirmed = await fetch(link, { method: 'POST', headers: { accept: 'application/json' } });
-      if (confirmed.status !== 200) throw new Error(`confirm answered ${confirmed.status}`);
-      subscriber.changes.push({
-        start,
-        end: Date.now(),
-        after: stateOf(
-          true,
-          joiner.queries.map((query) => ({ query, frequency: 'instant' })),
-        ),
-      });
-    };
-    const operations = shuffled(
-      [
-        ...leaving.map((s) => () => unsubscribe(s)),
-        ...changing.map((s) => () => changeTopics(s)),
-        ...joining.map((j) => () => subscribe(j)),
-      ],
-      random,
-    );
+    const churn = planChurn({ apiUrl, tokenSecret, queries, tracked, outbox, random, each: size.churnEach });
+    const { operations, leaving, changing, joined, failures } = churn;
 
     // The stream: one POST every 1/rate s whatever the answers (an open loop), churn beside it.
     const baselineCount = Math.max(1, Math.round(articles.length * BASELINE_SHARE));
     const streamStart = Date.now() + 500;
     const mainStart = streamStart + (baselineCount * 1000) / rate;
     const mainMs = ((articles.length - baselineCount) * 1000) / rate;
-    const churn = operations.map(async (operation, i) => {
+    const churning = operations.map(async (operation, i) => {
       await sleep(mainStart + (i * mainMs) / operations.length - Date.now());
       await operation().catch((error: Error) => failures.push(error.message));
     });
@@ -442,7 +318,7 @@ export async function run(print: Print): Promise<boolean> {
       );
     }, 30_000);
     const ingested = await Promise.all(posted).finally(() => clearInterval(progress));
-    await Promise.all(churn);
+    await Promise.all(churning);
     const streamSeconds = (Date.now() - streamStart) / 1000;
     print(
       `load-stream: ${streamSeconds.toFixed(0)} s for ${articles.length} articles and ${operations.length} subscriber changes`,
@@ -555,7 +431,7 @@ export async function run(print: Print): Promise<boolean> {
       print(`load-churn-failures: ${failures.length} (${failures.slice(0, 3).join('; ')})`);
     }
     print(
-      `load-subscribe-retries: ${retriedSubscribes} (a subscribe past its function's 10 s timeout answers 503)`,
+      `load-subscribe-retries: ${churn.retriedSubscribes()} (a subscribe past its function's 10 s timeout answers 503)`,
     );
     print(
       `load-churn: ${leaving.length} unsubscribed, ${changing.length} changed topics, ${joined.filter((j) => j.confirms).length} subscribed and confirmed, ${joined.filter((j) => !j.confirms).length} subscribed and never confirmed`,
