@@ -6,6 +6,7 @@ import { makeDynamoTopicIndexReader } from '../../lib/adapters/dynamo/topic-inde
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { ensureTable } from '../../lib/local/table-setup';
 import type { SubscriberStore } from '../../lib/ports';
+import type { Frequency } from '../../lib/subscriptions/model';
 import { projectRoot } from './local-stack';
 
 /** DynamoDB Local in memory with the Tidings table, for adapter and use-case tests. */
@@ -50,8 +51,14 @@ export function subscriberStoreAndIndex(db: TableClient, tableName: string) {
   return { ...makeDynamoSubscriberStore(db, tableName), ...makeDynamoTopicIndexReader(db, tableName) };
 }
 
-/** A subscriber with one confirmed instant topic (topic id `t`), as subscribe then confirm leave it. */
-export async function subscribeConfirmed(store: SubscriberStore, id: string, query: string, at: Date) {
+/** A subscriber with one topic (id `t`, request `r`) waiting for confirmation, as subscribing leaves it. */
+export async function subscribePending(
+  store: Pick<SubscriberStore, 'create' | 'addTopics'>,
+  id: string,
+  query: string,
+  at: Date,
+  frequency: Frequency = 'instant',
+) {
   await store.create({
     id,
     email: `${id}@example.com`,
@@ -65,11 +72,16 @@ export async function subscribeConfirmed(store: SubscriberStore, id: string, que
       subscriberId: id,
       id: 't',
       query,
-      frequency: 'instant',
+      frequency,
       status: 'pending',
       requestId: 'r',
       createdAt: at.toISOString(),
     },
   ]);
+}
+
+/** A subscriber with one confirmed instant topic (topic id `t`), as subscribe then confirm leave it. */
+export async function subscribeConfirmed(store: SubscriberStore, id: string, query: string, at: Date) {
+  await subscribePending(store, id, query, at);
   await store.confirm(id, 'r', at, viaApi);
 }

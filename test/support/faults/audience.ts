@@ -4,6 +4,7 @@ import { makeDynamoSubscriberStore } from '../../../lib/adapters/dynamo/subscrib
 import { makeDynamoSuppressionList } from '../../../lib/adapters/dynamo/suppression-list';
 import type { Frequency } from '../../../lib/subscriptions/model';
 import { makeAddressHasher } from '../../../lib/subscriptions/suppression';
+import { subscribePending } from '../dynamo';
 import { seedSubscribers } from '../subscribers';
 
 /**
@@ -85,25 +86,7 @@ export async function seedAudience(
     const store = makeDynamoSubscriberStore(db, tableName);
     const unconfirmed = Array.from({ length: others }, (_, i) => `${prefix}-u-${String(i).padStart(6, '0')}`);
     for (const id of unconfirmed) {
-      await store.create({
-        id,
-        email: address(id),
-        status: 'pending',
-        timezone: 'UTC',
-        digestHour: 7,
-        createdAt: at.toISOString(),
-      });
-      await store.addTopics([
-        {
-          subscriberId: id,
-          id: 't',
-          query,
-          frequency: options.frequency ?? 'instant',
-          status: 'pending',
-          requestId: 'r',
-          createdAt: at.toISOString(),
-        },
-      ]);
+      await subscribePending(store, id, query, at, options.frequency ?? 'instant');
     }
     return {
       expected: matching.map(address),
