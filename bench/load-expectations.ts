@@ -82,6 +82,23 @@ function describe(subscriber: TrackedSubscriber, story: StoryWindow): string {
   ].join('; ');
 }
 
+/** Subscribers by each query they had as an instant topic at any time in the run. */
+export function byInstantQuery(subscribers: readonly TrackedSubscriber[]): Map<number, TrackedSubscriber[]> {
+  const byQuery = new Map<number, TrackedSubscriber[]>();
+  for (const subscriber of subscribers) {
+    const queries = new Set([
+      ...subscriber.initial.instant,
+      ...subscriber.changes.flatMap((c) => [...c.after.instant]),
+    ]);
+    for (const query of queries) {
+      const list = byQuery.get(query) ?? [];
+      list.push(subscriber);
+      byQuery.set(query, list);
+    }
+  }
+  return byQuery;
+}
+
 export interface AlertCheck {
   /** (subscriber, story) pairs that had to get exactly one alert. */
   readonly expected: number;
@@ -112,18 +129,7 @@ export function checkAlerts(
   received: ReadonlyMap<string, number>,
   domain: string,
 ): AlertCheck {
-  const byQuery = new Map<number, TrackedSubscriber[]>();
-  for (const subscriber of subscribers) {
-    const queries = new Set([
-      ...subscriber.initial.instant,
-      ...subscriber.changes.flatMap((c) => [...c.after.instant]),
-    ]);
-    for (const query of queries) {
-      const list = byQuery.get(query) ?? [];
-      list.push(subscriber);
-      byQuery.set(query, list);
-    }
-  }
+  const byQuery = byInstantQuery(subscribers);
   const counted = new Set<string>();
   const result = {
     expected: 0,

@@ -1,0 +1,60 @@
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { watchOutbox } from './load-outbox';
+
+/** How long the outbox must stay unchanged before the bench takes the pipeline for done. */
+const QUIET_MS = 20_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Deliveries by kind and status (skipped ones by reason), and how many are still on their way. */
+export async function deliveryCounts(db: DynamoDBDocumentClient, table: string) {
+  const counts = new Map<string, number>();
+  let open = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'entity = :delivery',
+        ExpressionAttributeValues: { ':delivery': 'delivery' },
+        ProjectionExpression: 'kind, #status, skipReason',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const status = String(item.status);
+      if (status === 'queued' || status === 'sending' || status === 'retry') open++;
+      const name = `${item.kind} ${status}${status === 'skipped' ? ` (${item.skipReason})` : ''}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return { counts, open };
+}
+
+/**
+ * Resolves once the outbox has not grown for `QUIET_MS` and no delivery is queued, claimed or waiting for a
+ * retry, with when it last grew; or at `deadline`, with how many deliveries were still open.
+ */
+export async function drained(
+  outbox: ReturnType<typeof watchOutbox>,
+  db: DynamoDBDocumentClient,
+  table: string,
+  deadline: number,
+): Promise<{ quietSince: number; open: number }> {
+  let count = -1;
+  let quietSince = Date.now();
+  for (;;) {
+    await outbox.flush();
+    if (outbox.messages.length !== count) {
+      count = outbox.messages.length;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince > QUIET_MS) {
+      const { open } = await deliveryCounts(db, table);
+      if (open === 0) return { quietSince, open };
+    }
+    if (Date.now() > deadline) return { quietSince, open: (await deliveryCounts(db, table)).open };
+    await sleep(1000);
+  }
+}
