@@ -21,6 +21,8 @@ const sesClient = once(() => {
     // with its claims held (the fault suite's SES Throttling case found it).
     retryMode: 'standard',
     maxAttempts: 3,
+    // No request timeout: the SDK would send again a message whose answer was only slow. A hung send ends
+    // with the invocation, and SES's Send event or the sweeper settles the delivery.
   });
 });
 

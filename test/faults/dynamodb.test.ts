@@ -3,7 +3,7 @@ import { type FaultProxy, startFaultProxy } from '../support/faults/fault-proxy'
 import { expectExactlyOnce } from '../support/faults/inbox';
 import { DB_WINDOW_MS, SETTLE_MS } from '../support/faults/sizes';
 import { storyUnderFault } from '../support/faults/story';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { eventually, startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;
 let dynamodb: FaultProxy;
@@ -32,7 +32,7 @@ afterAll(async () => {
   await dynamodb?.stop();
 });
 
-describe('DynamoDB throttling and slow or dropped answers', () => {
+describe('DynamoDB throttling and slow, dropped or hung answers', () => {
   it(
     'ProvisionedThroughputExceededException on a fifth of reads and writes: exactly once for everyone',
     async () => {
@@ -89,6 +89,46 @@ describe('DynamoDB throttling and slow or dropped answers', () => {
       expect(dynamodb.faulted() - before).toBeGreaterThan(0);
       expectExactlyOnce(
         `DynamoDB answers held 1.5 s (20%) or dropped after the write (5%) for ${DB_WINDOW_MS / 1000} s`,
+        run.counted,
+      );
+      expect(run.sentLate).toEqual([]);
+    },
+    SETTLE_MS + 60_000,
+  );
+
+  it(
+    'reads and writes that never get an answer (before and after the write): the SDK gives up and retries, exactly once',
+    async () => {
+      const before = dynamodb.faulted();
+      const run = await storyUnderFault(stack, 'pangolin', {
+        armAfterIngest: true,
+        arm: () => {
+          for (const operation of [...READS, ...WRITES]) {
+            for (const forward of [false, true]) {
+              dynamodb.add({
+                operation,
+                answer: { kind: 'hang', forward },
+                share: 0.02,
+                forMs: DB_WINDOW_MS,
+              });
+            }
+          }
+        },
+        disarm: () => dynamodb.clear(),
+      });
+      expect(dynamodb.faulted() - before).toBeGreaterThan(0);
+      // Every hung request was abandoned by the function that made it (its request timeout): without one, a
+      // hung call waits on the dead connection for good, as the local runner does not kill a timed-out
+      // invocation, and the connection would still be open here.
+      // A background read (the sweeper's, the matcher's poll) may have hung just before the window closed.
+      await eventually(async () => (dynamodb.hangs().open === 0 ? true : undefined), 20_000);
+      const { givenUpAfterMs } = dynamodb.hangs();
+      expect(givenUpAfterMs.length).toBeGreaterThan(0);
+      console.log(
+        `faults: hung DynamoDB requests given up after ${Math.min(...givenUpAfterMs)}–${Math.max(...givenUpAfterMs)} ms`,
+      );
+      expectExactlyOnce(
+        `DynamoDB answers never sent (4%, half after the write) for ${DB_WINDOW_MS / 1000} s: the request timeout`,
         run.counted,
       );
       expect(run.sentLate).toEqual([]);

@@ -10,14 +10,17 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `delay-request`: held `ms`, then forwarded (a slow network on the way in);
  * - `delay-response`: forwarded at once, the answer held `ms` (the write is done, the caller does not know);
  * - `reset-after`: forwarded, then the connection dropped after `ms` with no answer (a hung call that ends
- *   in a socket error: the write may or may not have happened, the caller cannot tell).
+ *   in a socket error: the write may or may not have happened, the caller cannot tell);
+ * - `hang`: never answered, the connection left open until the caller gives up on it (its request
+ *   timeout); `forward` says whether the request reached the emulator first (the write done) or not.
  */
 export type FaultAnswer =
   | { readonly kind: 'throttle' }
   | { readonly kind: 'server-error'; readonly status?: number }
   | { readonly kind: 'delay-request'; readonly ms: number }
   | { readonly kind: 'delay-response'; readonly ms: number }
-  | { readonly kind: 'reset-after'; readonly ms: number };
+  | { readonly kind: 'reset-after'; readonly ms: number }
+  | { readonly kind: 'hang'; readonly forward: boolean };
 
 export interface FaultRule {
   /** The API operation (`SendRawEmail`, `UpdateItem`, `GetItem`, …), or `*` for every one. */
@@ -115,6 +118,7 @@ export async function startFaultProxy(service: ProxiedService, target: string, s
   const counts = new Map<string, OperationCounts>();
   const random = seeded(seed);
   const sockets = new Set<Socket>();
+  const hangs = { open: 0, givenUpAfterMs: [] as number[] };
 
   const pick = (operation: string): FaultAnswer | undefined => {
     const now = Date.now();
@@ -193,6 +197,17 @@ export async function startFaultProxy(service: ProxiedService, target: string, s
               void sleep(answer.ms).then(() => req.socket.destroy());
             });
             return;
+          case 'hang': {
+            // No answer, ever: only the caller closing the connection (or stop()) ends it.
+            if (answer.forward) forward(req, body, (upstream) => upstream.resume());
+            const since = Date.now();
+            hangs.open++;
+            req.socket.once('close', () => {
+              hangs.open--;
+              hangs.givenUpAfterMs.push(Date.now() - since);
+            });
+            return;
+          }
         }
       })();
     });
@@ -217,6 +232,10 @@ export async function startFaultProxy(service: ProxiedService, target: string, s
     /** Requests seen and faulted, by operation. */
     counts(): ReadonlyMap<string, OperationCounts> {
       return counts;
+    },
+    /** Hung requests still open, and how long each closed one waited before its caller gave up. */
+    hangs(): { readonly open: number; readonly givenUpAfterMs: readonly number[] } {
+      return hangs;
     },
     /** Requests a rule answered, over every operation. */
     faulted(): number {
