@@ -19,14 +19,18 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 export interface SesEndpointOptions {
   /** 0 or undefined picks a free port. */
   readonly port?: number;
-  /** Every message SES accepts is written here byte for byte, as `<message id>.eml`. */
+  /** Every message SES accepts is written here byte for byte, as `<message id>-<uuid>.eml`. */
   readonly outboxDir: string;
   /** Where the configuration set's Send events go (see `ses-send-events.ts`). */
   readonly sendEvents: SendEventJournal;
 }
 
-/** The outbox file name of a message: its SES id, kept to what every file system takes. */
-export const outboxFileId = (messageId: string) => messageId.replace(/[^\w.@-]/g, '_');
+/**
+ * The outbox file name of a message: its SES id, kept to what every file system takes, then a UUID. The
+ * emulator's ids are `ses-` and 9 random digits, so among 66,000 messages (a full `bench:load`) about two
+ * pairs share one; named by the id alone, the second overwrote the first and a sent message vanished.
+ */
+export const outboxFileId = (messageId: string) => `${messageId.replace(/[^\w.@-]/g, '_')}-${randomUUID()}`;
 
 /** What a SendRawEmail request names (SES v1 query API, form-encoded). */
 interface RawSend {

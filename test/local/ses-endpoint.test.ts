@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../lib/local/free-port';
 import { LOCAL_CONFIGURATION_SET, outboxFileId, startSesEndpoint } from '../../lib/local/ses-endpoint';
 import type { RunningSesLocal } from '../../lib/local/ses-local';
@@ -66,17 +66,48 @@ const until = async <T>(read: () => T | undefined): Promise<T> => {
   throw new Error('not in time');
 };
 
+/** The one outbox file of the message SES gave `messageId` (named by the id, then a UUID). */
+async function outboxFileOf(messageId: string): Promise<string> {
+  const prefix = outboxFileId(messageId).slice(0, -36);
+  const files = (await readdir(join(dir, 'outbox'))).filter(
+    (f) => f.startsWith(prefix) && f.endsWith('.eml'),
+  );
+  expect(files).toHaveLength(1);
+  return join(dir, 'outbox', files[0] ?? '');
+}
+
 describe('the local SES endpoint', () => {
   it('keeps each accepted message byte for byte in the outbox, custom headers and all', async () => {
     const message = raw(`Outbox ${crypto.randomUUID()}`);
     const { MessageId } = await client.send(new SendRawEmailCommand({ RawMessage: { Data: message } }));
-    const file = join(dir, 'outbox', `${outboxFileId(MessageId ?? '')}.eml`);
+    const file = await outboxFileOf(MessageId ?? '');
     expect(await readFile(file)).toEqual(message);
     // The emulator's own inbox still has it, through the same endpoint.
     const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
       emails: { messageId: string }[];
     };
     expect(store.emails.map((email) => email.messageId)).toContain(MessageId);
+  });
+
+  it('keeps both of two messages the emulator gave the same id (its ids are 9 random digits)', async () => {
+    // The emulator draws its ids from Math.random in this process: held still, two sends share one.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.25);
+    try {
+      const first = raw(`Twin ${crypto.randomUUID()}`);
+      const second = raw(`Twin ${crypto.randomUUID()}`);
+      const a = await client.send(new SendRawEmailCommand({ RawMessage: { Data: first } }));
+      const b = await client.send(new SendRawEmailCommand({ RawMessage: { Data: second } }));
+      expect(a.MessageId).toBe(b.MessageId);
+      const prefix = outboxFileId(a.MessageId ?? '').slice(0, -36);
+      const files = (await readdir(join(dir, 'outbox'))).filter(
+        (f) => f.startsWith(prefix) && f.endsWith('.eml'),
+      );
+      const bodies = await Promise.all(files.map((f) => readFile(join(dir, 'outbox', f))));
+      expect(bodies).toHaveLength(2);
+      expect(bodies).toEqual(expect.arrayContaining([first, second]));
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it('publishes the Send event SES would, with the message tags the emulator ignores', async () => {
