@@ -30,7 +30,8 @@ const subscribe = (email: string, topics: string[]) =>
 const mailToAddress = (address: string, count: number) => mailTo(stack.outboxDir, address, count);
 
 /** The local SES endpoint names each message by its SES message id, and so does the outbox. */
-const messageIdOf = (received: Received) => received.file.replace(/\.eml$/, '');
+/** The SES id of an outbox message: its file is named `<id>-<uuid>.eml` (`lib/local/ses-endpoint.ts`). */
+const messageIdOf = (received: Received) => received.file.replace(/-[0-9a-f-]{36}\.eml$/, '');
 
 async function subscriberOf(email: string) {
   const items = await stack.items();

@@ -348,19 +348,22 @@ describe('function bundles', () => {
   // clusters: the transaction, update, query and batch-read commands of the SDK and the MinHash signatures
   // took it to 333.1 KB. The poller carries what ingest's feed path does plus its HTTP fetcher and the
   // address classifier (ipaddr.js, about 10 KB); it runs from a schedule, where a cold start keeps nobody
-  // waiting.
+  // waiting. 342 KB for poll alone since the DynamoDB client's request timeouts (61 bytes) took it from
+  // 340.0 to 340.06 KB.
   // The rest: 100 KB until publication time zones and web pages together took preferences (which reads
   // stored articles, so bundles the article module) to 101.2 KB; 104 KB leaves the headroom the shared
   // manifest (which every function bundles, feeds and poll entries included) needs.
-  it('stay within 340 KB minified for ingest and poll, 250 KB for send and 104 KB for the rest', () => {
+  it('stay within 340 KB minified for ingest, 342 KB for poll, 250 KB for send and 104 KB for the rest', () => {
     for (const bundle of bundles) {
       const declared = functions[bundle.name] as { detectsLanguage?: boolean; mail: string };
       const limit =
-        bundle.name === 'poll' || declared.detectsLanguage
-          ? 340 * KB
-          : declared.mail === 'send'
-            ? 250 * KB
-            : 104 * KB;
+        bundle.name === 'poll'
+          ? 342 * KB
+          : declared.detectsLanguage
+            ? 340 * KB
+            : declared.mail === 'send'
+              ? 250 * KB
+              : 104 * KB;
       expect(bundle.bytes, `${bundle.name}: ${bundle.bytes} bytes`).toBeLessThanOrEqual(limit);
     }
   });
