@@ -32,6 +32,9 @@ export interface SesEndpointOptions {
  */
 export const outboxFileId = (messageId: string) => `${messageId.replace(/[^\w.@-]/g, '_')}-${randomUUID()}`;
 
+/** The SES id an outbox file (`outboxFileId` + `.eml`) was named by. */
+export const messageIdOfOutboxFile = (file: string) => file.replace(/-[0-9a-f-]{36}\.eml$/, '');
+
 /** What a SendRawEmail request names (SES v1 query API, form-encoded). */
 interface RawSend {
   readonly raw: Buffer;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageIdOfOutboxFile } from '../../lib/local/ses-endpoint';
 import {
   eventually,
   linkIn,
@@ -30,8 +31,7 @@ const subscribe = (email: string, topics: string[]) =>
 const mailToAddress = (address: string, count: number) => mailTo(stack.outboxDir, address, count);
 
 /** The local SES endpoint names each message by its SES message id, and so does the outbox. */
-/** The SES id of an outbox message: its file is named `<id>-<uuid>.eml` (`lib/local/ses-endpoint.ts`). */
-const messageIdOf = (received: Received) => received.file.replace(/-[0-9a-f-]{36}\.eml$/, '');
+const messageIdOf = (received: Received) => messageIdOfOutboxFile(received.file);
 
 async function subscriberOf(email: string) {
   const items = await stack.items();

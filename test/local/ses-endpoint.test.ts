@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../lib/local/free-port';
-import { LOCAL_CONFIGURATION_SET, outboxFileId, startSesEndpoint } from '../../lib/local/ses-endpoint';
+import {
+  LOCAL_CONFIGURATION_SET,
+  messageIdOfOutboxFile,
+  startSesEndpoint,
+} from '../../lib/local/ses-endpoint';
 import type { RunningSesLocal } from '../../lib/local/ses-local';
 import { startSendEventPublisher } from '../../lib/local/ses-send-events';
 
@@ -66,14 +70,18 @@ const until = async <T>(read: () => T | undefined): Promise<T> => {
   throw new Error('not in time');
 };
 
-/** The one outbox file of the message SES gave `messageId` (named by the id, then a UUID). */
+/** The outbox files of every message SES gave `messageId`. */
+async function outboxFilesOf(messageId: string): Promise<string[]> {
+  const files = await readdir(join(dir, 'outbox'));
+  return files
+    .filter((f) => f.endsWith('.eml') && messageIdOfOutboxFile(f) === messageId)
+    .map((f) => join(dir, 'outbox', f));
+}
+
 async function outboxFileOf(messageId: string): Promise<string> {
-  const prefix = outboxFileId(messageId).slice(0, -36);
-  const files = (await readdir(join(dir, 'outbox'))).filter(
-    (f) => f.startsWith(prefix) && f.endsWith('.eml'),
-  );
+  const files = await outboxFilesOf(messageId);
   expect(files).toHaveLength(1);
-  return join(dir, 'outbox', files[0] ?? '');
+  return files[0] ?? '';
 }
 
 describe('the local SES endpoint', () => {
@@ -98,11 +106,8 @@ describe('the local SES endpoint', () => {
       const a = await client.send(new SendRawEmailCommand({ RawMessage: { Data: first } }));
       const b = await client.send(new SendRawEmailCommand({ RawMessage: { Data: second } }));
       expect(a.MessageId).toBe(b.MessageId);
-      const prefix = outboxFileId(a.MessageId ?? '').slice(0, -36);
-      const files = (await readdir(join(dir, 'outbox'))).filter(
-        (f) => f.startsWith(prefix) && f.endsWith('.eml'),
-      );
-      const bodies = await Promise.all(files.map((f) => readFile(join(dir, 'outbox', f))));
+      const files = await outboxFilesOf(a.MessageId ?? '');
+      const bodies = await Promise.all(files.map((f) => readFile(f)));
       expect(bodies).toHaveLength(2);
       expect(bodies).toEqual(expect.arrayContaining([first, second]));
     } finally {
