@@ -16,6 +16,7 @@ const BENCHES: readonly { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'send', load: () => import('./send') },
   { name: 'headlines', load: () => import('./headlines') },
   { name: 'near-duplicates', load: () => import('./near-duplicates') },
+  { name: 'hostile-input', load: () => import('./hostile-input') },
 ];
 
 if (typeof globalThis.gc !== 'function') {

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseWireCopy } from '../../lib/articles';
 import { ValidationError } from '../../lib/errors';
+import { WIRE_BODY as BODY, HOSTILE_WIRE_COPY, WIRE_LEAD as LEAD } from '../fixtures/hostile/markup';
 
 // All sample copy below is invented for these tests.
-const LEAD =
-  'Heavy rain pushed the Lark river over its banks on Wednesday, flooding the lower town of Harbourton.';
-const SECOND =
-  'The district council opened two shelters and asked residents of the riverside streets to leave.';
-const BODY = `${LEAD}\n\n${SECOND}`;
 const DATE_LINE = ' date 2024-09-11 Volunteers stack sandbags along the river bank in Harbourton. AFP';
 const PUBLISHED = 'Published: Wed 11 Sep 2024, 3:52 PM Last updated: Wed 11 Sep 2024, 3:55 PM';
 const FULL = `${DATE_LINE}\n${PUBLISHED}\n\n${BODY}`;
@@ -287,22 +283,8 @@ describe('parseWireCopy: unusable copy', () => {
 });
 
 describe('parseWireCopy: hostile input', () => {
-  // Sized so that a scan restarted at every character (quadratic) takes far longer than the limit.
-  it.each([
-    [
-      'spaces inside the Published line',
-      `Published: Wed 11 Sep 2024,${' '.repeat(100_000)}3:52 PM\n\n${BODY}`,
-    ],
-    ['a caption of many sentences', `date 2024-09-11 ${'x. '.repeat(300_000)}y\n\n${BODY}`],
-    ['a caption of many dashes', `date 2024-09-11 x ${'- '.repeat(50_000)}y\n\n${BODY}`],
-    ['blank lines', `${BODY}${'\n \n'.repeat(300_000)}${BODY}`],
-  ])(
-    'stays fast with %s',
-    (_name, raw) => {
-      const started = Date.now();
-      expect(parseWireCopy(raw).text).toContain(LEAD);
-      expect(Date.now() - started).toBeLessThan(4_000);
-    },
-    5_000,
-  );
+  // How fast each is read is `npm run bench -- hostile-input`'s to measure.
+  it.each(HOSTILE_WIRE_COPY)('still finds the story in %s', (_name, raw) => {
+    expect(parseWireCopy(raw).text).toContain(LEAD);
+  });
 });

@@ -165,9 +165,7 @@ describe('feed subscriptions through the local stack', () => {
       expect(answer.status).toBe(201);
       ids[name] = (answer.body.feed as Feed).id;
     }
-    const started = performance.now();
     const summary = await poll();
-    expect(performance.now() - started).toBeLessThan(15_000);
     expect(summary).toMatchObject({ failed: 2 });
     expect(await articleTitles()).toContain('Pottery fair opens');
     expect(await listed(ids.kiln as string)).toMatchObject({ itemsStored: 1, consecutiveFailures: 0 });
