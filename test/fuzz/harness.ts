@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parseHTML } from 'linkedom';
 import { type RawAnswer, rawRequest } from '../support/raw-http';
 
@@ -206,4 +207,38 @@ export async function runAll(
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return outcomes;
+}
+
+/**
+ * What a failure of a sampled run comes down to: the entry point's arbitrary run again through `fc.check`
+ * from the same seed, so fast-check finds a failing request and shrinks it to the smallest that still fails.
+ * Only run once a failure is known (shrinking sends requests one at a time). The line names the request,
+ * what was wrong with its answer, and the seed and path that replay exactly that request.
+ */
+export async function shrinkFailure(
+  arbitrary: fc.Arbitrary<FuzzRequest>,
+  runs: number,
+  seed: number,
+  sendOne: (request: FuzzRequest) => Promise<FuzzOutcome>,
+): Promise<{ readonly request?: FuzzRequest; readonly line: string }> {
+  let last: FuzzOutcome | undefined;
+  const details = await fc.check(
+    fc.asyncProperty(arbitrary, async (request) => {
+      const outcome = await sendOne(request);
+      if (outcome.failure) last = outcome;
+      return outcome.failure === undefined;
+    }),
+    { seed, numRuns: runs },
+  );
+  if (!details.failed || !details.counterexample) {
+    return { line: `not reproduced from seed ${seed} one request at a time: it needs concurrency or state` };
+  }
+  const [request] = details.counterexample;
+  // The last failing outcome is the shrunk request's: fast-check stops at the last one that failed.
+  return {
+    request,
+    line:
+      `shrunk in ${details.numShrinks} steps to ${describe(request)}: ${last?.failure}; ` +
+      `replay with fc.check(..., { seed: ${details.seed}, path: "${details.counterexamplePath}" })`,
+  };
 }

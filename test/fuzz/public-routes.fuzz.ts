@@ -27,6 +27,7 @@ import {
   judge,
   runAll,
   send,
+  shrinkFailure,
   Tally,
   unsafeMarkup,
 } from './harness';
@@ -143,7 +144,14 @@ describe('hostile input: every answer is a clear 4xx or a safe stored value', ()
       const requests = sample(entry(context), FUZZ_RUNS, FUZZ_SEED + index);
       await runAll(stack.ports.api, name, requests, tally, followUp);
       const failures = tally.failures.filter((f) => f.entry === name || f.entry === 'redirect targets');
-      expect(failures.map((f) => `[${f.label}] ${f.failure}\n${f.what}`)).toEqual([]);
+      const found = failures.map((f) => `[${f.label}] ${f.failure}\n${f.what}`);
+      if (found.length > 0) {
+        const shrunk = await shrinkFailure(entry(context), FUZZ_RUNS, FUZZ_SEED + index, (request) =>
+          send(stack.ports.api, request),
+        );
+        found.push(`smallest: ${shrunk.line}`);
+      }
+      expect(found).toEqual([]);
     },
     600_000,
   );
