@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { alertPair } from './load-expectations';
 import type { watchOutbox } from './load-outbox';
 
 /** How long the outbox must stay unchanged before the bench takes the pipeline for done. */
@@ -6,9 +7,13 @@ const QUIET_MS = 20_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-/** Deliveries by kind and status (skipped ones by reason), and how many are still on their way. */
+/**
+ * Deliveries by kind and status (skipped ones by reason), how many are still on their way, and when the
+ * ledger sent or skipped each alert (by `alertPair`).
+ */
 export async function deliveryCounts(db: DynamoDBDocumentClient, table: string) {
   const counts = new Map<string, number>();
+  const alertSettledAt = new Map<string, number>();
   let open = 0;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -17,7 +22,7 @@ export async function deliveryCounts(db: DynamoDBDocumentClient, table: string) 
         TableName: table,
         FilterExpression: 'entity = :delivery',
         ExpressionAttributeValues: { ':delivery': 'delivery' },
-        ProjectionExpression: 'kind, #status, skipReason',
+        ProjectionExpression: 'kind, #status, skipReason, subscriberId, articleId, sentAt, skippedAt',
         ExpressionAttributeNames: { '#status': 'status' },
         ExclusiveStartKey,
       }),
@@ -27,10 +32,14 @@ export async function deliveryCounts(db: DynamoDBDocumentClient, table: string) 
       if (status === 'queued' || status === 'sending' || status === 'retry') open++;
       const name = `${item.kind} ${status}${status === 'skipped' ? ` (${item.skipReason})` : ''}`;
       counts.set(name, (counts.get(name) ?? 0) + 1);
+      const settled = Date.parse(String(item.sentAt ?? item.skippedAt));
+      if (item.kind === 'alert' && Number.isFinite(settled)) {
+        alertSettledAt.set(alertPair(String(item.subscriberId), String(item.articleId)), settled);
+      }
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  return { counts, open };
+  return { counts, open, alertSettledAt };
 }
 
 /**

@@ -70,13 +70,16 @@ const intersects = (a: ReadonlySet<number>, b: ReadonlySet<number>) => {
   return false;
 };
 
+/** The key of one (subscriber, story) alert in `checkAlerts`'s map of when the ledger settled it. */
+export const alertPair = (subscriberId: string, storyId: string) => `${subscriberId}\n${storyId}`;
+
 /** A subscriber's changes relative to a story's window, for a failure's example line. */
-function describe(subscriber: TrackedSubscriber, story: StoryWindow): string {
+function describe(subscriber: TrackedSubscriber, story: StoryWindow, until: number): string {
   const at = (t: number) => `${((t - story.from) / 1000).toFixed(1)} s`;
   const changes = subscriber.changes.map((c) => `change ${at(c.start)}..${at(c.end)}`);
   const matching = [...subscriber.initial.instant].filter((q) => story.matched.has(q));
   return [
-    `story window 0..${at(story.to)}`,
+    `story window 0..${at(until)}`,
     ...changes,
     `initial instant topics matching: ${matching.join(',') || 'none'}`,
   ].join('; ');
@@ -120,14 +123,18 @@ export interface AlertCheck {
  * Every confirmed, active subscriber whose instant topic matches a story gets exactly one alert about it,
  * and nobody else gets any: for each story, each subscriber who had such a topic at any time in the run is
  * expected to get one if their state was the same from the story's first ingest request (less the race
- * margin) to its last accepted message (plus the margin), and none if that state was not active or had no
- * matching instant topic. Pairs whose subscriber changed in that window are excluded and counted.
+ * margin) to its last accepted message or the ledger's last word on their own alert, whichever is later
+ * (plus the margin), and none if that state was not active or had no matching instant topic. Pairs whose
+ * subscriber changed in that window are excluded and counted. `settledAt` (by `alertPair`) is when the
+ * ledger sent or skipped each alert delivery: an alert queued behind a backlog and skipped at the send
+ * because its reader unsubscribed meanwhile is right, though no message of its story marks that moment.
  */
 export function checkAlerts(
   subscribers: readonly TrackedSubscriber[],
   stories: readonly StoryWindow[],
   received: ReadonlyMap<string, number>,
   domain: string,
+  settledAt: ReadonlyMap<string, number>,
 ): AlertCheck {
   const byQuery = byInstantQuery(subscribers);
   const counted = new Set<string>();
@@ -156,7 +163,8 @@ export function checkAlerts(
         result.duplicated++;
         example(`${subscriber.email} got story ${story.id} ${got} times`);
       }
-      const state = stateDuring(subscriber, story.from, story.to);
+      const until = Math.max(story.to, settledAt.get(alertPair(subscriber.id, story.id)) ?? 0);
+      const state = stateDuring(subscriber, story.from, until);
       if (state === undefined) {
         result.excluded++;
         if (got > 0) result.excludedReceived++;
@@ -168,12 +176,12 @@ export function checkAlerts(
         if (got === 0) {
           result.lost++;
           if (lostPairs.length < 5) lostPairs.push({ subscriberId: subscriber.id, storyId: story.id });
-          example(`${subscriber.email} never got story ${story.id} (${describe(subscriber, story)})`);
+          example(`${subscriber.email} never got story ${story.id} (${describe(subscriber, story, until)})`);
         } else result.delivered++;
       } else if (got > 0) {
         result.unexpected++;
         example(
-          `${subscriber.email} got story ${story.id} without an active matching instant topic (${describe(subscriber, story)})`,
+          `${subscriber.email} got story ${story.id} without an active matching instant topic (${describe(subscriber, story, until)})`,
         );
       }
     }

@@ -226,7 +226,7 @@ export async function run(print: Print): Promise<boolean> {
         `load-not-drained: ${open} deliveries still queued or sending ${drainMs / 60_000} min after the stream`,
       );
     }
-    const { counts } = await deliveryCounts(db, TABLE);
+    const { counts, alertSettledAt } = await deliveryCounts(db, TABLE);
     print(`load-deliveries: ${[...counts].map(([name, n]) => `${n} ${name}`).join(', ')}`);
     print(
       `load-drained: ${((quietSince - streamStart) / 1000).toFixed(0)} s from the first article to the last message`,
@@ -257,7 +257,7 @@ export async function run(print: Print): Promise<boolean> {
 
     const received = new Map<string, number>();
     for (const m of alerts) received.set(m.messageId, (received.get(m.messageId) ?? 0) + 1);
-    const check = checkAlerts(everyone, windows, received, DOMAIN);
+    const check = checkAlerts(everyone, windows, received, DOMAIN, alertSettledAt);
     const exact = check.lost === 0 && check.duplicated === 0 && check.unexpected === 0;
     ok &&= exact;
     await printAlertCheck(print, check, db, TABLE);
