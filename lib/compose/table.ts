@@ -9,11 +9,19 @@ import { config } from './runtime';
  * Without these a DynamoDB call whose connection hangs (no answer, no reset) holds the invocation until
  * the function's timeout, with every delivery it claimed. With them the SDK gives up on that one request
  * and retries it (a `TimeoutError` is transient): the table's conditional writes make a retried write that
- * had in fact landed harmless. A request on AWS takes milliseconds; 5 s leaves room for a 1 MB page from
- * DynamoDB Local on a busy machine. SES has none on purpose (`mail.ts`): a send retried after a lost
- * answer would be a second message.
+ * had in fact landed harmless. SES has none on purpose (`mail.ts`): a send retried after a lost answer
+ * would be a second message.
+ *
+ * How long a request may take is a tenth of the function's own time limit, from 5 to 30 s. A request on
+ * AWS takes milliseconds; 5 s leaves room for a 1 MB page from DynamoDB Local on a busy machine, and
+ * gives up on a hung call before a stream batch's claims expire. A long scheduled job (the topic snapshot
+ * reads every topic, with 15 minutes to do it) can afford to wait out an emulator busy with a digest run:
+ * at full load in bench:load its 1 MB pages took over 5 s three times running, and the run failed.
  */
-const DYNAMODB_TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true };
+export function dynamodbTimeoutsFor(name: FunctionName) {
+  const requestTimeout = Math.min(30_000, Math.max(5_000, functions[name].timeoutSeconds * 100));
+  return { connectionTimeout: 2_000, requestTimeout, throwOnRequestTimeout: true };
+}
 
 /**
  * The table as one function may use it: a client built once per cold start, held to the function's
@@ -29,7 +37,7 @@ export function tableFor(name: FunctionName): () => { db: TableClient; tableName
         region: c.region,
         endpoint: c.dynamodbEndpoint,
         credentials,
-        requestHandler: DYNAMODB_TIMEOUTS,
+        requestHandler: dynamodbTimeoutsFor(name),
       }),
       { marshallOptions: { removeUndefinedValues: true } },
     );
