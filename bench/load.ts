@@ -277,7 +277,9 @@ export async function run(print: Print): Promise<boolean> {
       `load-digest-run: ${((lastDigest - startedAt) / 1000).toFixed(1)} s for ${sent.length} of ${queued} queued digests (${summary.trim().split('\n')[0]})`,
     );
     const digestsTo = await printDigestsSent(print, sent, everyone, db, TABLE);
-    ok &&= printDigestCheck(print, checkDigests(everyone, windows, digestsTo));
+    // Printed whatever the alert check said: `ok &&= print…` would skip the call once ok is false.
+    const digestsExact = printDigestCheck(print, checkDigests(everyone, windows, digestsTo));
+    ok &&= digestsExact;
     printStackHealth(print, stack);
     return ok;
   } finally {

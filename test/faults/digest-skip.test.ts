@@ -1,10 +1,10 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestRunSummary } from '../../lib/use-cases/queue-digests';
-import { seedAudience } from '../support/faults/audience';
 import { expectExactlyOnce, outboxLetters, tally } from '../support/faults/inbox';
 import { settle } from '../support/faults/settle';
 import { MATCHING, OTHERS, SETTLE_MS } from '../support/faults/sizes';
+import { audienceOn } from '../support/faults/story';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;
@@ -44,18 +44,7 @@ describe('the digest schedule down for a day, then back', () => {
       const today = new Date().toISOString().slice(0, 10);
       const day = (offset: number, time: string) =>
         new Date(Date.parse(`${today}T${time}Z`) + offset * 86_400_000).toISOString();
-      const audience = await seedAudience(
-        stack.dynamodbUrl,
-        stack.env.TABLE_NAME ?? 'tidings',
-        stack.env.TIDINGS_SUPPRESSION_SALT ?? '',
-        {
-          prefix: word,
-          query: word,
-          matching: MATCHING,
-          others: OTHERS,
-          frequency: 'daily',
-        },
-      );
+      const audience = await audienceOn(stack, word, 'daily');
       const ingest = async (story: (typeof stories)[number]) => {
         expect((await stack.ingest(story)).status).toBe(201);
         await stack.whenIdle(60_000);

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { TestStack } from '../local-stack';
-import { type Audience, seedAudience } from './audience';
+import { type Audience, type AudienceOptions, seedAudience } from './audience';
 import { outboxLetters, type Tally, tally } from './inbox';
 import { sentPastTimeout, settle } from './settle';
 import { MATCHING, OTHERS, SETTLE_MS } from './sizes';
@@ -11,6 +11,22 @@ export interface StoryRun {
   readonly counted: Tally;
   /** Deliveries sent later than the send function's timeout after their claim (see `sentPastTimeout`). */
   readonly sentLate: readonly string[];
+}
+
+/** The fault tests' audience on an in-process stack: MATCHING readers of `word` and OTHERS of each other kind. */
+export function audienceOn(stack: TestStack, word: string, frequency?: AudienceOptions['frequency']) {
+  return seedAudience(
+    stack.dynamodbUrl,
+    stack.env.TABLE_NAME ?? 'tidings',
+    stack.env.TIDINGS_SUPPRESSION_SALT ?? '',
+    {
+      prefix: word,
+      query: word,
+      matching: MATCHING,
+      others: OTHERS,
+      frequency,
+    },
+  );
 }
 
 /** The story a test publishes about `word`: its title is what the alert's subject carries. */
@@ -30,12 +46,7 @@ export async function storyUnderFault(
   word: string,
   fault: { arm: () => void; disarm: () => void; armAfterIngest?: boolean },
 ): Promise<StoryRun> {
-  const audience = await seedAudience(
-    stack.dynamodbUrl,
-    stack.env.TABLE_NAME ?? 'tidings',
-    stack.env.TIDINGS_SUPPRESSION_SALT ?? '',
-    { prefix: word, query: word, matching: MATCHING, others: OTHERS },
-  );
+  const audience = await audienceOn(stack, word);
   const story = storyAbout(word);
   if (!fault.armAfterIngest) fault.arm();
   expect((await stack.ingest(story)).status).toBe(201);
