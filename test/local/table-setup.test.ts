@@ -32,7 +32,7 @@ describe('the local table', () => {
   it('refuses a table kept from before the topics index, saying how to start afresh', async () => {
     await client.send(
       new CreateTableCommand({
-        TableName: `${table.tableName}-before-topics-index`,
+        TableName: 'tidings-before-topics-index',
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({
           AttributeName: name,
@@ -55,7 +55,7 @@ describe('the local table', () => {
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
     );
-    const setUp = ensureTable(client, `${table.tableName}-before-topics-index`);
+    const setUp = ensureTable(client, 'tidings-before-topics-index');
     await expect(setUp).rejects.toThrow(ConfigError);
     await expect(setUp).rejects.toThrow(
       /predates its topics index; start afresh with `npm start -- --fresh`/,

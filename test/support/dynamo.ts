@@ -1,22 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
 import { makeDynamoSubscriberStore } from '../../lib/adapters/dynamo/subscriber-store';
 import type { TableClient } from '../../lib/adapters/dynamo/table-guard';
 import { makeDynamoTopicIndexReader } from '../../lib/adapters/dynamo/topic-index-reader';
+import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { ensureTable } from '../../lib/local/table-setup';
 import type { SubscriberStore } from '../../lib/ports';
 import type { Frequency } from '../../lib/subscriptions/model';
+import { projectRoot } from './local-stack';
 
-/**
- * A Tidings table of its own on the test run's DynamoDB Local (`dynamodb-local-setup.ts`), for adapter and
- * use-case tests: the name is `prefix` plus a random suffix, so files running side by side never share one.
- */
-export async function startTestTable(prefix = 'tidings-test') {
-  const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
+/** DynamoDB Local in memory with the Tidings table, for adapter and use-case tests. */
+export async function startTestTable(tableName = 'tidings-test') {
+  const server = await startDynamoDbLocal({ projectRoot });
   const clientConfig = {
-    endpoint: inject('dynamoDbLocalEndpoint'),
+    endpoint: server.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
@@ -40,11 +37,8 @@ export async function startTestTable(prefix = 'tidings-test') {
       return Items;
     },
     async stop() {
-      try {
-        await raw.send(new DeleteTableCommand({ TableName: tableName }));
-      } finally {
-        db.destroy();
-      }
+      db.destroy();
+      await server.stop();
     },
   };
 }
