@@ -7,9 +7,35 @@ const QUIET_MS = 20_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
+const OPEN_STATUSES = ['queued', 'sending', 'retry'];
+
+/** How many deliveries are still queued, claimed or waiting for a retry: a count the scan does itself. */
+async function openDeliveries(db: DynamoDBDocumentClient, table: string): Promise<number> {
+  let open = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: table,
+        Select: 'COUNT',
+        FilterExpression: 'entity = :delivery AND #status IN (:queued, :sending, :retry)',
+        ExpressionAttributeValues: {
+          ':delivery': 'delivery',
+          ...Object.fromEntries(OPEN_STATUSES.map((status) => [`:${status}`, status])),
+        },
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExclusiveStartKey,
+      }),
+    );
+    open += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return open;
+}
+
 /**
  * Deliveries by kind and status (skipped ones by reason), how many are still on their way, and when the
- * ledger sent or skipped each alert (by `alertPair`).
+ * ledger sent or skipped each alert (by `alertPair`). The final tally: `drained` polls `openDeliveries`.
  */
 export async function deliveryCounts(db: DynamoDBDocumentClient, table: string) {
   const counts = new Map<string, number>();
@@ -29,7 +55,7 @@ export async function deliveryCounts(db: DynamoDBDocumentClient, table: string) 
     );
     for (const item of page.Items ?? []) {
       const status = String(item.status);
-      if (status === 'queued' || status === 'sending' || status === 'retry') open++;
+      if (OPEN_STATUSES.includes(status)) open++;
       const name = `${item.kind} ${status}${status === 'skipped' ? ` (${item.skipReason})` : ''}`;
       counts.set(name, (counts.get(name) ?? 0) + 1);
       const settled = Date.parse(String(item.sentAt ?? item.skippedAt));
@@ -60,10 +86,10 @@ export async function drained(
       count = outbox.messages.length;
       quietSince = Date.now();
     } else if (Date.now() - quietSince > QUIET_MS) {
-      const { open } = await deliveryCounts(db, table);
+      const open = await openDeliveries(db, table);
       if (open === 0) return { quietSince, open };
     }
-    if (Date.now() > deadline) return { quietSince, open: (await deliveryCounts(db, table)).open };
+    if (Date.now() > deadline) return { quietSince, open: await openDeliveries(db, table) };
     await sleep(1000);
   }
 }
