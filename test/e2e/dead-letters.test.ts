@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { parseDelivery } from '../../lib/sending/parse-delivery';
-import { eventually, mailFor, projectRoot, startTestStack, type TestStack } from '../support/local-stack';
+import { eventually, mailFor, startTestStack, type TestStack } from '../support/local-stack';
 import { seedSubscribers } from '../support/subscribers';
+import { tidingsCli } from '../support/tidings-cli';
 
 /**
  * The fault: while a subscriber id is in this set, the send function throws on their deliveries before it
@@ -51,25 +51,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** `npx tidings …` as an operator runs it beside `npm start`. */
-function tidings(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(projectRoot, 'bin/tidings.js'), ...args],
-      {
-        env: {
-          ...process.env,
-          PORT: String(stack.ports.api),
-          DYNAMODB_PORT: String(stack.ports.dynamodb),
-          SES_PORT: String(stack.ports.ses),
-          TIDINGS_DATA_DIR: stack.dataDir,
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const tidings = (args: string[]) => tidingsCli(stack, args);
 
 describe('a delivery that gave up, replayed with tidings dlq', () => {
   it('is listed outstanding, sent exactly once by replay, then listed done and never re-queued again', async () => {

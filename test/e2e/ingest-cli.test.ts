@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot, startTestStack, type TestStack } from '../support/local-stack';
+import { startTestStack, type TestStack } from '../support/local-stack';
+import { tidingsCli } from '../support/tidings-cli';
 
 let stack: TestStack;
 let dir: string;
@@ -18,26 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** `npx tidings …` beside `npm start`, the stack found from the same variables; `stdin` is piped in. */
-function tidings(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [join(projectRoot, 'bin/tidings.js'), ...args],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          PORT: String(stack.ports.api),
-          TIDINGS_INGEST_KEY: stack.ingestKey,
-          TIDINGS_DATA_DIR: stack.dataDir,
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(stdin);
-  });
-}
+const tidings = (args: string[], stdin = '') => tidingsCli(stack, args, { cwd: dir, stdin });
 
 // Invented stories from an invented coastal town.
 const WIRE = `Island ferry sails again after three-day storm

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -11,8 +9,8 @@ import {
   startTestStack,
   type TestStack,
 } from '../support/local-stack';
+import { tidingsCli } from '../support/tidings-cli';
 
-const run = promisify(execFile);
 const fixture = (name: string) => readFile(join(projectRoot, 'test/fixtures/wire', name), 'utf8');
 
 interface IngestBody {
@@ -134,16 +132,7 @@ describe('the whole pipeline, locally, on DynamoDB Local and the SES endpoint', 
     expect(await mailFor(stack.outboxDir, 'alice@example.com')).toHaveLength(2);
 
     // Carol's daily digest, run by hand as an operator would.
-    await run(process.execPath, [join(projectRoot, 'bin/tidings.js'), 'digest', 'run', '--now'], {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        PORT: String(stack.ports.api),
-        DYNAMODB_PORT: String(stack.ports.dynamodb),
-        SES_PORT: String(stack.ports.ses),
-        TIDINGS_DATA_DIR: stack.dataDir,
-      },
-    });
+    expect((await tidingsCli(stack, ['digest', 'run', '--now'])).code).toBe(0);
     const digest = await eventually(async () => {
       const mail = (await mailFor(stack.outboxDir, 'carol@example.com')).slice(1);
       return mail[0];

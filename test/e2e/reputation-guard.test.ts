@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -11,8 +9,8 @@ import {
   startTestStack,
   type TestStack,
 } from '../support/local-stack';
+import { tidingsCli } from '../support/tidings-cli';
 
-const run = promisify(execFile);
 const fixture = (name: string) => readFile(join(projectRoot, 'test/fixtures/wire', name), 'utf8');
 
 let stack: TestStack;
@@ -41,25 +39,7 @@ async function subscribe(email: string, topics: string[], frequency: string) {
   expect(confirmed.status).toBe(200);
 }
 
-/** `npx tidings <args>` against this stack, as an operator runs it. */
-async function tidings(...args: string[]) {
-  try {
-    const { stdout } = await run(process.execPath, [join(projectRoot, 'bin/tidings.js'), ...args], {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        PORT: String(stack.ports.api),
-        DYNAMODB_PORT: String(stack.ports.dynamodb),
-        SES_PORT: String(stack.ports.ses),
-        TIDINGS_DATA_DIR: stack.dataDir,
-      },
-    });
-    return { code: 0, stdout };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, stdout: failed.stdout };
-  }
-}
+const tidings = (...args: string[]) => tidingsCli(stack, args);
 
 /** A CloudWatch alarm's state change, as the alarm publishes it to its SNS topic. */
 const alarmChange = (state: 'ALARM' | 'OK', at: string) =>

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { URL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTable } from '../support/dynamo';
 import { eventually, mailFor, projectRoot, startTestStack, type TestStack } from '../support/local-stack';
+import { tidingsCli } from '../support/tidings-cli';
 
 let stack: TestStack;
 let dir: string;
@@ -20,30 +20,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** `npx tidings …` as an operator runs it beside `npm start`: the stack found from the same variables. */
-function tidings(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(projectRoot, 'bin/tidings.js'), ...args],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          PORT: String(stack.ports.api),
-          DYNAMODB_PORT: String(stack.ports.dynamodb),
-          SES_PORT: String(stack.ports.ses),
-          TIDINGS_DATA_DIR: stack.dataDir,
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const tidings = (args: string[], env: Record<string, string> = {}) =>
+  tidingsCli(stack, args, { cwd: dir, env });
 
 const fixture = (name: string) => readFile(join(projectRoot, 'test/fixtures/wire', name), 'utf8');
 

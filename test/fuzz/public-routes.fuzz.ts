@@ -1,18 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  linkIn,
-  mailTo,
-  outbox,
-  projectRoot,
-  startTestStack,
-  type TestStack,
-} from '../support/local-stack';
+import { eventually, linkIn, mailTo, outbox, startTestStack, type TestStack } from '../support/local-stack';
+import { tidingsCli } from '../support/tidings-cli';
 import { importFile } from './csv-import';
 import { feeds, pages } from './entry-points/feeds-and-pages';
 import { ingestEncodings, ingestFeed, ingestHtml, ingestJson, ingestText } from './entry-points/ingest';
@@ -231,25 +223,4 @@ describe('hostile input: every answer is a clear 4xx or a safe stored value', ()
   });
 });
 
-/** `npx tidings …` beside the running stack, as an operator runs it. */
-function tidings(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(projectRoot, 'bin/tidings.js'), ...args],
-      {
-        cwd: dir,
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          PORT: String(stack.ports.api),
-          DYNAMODB_PORT: String(stack.ports.dynamodb),
-          SES_PORT: String(stack.ports.ses),
-          TIDINGS_DATA_DIR: stack.dataDir,
-        },
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const tidings = (args: string[]) => tidingsCli(stack, args, { cwd: dir });
