@@ -1,9 +1,15 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makePowertoolsMetrics } from '../../lib/adapters/metrics/powertools-metrics';
+
+// The test run switches metrics off for every other file (vitest.config.ts); Lambda never sets it.
+beforeEach(() => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+});
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 /** What the adapter writes to stdout during `run`, as the JSON lines CloudWatch's log agent reads. */
