@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,9 +9,6 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
-    // Two files at a time on two cores: most of a file's time is spent waiting on its emulators, and vitest's
-    // default (one fewer than the cores) runs them one by one, past the 10-minute budget of `npm test`.
-    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // The JSON report lets .ci/run print one plain "N passed, N failed" line for CI.
