@@ -1,15 +1,22 @@
 import { createServer } from 'node:net';
 
 /**
- * Asks the OS for a port nobody is listening on. Another process may grab it before the caller binds it,
- * so callers that spawn servers must still handle "address in use" (see startDynamoDbLocal).
+ * Below Linux's default ephemeral range (32768–60999), where the OS never puts the local end of an outgoing
+ * connection. A port the OS picks with `listen(0)` comes from that range, and in a busy test run one of the
+ * SDK's own client connections took such a port between this function closing it and the server binding it.
  */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+const FIRST = 20_000;
+const LAST = 32_767;
+
+/** Listens on `port` and closes again: the port, if nobody held it; undefined if somebody does. */
+function tryPort(port: number, host: string): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(undefined) : reject(error),
+    );
+    server.listen(port, host, () => {
       const address = server.address();
       server.close(() => {
         if (address === null || typeof address === 'string') {
@@ -20,4 +27,22 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       });
     });
   });
+}
+
+/**
+ * A port nobody is listening on, drawn at random below the ephemeral range (so two test files rarely draw
+ * the same one), else one the OS picks. Another process may still grab it before the caller binds it, so
+ * callers that spawn servers must still handle "address in use" (see startDynamoDbLocal).
+ */
+export async function freePort(host = '127.0.0.1', range = { first: FIRST, last: LAST }): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await tryPort(
+      range.first + Math.floor(Math.random() * (range.last - range.first + 1)),
+      host,
+    );
+    if (port !== undefined) return port;
+  }
+  const port = await tryPort(0, host);
+  if (port === undefined) throw new Error(`No free port on ${host}.`);
+  return port;
 }
