@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { alertPair } from './load-expectations';
 import type { watchOutbox } from './load-outbox';
 
@@ -12,24 +12,21 @@ const OPEN_STATUSES = ['queued', 'sending', 'retry'];
 /** How many deliveries are still queued, claimed or waiting for a retry: a count the scan does itself. */
 async function openDeliveries(db: DynamoDBDocumentClient, table: string): Promise<number> {
   let open = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new ScanCommand({
-        TableName: table,
-        Select: 'COUNT',
-        FilterExpression: 'entity = :delivery AND #status IN (:queued, :sending, :retry)',
-        ExpressionAttributeValues: {
-          ':delivery': 'delivery',
-          ...Object.fromEntries(OPEN_STATUSES.map((status) => [`:${status}`, status])),
-        },
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of paginateScan(
+    { client: db },
+    {
+      TableName: table,
+      Select: 'COUNT',
+      FilterExpression: 'entity = :delivery AND #status IN (:queued, :sending, :retry)',
+      ExpressionAttributeValues: {
+        ':delivery': 'delivery',
+        ...Object.fromEntries(OPEN_STATUSES.map((status) => [`:${status}`, status])),
+      },
+      ExpressionAttributeNames: { '#status': 'status' },
+    },
+  )) {
     open += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return open;
 }
 
@@ -41,18 +38,16 @@ export async function deliveryCounts(db: DynamoDBDocumentClient, table: string) 
   const counts = new Map<string, number>();
   const alertSettledAt = new Map<string, number>();
   let open = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'entity = :delivery',
-        ExpressionAttributeValues: { ':delivery': 'delivery' },
-        ProjectionExpression: 'kind, #status, skipReason, subscriberId, articleId, sentAt, skippedAt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of paginateScan(
+    { client: db },
+    {
+      TableName: table,
+      FilterExpression: 'entity = :delivery',
+      ExpressionAttributeValues: { ':delivery': 'delivery' },
+      ProjectionExpression: 'kind, #status, skipReason, subscriberId, articleId, sentAt, skippedAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+    },
+  )) {
     for (const item of page.Items ?? []) {
       const status = String(item.status);
       if (OPEN_STATUSES.includes(status)) open++;
@@ -63,8 +58,7 @@ export async function deliveryCounts(db: DynamoDBDocumentClient, table: string) 
         alertSettledAt.set(alertPair(String(item.subscriberId), String(item.articleId)), settled);
       }
     }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return { counts, open, alertSettledAt };
 }
 
