@@ -2,8 +2,10 @@ import { createServer } from 'node:net';
 
 /**
  * Below Linux's default ephemeral range (32768–60999), where the OS never puts the local end of an outgoing
- * connection. A port the OS picks with `listen(0)` comes from that range, and in a busy test run one of the
- * SDK's own client connections took such a port between this function closing it and the server binding it.
+ * connection. A port the OS picks with `listen(0)` comes from that range. In a test run with two workers
+ * the SES endpoint found its port taken between this function closing it and the server binding it: most
+ * likely by the local end of one of the suite's many client connections (not proven; another worker's
+ * pick is the other way it can happen, and random draws from 12,768 ports make that one rare).
  */
 const FIRST = 20_000;
 const LAST = 32_767;
